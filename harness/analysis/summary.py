@@ -1,0 +1,245 @@
+"""From merged measurements to the :class:`~harness.report.model.RunSummary`: totals per
+metric, a per-second timeline, the routing-latency distribution, thresholds and plain notes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from harness.analysis.thresholds import MeasuredMetric, Threshold, evaluate
+from harness.metrics.catalog import METRICS, MetricKind
+from harness.metrics.histogram import Histogram
+from harness.metrics.series import SeriesStore
+from harness.report.model import (
+    Bucket,
+    GeneratorInfo,
+    LoadInfo,
+    MetricSummary,
+    Note,
+    Percentiles,
+    ProbeInfo,
+    RunSummary,
+    ThresholdOutcome,
+    TimelinePoint,
+    VendorInfo,
+)
+
+if TYPE_CHECKING:
+    from harness.load.collect import ProcessState
+    from harness.results import RunInfo
+
+_DISTRIBUTION_EDGES_MS = [
+    m * 10.0**e for e in range(-1, 7) for m in (1.0, 2.0, 5.0)
+]  # 0.1 ms .. 5,000 s, 1-2-5 steps
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryInputs:
+    info: RunInfo
+    thresholds: Sequence[Threshold]
+    store: SeriesStore
+    processes: Sequence[ProcessState]
+    ended_at: float
+    cut_reason: str | None = None
+
+
+def build_summary(inputs: SummaryInputs) -> RunSummary:
+    info, store = inputs.info, inputs.store
+    origin = int(info.start_at)
+    seconds = store.seconds()
+    duration_s = max(1.0, inputs.ended_at - info.start_at)
+    outcomes = [_outcome(t, store, duration_s) for t in inputs.thresholds]
+    processes = inputs.processes
+    complete = inputs.cut_reason is None and not any(p.budget_exhausted for p in processes)
+    return RunSummary(
+        run_id=info.run_id,
+        scenario=info.scenario,
+        vendor=VendorInfo(**info.vendor),
+        started_at=info.started_at,
+        ended_at=datetime.fromtimestamp(inputs.ended_at, UTC).isoformat(timespec="seconds"),
+        duration_s=round(duration_s, 3),
+        complete=complete,
+        probe=ProbeInfo(
+            mode=info.probe["mode"],
+            poll_interval_s=info.probe["poll_interval_s"],
+            timeout_s=info.probe["timeout_s"],
+        ),
+        load=LoadInfo(**info.load),
+        metrics={name: _metric(name, store, duration_s) for name in METRICS},
+        timeline=_timeline(store, seconds, origin),
+        routing_distribution=_distribution(store),
+        thresholds=outcomes,
+        verdict="pass" if all(o.ok for o in outcomes) and complete else "fail",
+        generator=GeneratorInfo(
+            cpu_max_percent=max((p.cpu_max_percent for p in processes), default=0.0),
+            saturated_seconds=max((p.saturated_seconds for p in processes), default=0),
+            workers=info.workers,
+            histogram_relative_error=Histogram.RELATIVE_ERROR,
+        ),
+        notes=_notes(inputs),
+    )
+
+
+def _outcome(threshold: Threshold, store: SeriesStore, duration_s: float) -> ThresholdOutcome:
+    result = evaluate(threshold, MeasuredMetric.from_store(store, threshold.metric, duration_s))
+    return ThresholdOutcome(
+        metric=result.metric, source=result.source, ok=result.ok, measured_text=result.measured_text
+    )
+
+
+def _metric(name: str, store: SeriesStore, duration_s: float) -> MetricSummary:
+    meta = METRICS[name]
+    common: dict[str, Any] = {"name": name, "title_en": meta.title_en, "title_zh": meta.title_zh}
+    if meta.kind is MetricKind.TREND:
+        hist = store.trend_total(name)
+        if hist.is_empty:
+            return MetricSummary(kind="trend", count=0, **common)
+        p50, p90, p95, p99 = hist.percentiles((50, 90, 95, 99))
+        return MetricSummary(
+            kind="trend",
+            count=hist.count,
+            min_ms=hist.min,
+            max_ms=hist.max,
+            mean_ms=hist.mean,
+            p50_ms=p50,
+            p90_ms=p90,
+            p95_ms=p95,
+            p99_ms=p99,
+            **common,
+        )
+    if meta.kind is MetricKind.RATE:
+        hits, total = store.rate_total(name)
+        return MetricSummary(
+            kind="rate", hits=hits, total=total, rate=hits / total if total else None, **common
+        )
+    count = store.counter_total(name)
+    return MetricSummary(kind="counter", count=count, per_second=count / duration_s, **common)
+
+
+def _percentiles(store: SeriesStore, metric: str, second: int) -> Percentiles | None:
+    hist = store.trend_at(metric, second)
+    if hist.is_empty:
+        return None
+    p50, p95, p99 = hist.percentiles((50, 95, 99))
+    return Percentiles(count=hist.count, p50_ms=p50, p95_ms=p95, p99_ms=p99, max_ms=hist.max)
+
+
+def _timeline(store: SeriesStore, seconds: list[int], origin: int) -> list[TimelinePoint]:
+    if not seconds:
+        return []
+    points = []
+    for second in range(max(seconds[0], origin), seconds[-1] + 1):
+        points.append(
+            TimelinePoint(
+                t=second - origin,
+                requests=store.counter_at("requests", second),
+                errors=store.rate_at("errors", second)[0],
+                throttled=store.rate_at("throttled", second)[0],
+                tickets_created=store.counter_at("tickets_created", second),
+                tickets_routed=store.counter_at("tickets_routed", second),
+                ticket_create=_percentiles(store, "ticket_create", second),
+                routing_latency=_percentiles(store, "routing_latency", second),
+            )
+        )
+    return points
+
+
+def _distribution(store: SeriesStore) -> list[Bucket]:
+    hist = store.trend_total("routing_latency")
+    if hist.is_empty:
+        return []
+    counts = [0] * (len(_DISTRIBUTION_EDGES_MS) + 1)
+    for lower, upper, count in hist.buckets():
+        middle = math.sqrt(max(lower, 1e-9) * upper)
+        slot = sum(1 for edge in _DISTRIBUTION_EDGES_MS if edge <= middle)
+        counts[slot] += count
+    edges = [0.0, *_DISTRIBUTION_EDGES_MS, math.inf]
+    used = [i for i, n in enumerate(counts) if n]
+    return [
+        Bucket(lower_ms=edges[i], upper_ms=min(edges[i + 1], hist.max), count=counts[i])
+        for i in range(used[0], used[-1] + 1)
+    ]
+
+
+def _note(level: Literal["info", "warning"], en: str, zh: str) -> Note:
+    return Note(level=level, en=en, zh=zh)
+
+
+def _notes(inputs: SummaryInputs) -> list[Note]:
+    notes: list[Note] = []
+    processes = inputs.processes
+    late = sum(p.late for p in processes)
+    if late:
+        lag = max(p.max_lag_s for p in processes)
+        notes.append(
+            _note(
+                "warning",
+                f"Insufficient users: {late} arrivals started late (max lag {lag:.1f} s); "
+                "raise load.max_users or lower the rate. Their latency is measured from "
+                "the intended start.",
+                f"用户不足：{late} 个到达晚于计划开始（最大延迟 {lag:.1f} 秒）；请提高 "
+                "load.max_users 或降低到达率。其延迟从计划开始时间算起。",
+            )
+        )
+    saturated = max((p.saturated_seconds for p in processes), default=0)
+    if saturated:
+        notes.append(
+            _note(
+                "warning",
+                f"The load generator's CPU was at 90 % or more for {saturated} s: latencies "
+                "measured then include the generator's own queueing and are unreliable.",
+                f"压测机 CPU 有 {saturated} 秒不低于 90%：这段时间的延迟包含压测机自身排队，不可靠。",
+            )
+        )
+    cut = sum(p.cut for p in processes)
+    if cut:
+        notes.append(
+            _note(
+                "warning",
+                f"{cut} tickets were still waiting for an agent when the run ended; they "
+                "count neither as routed nor as unrouted.",
+                f"运行结束时仍有 {cut} 个工单等待分配；它们既不计为已分配也不计为未分配。",
+            )
+        )
+    if inputs.cut_reason or any(p.budget_exhausted for p in processes):
+        reason = inputs.cut_reason or "bounds.max_requests"
+        notes.append(
+            _note(
+                "warning",
+                f"The run was stopped early by {reason}: results are incomplete.",
+                f"运行因 {reason} 提前停止：结果不完整。",
+            )
+        )
+    rejected = sum(p.rejected_webhooks for p in processes)
+    if rejected:
+        notes.append(
+            _note(
+                "warning",
+                f"{rejected} webhook deliveries failed signature verification and were ignored.",
+                f"{rejected} 次 webhook 投递签名校验失败，已忽略。",
+            )
+        )
+    probe = inputs.info.probe
+    if probe["mode"] == "polling":
+        interval_ms = probe["poll_interval_s"] * 1000
+        notes.append(
+            _note(
+                "info",
+                f"Routing latency was observed by polling every {interval_ms:.0f} ms: each "
+                "value is over-stated by at most one interval plus one round trip.",
+                f"路由延迟通过每 {interval_ms:.0f} 毫秒轮询观测：每个值最多高估一个轮询间隔加一次往返。",
+            )
+        )
+    else:
+        notes.append(
+            _note(
+                "info",
+                "Routing latency was observed by the vendor's assignment webhooks "
+                "(exact up to delivery time).",
+                "路由延迟通过厂商的分配 webhook 观测（误差仅为投递时间）。",
+            )
+        )
+    return notes

@@ -1,0 +1,48 @@
+"""``csm-harness``: the command line. Exit codes: 0 pass, 1 a threshold failed, 2 usage or
+configuration error, 3 the vendor could not be measured."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from harness.cli import run as run_commands
+from harness.cli import sandbox as sandbox_commands
+from harness.cli.console import warn
+from harness.cli.messages import detect_lang, msg
+from harness.errors import HarnessError
+
+app = typer.Typer(
+    name="csm-harness",
+    help=(
+        "Load and integration tests for customer-support (CSM) vendors: replay tickets, find "
+        "where each vendor breaks, check acceptance lines, compare vendors.\n\n"
+        "客服系统（CSM）厂商的压测与集成测试工具。"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(run_commands.demo)
+app.command("run")(run_commands.run)
+app.command("sandbox")(sandbox_commands.sandbox)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except HarnessError as error:
+        warn(msg("error", detect_lang(), message=str(error)))
+        sys.exit(error.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as error:
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(2)
+        raise

@@ -1,0 +1,152 @@
+"""``csm-harness run`` and ``csm-harness demo``: thin calls into :mod:`harness.runs`."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+
+from harness.analysis.durations import format_duration_ms
+from harness.cli.console import progress_bar, say, table
+from harness.cli.messages import Lang, detect_lang, msg
+from harness.config import load_scenario, load_vendor, resolve_vendors
+from harness.errors import ConfigError, ThresholdsFailed
+from harness.report import html
+from harness.report.model import Comparison, RunSummary
+from harness.runs import Progress, run_vendor
+
+DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
+
+
+def run(
+    scenario: Path = typer.Argument(..., help="Scenario YAML, e.g. scenarios/smoke.yaml."),
+    vendor: list[str] = typer.Option(
+        [], "--vendor", help="Only these of the scenario's vendors (repeatable)."
+    ),
+    workers: int = typer.Option(1, min=1, help="Local Locust worker processes (master/worker)."),
+    out: Path = typer.Option(Path("reports"), help="Folder for the results."),
+    explain: bool = typer.Option(False, help="Print the expanded scenario and exit."),
+    lang: str | None = typer.Option(None, help="en or zh-CN (default: from the locale)."),
+) -> None:
+    """Run a scenario against its vendors; exit 1 if any threshold fails."""
+    language = detect_lang(lang)
+    parsed = load_scenario(scenario)
+    if explain:
+        say(parsed.explain())
+        return
+    summaries = _run_all(scenario, vendor, workers, out / _batch_id(parsed.name), language)
+    if any(s.verdict == "fail" for s in summaries):
+        raise ThresholdsFailed("at least one vendor failed a threshold (see the table above)")
+
+
+def demo(
+    out: Path = typer.Option(Path("reports"), help="Folder for the results."),
+    lang: str | None = typer.Option(None, help="en or zh-CN (default: from the locale)."),
+) -> None:
+    """The demo POC: the smoke scenario against two embedded sandbox vendors, compared."""
+    language = detect_lang(lang)
+    say(msg("demo.intro", language, scenario=DEMO_SCENARIO.name))
+    started = time.monotonic()
+    _run_all(DEMO_SCENARIO, [], 1, out / _batch_id("demo"), language)
+    say(f"{time.monotonic() - started:.0f} s")
+
+
+def _batch_id(name: str) -> str:
+    return f"{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-{name}"
+
+
+def _run_all(
+    scenario_path: Path, only: list[str], workers: int, batch_dir: Path, lang: Lang
+) -> list[RunSummary]:
+    scenario = load_scenario(scenario_path)
+    vendor_paths = resolve_vendors(scenario, scenario_path)
+    if only:
+        by_name = {load_vendor(p).name: p for p in vendor_paths}
+        unknown = [name for name in only if name not in by_name]
+        if unknown:
+            raise ConfigError(
+                f"--vendor {', '.join(unknown)}: not in {scenario_path} "
+                f"(it lists: {', '.join(by_name)})."
+            )
+        vendor_paths = [by_name[name] for name in only]
+    summaries: list[RunSummary] = []
+    for vendor_path in vendor_paths:
+        vendor = load_vendor(vendor_path)
+        title = vendor.title.zh_cn if lang == "zh-CN" else vendor.title.en
+        run_id = f"{scenario.name}-{vendor.name}"
+        planned = _planned(scenario)
+        say(msg("run.starting", lang, scenario=scenario.name, vendor=title, planned=planned,
+                duration=format_duration_ms(scenario.load.duration * 1000)))  # fmt: skip
+        with progress_bar(title, planned) as bar:
+            reporter = _Reporter(bar, title, lang)
+            outcome = run_vendor(
+                scenario_path, scenario, vendor_path, out_dir=batch_dir, run_id=run_id,
+                workers=workers, on_progress=reporter,
+            )  # fmt: skip
+        summaries.append(outcome.summary)
+        say(msg("run.report", lang, path=outcome.run_dir / "report.html"))
+    _print_table(summaries, lang)
+    if len(summaries) > 1:
+        comparison = Comparison.build(summaries)
+        path = html.write_comparison(comparison, batch_dir / "comparison.html", lang)
+        say(msg("demo.findings", lang))
+        for finding in comparison.findings:
+            say(f"  - {finding.text(lang)}")
+        say(msg("run.comparison", lang, path=path))
+    return summaries
+
+
+def _planned(scenario: object) -> int:
+    from harness.data.schedule import arrival_offsets
+
+    load = scenario.load  # type: ignore[attr-defined]
+    seed = scenario.traffic.seed  # type: ignore[attr-defined]
+    return len(arrival_offsets(load.rate, load.duration, load.arrivals, seed))
+
+
+class _Reporter:
+    """Feeds the progress bar; without a terminal, prints a line every 10 s instead."""
+
+    def __init__(self, bar: object, title: str, lang: Lang) -> None:
+        self._bar = bar
+        self._title = title
+        self._lang = lang
+        self._last_line = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        self._bar.update(progress.created, self._title)  # type: ignore[attr-defined]
+        if not sys.stdout.isatty() and progress.elapsed_s - self._last_line >= 10:
+            self._last_line = progress.elapsed_s
+            say(msg("run.progress", self._lang, vendor=self._title, created=progress.created,
+                    planned=progress.planned, routed=progress.routed, errors=progress.errors))  # fmt: skip
+
+
+def _fmt_ms(value: float | None) -> str:
+    return "-" if value is None else format_duration_ms(value)
+
+
+def _fmt_rate(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.2f}%"
+
+
+def _print_table(summaries: list[RunSummary], lang: Lang) -> None:
+    headers = [msg(k, lang) for k in ("table.vendor", "table.verdict", "table.thresholds",
+               "table.tickets", "table.create_p95", "table.routing_p95", "table.errors",
+               "table.unrouted")]  # fmt: skip
+    rows = []
+    for s in summaries:
+        created = s.metric("tickets_created")
+        rows.append([
+            s.vendor.title(lang),
+            msg(f"run.verdict.{s.verdict}", lang),
+            f"{s.thresholds_passed}/{len(s.thresholds)}",
+            str(created.count if created else 0),
+            _fmt_ms(s.stat("ticket_create", "p95_ms")),
+            _fmt_ms(s.stat("routing_latency", "p95_ms")),
+            _fmt_rate(s.stat("errors", "rate")),
+            _fmt_rate(s.stat("unrouted", "rate")),
+        ])  # fmt: skip
+    table(headers, rows)

@@ -1,0 +1,92 @@
+"""Configuration: scenario and vendor YAML through strict pydantic models, errors with file:line.
+
+Load-shape specs live here too (pure data); the Locust classes running them are in
+``harness.load``.
+"""
+
+from harness.config.loader import (
+    ConfigValueError,
+    LineMap,
+    Loc,
+    Slug,
+    StrictModel,
+    display_path,
+    format_loc,
+    load_yaml,
+    validate,
+    validate_data,
+)
+from harness.config.scenario import (
+    DEFAULT_ALLOW_HOSTS,
+    Bounds,
+    Probe,
+    Scenario,
+    SyntheticTraffic,
+    host_problem,
+    load_scenario,
+    resolve_vendors,
+    schema_text,
+    write_schema,
+)
+from harness.config.shapes import (
+    SHAPE_KINDS,
+    ArrivalRate,
+    Duration,
+    LoadShape,
+    Rate,
+    format_duration,
+    format_rate,
+    parse_rate,
+)
+from harness.config.suggest import closest, did_you_mean
+from harness.config.vendor import (
+    Auth,
+    BearerAuth,
+    NoAuth,
+    SandboxOptions,
+    Title,
+    VendorSpec,
+    Webhooks,
+    load_vendor,
+)
+
+__all__ = [
+    "DEFAULT_ALLOW_HOSTS",
+    "SHAPE_KINDS",
+    "ArrivalRate",
+    "Auth",
+    "BearerAuth",
+    "Bounds",
+    "ConfigValueError",
+    "Duration",
+    "LineMap",
+    "LoadShape",
+    "Loc",
+    "NoAuth",
+    "Probe",
+    "Rate",
+    "SandboxOptions",
+    "Scenario",
+    "Slug",
+    "StrictModel",
+    "SyntheticTraffic",
+    "Title",
+    "VendorSpec",
+    "Webhooks",
+    "closest",
+    "did_you_mean",
+    "display_path",
+    "format_duration",
+    "format_loc",
+    "format_rate",
+    "host_problem",
+    "load_scenario",
+    "load_vendor",
+    "load_yaml",
+    "parse_rate",
+    "resolve_vendors",
+    "schema_text",
+    "validate",
+    "validate_data",
+    "write_schema",
+]

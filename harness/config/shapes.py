@@ -1,0 +1,169 @@
+"""Load-shape specs: pure pydantic data, discriminated on ``kind`` (STYLE.md lesson 6).
+
+The Locust ``LoadTestShape`` classes that run them live in ``harness/load/shapes.py``. Each kind
+is one class here with its own validation; :data:`LoadShape` is their union and
+:data:`SHAPE_KINDS` maps each ``kind`` to its class (a duplicate kind fails at import).
+
+Also the two unit-carrying value types every config file uses:
+
+- :data:`Duration`: ``"40s"``, ``"500ms"``, ``"3m"``, ``"1m30s"`` -> float seconds (grammar in
+  :mod:`harness.analysis.durations`); a bare number is an error that says what to write.
+- :data:`Rate`: ``"8/s"``, ``"120/m"``, ``"1.5/s"``, ``"3600/h"`` -> float per second.
+
+Both are written back in the same notation by ``model_dump(mode="json")``, so
+``Scenario.explain()`` output loads again unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Final, Literal, get_args
+
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+
+from harness.config.loader import StrictModel
+
+__all__ = [
+    "SHAPE_KINDS",
+    "ArrivalRate",
+    "Duration",
+    "LoadShape",
+    "Rate",
+    "format_duration",
+    "format_rate",
+    "parse_rate",
+]
+
+_RATE: Final = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)/(s|m|h)$")
+_PER: Final = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _number(value: float) -> str:
+    """The shortest text that reads back as ``value``: 8, 1.5, 0.1."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _to_duration(value: object) -> float:
+    from harness.analysis.durations import parse_duration  # analysis sits above config
+
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError("expected a duration such as '40s' or '500ms'")
+    seconds = parse_duration(value if isinstance(value, str) else _number(float(value)))
+    if not isinstance(value, str):  # parse_duration accepted a bare number: still ambiguous
+        milliseconds = _number(seconds * 1000)
+        raise ValueError(f"'{value}' needs a unit: write '{value}s' or '{milliseconds}ms'")
+    if seconds <= 0:
+        raise ValueError(f"'{value}' is zero; a duration here must be longer than 0")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """Exact, re-readable text for a duration: 3m, 40s, 500ms, 1.25s."""
+    if seconds.is_integer() and seconds >= 60 and seconds % 60 == 0:
+        return f"{int(seconds) // 60}m"
+    if seconds.is_integer() or seconds >= 1:
+        return f"{_number(seconds)}s"
+    milliseconds = seconds * 1000
+    if float(round(milliseconds, 6)).is_integer():
+        return f"{round(milliseconds)}ms"
+    return f"{_number(seconds)}s"
+
+
+def parse_rate(text: str) -> float:
+    """Arrivals per second in ``text`` ("8/s", "120/m", "1.5/s", "3600/h")."""
+    source = text.strip().replace(" ", "")
+    match = _RATE.match(source)
+    if match is None:
+        if re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", source):
+            per_minute = _number(float(source) * 60)
+            raise ValueError(f"'{source}' needs a unit: write '{source}/s' or '{per_minute}/m'")
+        raise ValueError(f"'{text}' is not a rate; write e.g. '8/s', '120/m' or '1.5/s'")
+    rate = float(match.group(1)) / _PER[match.group(2)]
+    if rate <= 0:
+        raise ValueError(f"'{text}' is zero; a rate must be more than 0")
+    return rate
+
+
+def format_rate(per_second: float) -> str:
+    """Exact, re-readable text for a rate: 8/s, 1.5/s, 10/m."""
+    per_minute = round(per_second * 60, 9)
+    if not per_second.is_integer() and per_minute.is_integer():
+        return f"{int(per_minute)}/m"
+    return f"{_number(per_second)}/s"
+
+
+def _to_rate(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError("expected a rate such as '8/s' or '120/m'")
+    return parse_rate(value if isinstance(value, str) else _number(float(value)))
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(_to_duration),
+    PlainSerializer(format_duration, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^((\d+(\.\d+)?|\.\d+)(ms|s|m|h))+$",
+            "description": "A duration with a unit: ms, s, m or h, e.g. '500ms', '40s', '1m30s'.",
+            "examples": ["40s", "500ms", "3m"],
+        }
+    ),
+]
+"""Seconds, written with a unit in YAML."""
+
+Rate = Annotated[
+    float,
+    BeforeValidator(_to_rate),
+    PlainSerializer(format_rate, return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(\d+(\.\d+)?|\.\d+)/(s|m|h)$",
+            "description": "Arrivals per second, minute or hour, e.g. '8/s' or '120/m'.",
+            "examples": ["8/s", "120/m"],
+        }
+    ),
+]
+"""Arrivals per second, written as ``N/s``, ``N/m`` or ``N/h`` in YAML."""
+
+
+class ArrivalRate(StrictModel):
+    """Open model: tickets arrive at ``rate`` for ``duration``, whether or not the vendor keeps up.
+
+    ``max_users`` bounds the users executing arrivals; an arrival with no free user starts late
+    and is counted (``late_arrivals``), never silently delayed.
+    """
+
+    kind: Literal["arrival-rate"] = Field(examples=["arrival-rate"])
+    rate: Rate = Field(examples=["8/s"])
+    duration: Duration = Field(examples=["40s"])
+    max_users: int = Field(default=100, ge=1, description="Users executing arrivals.")
+    arrivals: Literal["poisson", "uniform"] = Field(
+        default="poisson",
+        description="poisson: random gaps with the given mean rate; uniform: evenly spaced.",
+    )
+
+    @property
+    def total_duration(self) -> float:
+        """Seconds of load this shape produces; every shape has it (``bounds`` check)."""
+        return self.duration
+
+
+LoadShape = Annotated[ArrivalRate, Field(discriminator="kind")]
+"""Union of every load-shape spec; add a kind with ``Annotated[A | B, ...]``."""
+
+
+def _registry(*specs: type[StrictModel]) -> dict[str, type[StrictModel]]:
+    registry: dict[str, type[StrictModel]] = {}
+    for spec in specs:
+        for kind in get_args(spec.model_fields["kind"].annotation):
+            if kind in registry:
+                raise TypeError(f"load kind {kind!r} defined by both {registry[kind]} and {spec}")
+            registry[kind] = spec
+    return registry
+
+
+SHAPE_KINDS: Final[dict[str, type[StrictModel]]] = _registry(ArrivalRate)
+"""``kind`` -> spec class; keep it in step with :data:`LoadShape` (a test checks)."""

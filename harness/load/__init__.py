@@ -1,0 +1,1 @@
+"""The load path: the only package that imports locust and gevent (ruff enforces it)."""

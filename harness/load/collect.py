@@ -1,0 +1,171 @@
+"""Collects the harness's own metrics in every Locust process and merges them on the master.
+
+Each process records into a :class:`SeriesStore` (per metric, per second). Workers ship what
+they recorded since their last report on Locust's own worker reports (``report_to_master``,
+every 3 s and once more when they stop); the master merges the deltas (``worker_report``).
+A local (single-process) run drains its own store once a second. Every merged delta is also
+appended to ``metrics.ndjson`` in the run folder, so a crash loses seconds, not the run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import gevent
+import psutil
+from locust.env import Environment
+
+from harness.metrics.series import SeriesStore
+
+METRICS_FILE = "metrics.ndjson"
+REPORT_KEY = "csm_harness"
+CPU_SATURATED_PERCENT = 90.0
+
+
+@dataclass(slots=True)
+class ProcessState:
+    """What one load process tells the master besides metrics."""
+
+    planned: int = 0
+    exhausted: bool = False
+    pending: int = 0
+    cpu_max_percent: float = 0.0
+    saturated_seconds: int = 0
+    late: int = 0
+    max_lag_s: float = 0.0
+    cut: int = 0
+    foreign_webhooks: int = 0
+    rejected_webhooks: int = 0
+    budget_exhausted: bool = False
+
+
+@dataclass(slots=True)
+class RunTotals:
+    """The master's (or local process's) merged view of the whole run."""
+
+    store: SeriesStore = field(default_factory=SeriesStore)
+    processes: dict[str, ProcessState] = field(default_factory=dict)
+
+    def drained(self) -> bool:
+        states = self.processes.values()
+        return bool(states) and all(s.exhausted and s.pending == 0 for s in states)
+
+
+class MetricsHub:
+    """This process's recorder; on the master or a local runner also the run's aggregator."""
+
+    def __init__(self, environment: Environment, process: str, *, runs_users: bool) -> None:
+        self.environment = environment
+        self.process = process
+        self.runs_users = runs_users
+        self.store = SeriesStore()
+        self.state = ProcessState()
+        self.totals: RunTotals | None = None
+        self._metrics_file: IO[str] | None = None
+        self._cpu = psutil.Process()
+        self._greenlets: list[gevent.Greenlet[Any, Any]] = []
+        self.requests_sent = 0
+        self.before_ship: Callable[[], None] | None = None
+        events = environment.events
+        events.request.add_listener(self._on_request)
+        events.report_to_master.add_listener(self._on_report_to_master)
+        events.worker_report.add_listener(self._on_worker_report)
+
+    def reset(self, run_dir: Path | None) -> None:
+        """A new run starts: fresh store and state; the aggregator (``run_dir`` given) too."""
+        self.close()
+        self.store = SeriesStore()
+        self.state = ProcessState()
+        self.requests_sent = 0
+        self.before_ship = None
+        self.totals = RunTotals() if run_dir is not None else None
+        if run_dir is not None:
+            self._metrics_file = (run_dir / METRICS_FILE).open("a", encoding="utf-8")
+        self._cpu.cpu_percent(None)
+
+    # -- recording (hot path) ------------------------------------------------------------
+    def _on_request(
+        self,
+        request_type: str,
+        name: str,
+        response_time: float,
+        response_length: int,
+        exception: BaseException | None = None,
+        context: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> None:
+        second = int(time.time())
+        self.requests_sent += 1
+        store = self.store
+        store.add("requests", second)
+        store.observe("http_req_duration", response_time, second)
+        failure = (context or {}).get("failure")
+        throttled = failure == "throttled"
+        store.hit("throttled", second, throttled)
+        store.hit("errors", second, exception is not None and not throttled)
+
+    # -- shipping and merging -------------------------------------------------------------
+    def start(self) -> None:
+        self._greenlets.append(gevent.spawn(self._sample_cpu))
+        if self.totals is not None and self.runs_users:
+            self._greenlets.append(gevent.spawn(self._drain_locally))
+
+    def stop(self) -> None:
+        for greenlet in self._greenlets:
+            greenlet.kill(block=False)
+        self._greenlets.clear()
+        if self.totals is not None and self.runs_users:
+            self.merge_local()
+
+    def _sample_cpu(self) -> None:
+        while True:
+            gevent.sleep(1.0)
+            percent = self._cpu.cpu_percent(None)
+            self.state.cpu_max_percent = max(self.state.cpu_max_percent, percent)
+            if percent >= CPU_SATURATED_PERCENT:
+                self.state.saturated_seconds += 1
+
+    def _drain_locally(self) -> None:
+        while True:
+            gevent.sleep(1.0)
+            self.merge_local()
+
+    def merge_local(self) -> None:
+        """Local runner: merge this process's delta into the run's totals."""
+        if self.before_ship is not None:
+            self.before_ship()
+        self._merge(self.process, self.store.drain(), self.state)
+
+    def _on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
+        if self.before_ship is not None:
+            self.before_ship()
+        data[REPORT_KEY] = {"metrics": self.store.drain(), "state": _state_dict(self.state)}
+
+    def _on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
+        payload = data.get(REPORT_KEY)
+        if payload is None:
+            return
+        self._merge(client_id, payload["metrics"], ProcessState(**payload["state"]))
+
+    def _merge(self, process: str, delta: dict[str, Any], state: ProcessState) -> None:
+        if self.totals is None:
+            return
+        self.totals.store.merge(delta)
+        self.totals.processes[process] = state
+        if self._metrics_file is not None:
+            line = {"at": time.time(), "process": process, "metrics": delta}
+            self._metrics_file.write(json.dumps(line) + "\n")
+            self._metrics_file.flush()
+
+    def close(self) -> None:
+        if self._metrics_file is not None and not self._metrics_file.closed:
+            self._metrics_file.close()
+
+
+def _state_dict(state: ProcessState) -> dict[str, Any]:
+    return {name: getattr(state, name) for name in ProcessState.__dataclass_fields__}

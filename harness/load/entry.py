@@ -1,0 +1,207 @@
+"""What ``locustfile.py`` re-exports: the options, the event wiring, the user and the shape.
+
+    locust -f locustfile.py --scenario scenarios/smoke.yaml [--vendor NAME] [--headless]
+
+works as Locust users expect (web UI or headless, ``--processes N``, master and workers). With a
+vendor whose ``base_url`` is ``embedded`` and no ``--host``, a local run starts its own sandbox.
+``csm-harness run`` starts the sandbox itself and runs this file in a child process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from locust import LoadTestShape, events
+from locust.env import Environment
+from locust.runners import MasterRunner, WorkerRunner
+
+from harness.errors import HarnessError
+from harness.load import session
+from harness.load.collect import MetricsHub
+from harness.load.plan import Target, new_run_id
+from harness.load.users import CustomerUser
+from harness.results import RunInfo, finalize_run, write_run_info
+
+__all__ = ["ArrivalRateShape", "CustomerUser"]
+
+log = logging.getLogger("csm_harness")
+_START_DELAY_S = 1.0  # time for the user pool to spawn before the first arrival is due
+_PLAN_MESSAGE = "csm_plan"
+
+
+class _State:
+    target: Target | None = None
+    hub: MetricsHub | None = None
+    info: RunInfo | None = None
+    run_dir: Path | None = None
+    worker_plan: dict[str, Any] | None = None
+    sandbox: Any = None
+
+
+_state = _State()
+
+
+@events.init_command_line_parser.add_listener
+def _add_options(parser: Any) -> None:
+    group = parser.add_argument_group("csm-harness")
+    group.add_argument("--scenario", default="", help="scenario YAML to run (csm-harness)")
+    group.add_argument("--vendor", default=None, help="which of the scenario's vendors to target")
+    group.add_argument("--run-dir", default="", help="results folder (default reports/<run-id>)")
+    group.add_argument("--run-id", default="", help="run id (default: time-scenario-vendor)")
+
+
+def _fail(error: HarnessError) -> None:
+    sys.stderr.write(f"Error: {error}\n")
+    sys.exit(error.exit_code)
+
+
+@events.init.add_listener
+def _on_init(environment: Environment, **_: Any) -> None:
+    runner = environment.runner
+    is_worker = isinstance(runner, WorkerRunner)
+    process = "worker" if is_worker else ("master" if isinstance(runner, MasterRunner) else "local")
+    _state.hub = MetricsHub(environment, process, runs_users=process != "master")
+    if is_worker and runner is not None:
+        runner.register_message(_PLAN_MESSAGE, _on_plan_message)
+        return
+    try:
+        target = Target.from_options(environment.parsed_options)
+        if not environment.host and target.vendor.base_url != "embedded":
+            environment.host = target.vendor.base_url
+        if not environment.host:
+            if process == "master":
+                raise HarnessError(
+                    "distributed runs need --host: start the sandbox with "
+                    "'csm-harness sandbox' or use 'csm-harness run --workers N'."
+                )
+            environment.host = _start_embedded_sandbox(target)
+        target.check_host(environment.host)
+    except HarnessError as error:
+        _fail(error)
+        return
+    _state.target = target
+
+
+def _start_embedded_sandbox(target: Target) -> str:
+    from harness.sandbox.server import SandboxProcess
+
+    token_env = target.vendor.auth.token_env if target.vendor.auth.kind == "bearer" else None
+    token = os.environ.get(token_env or "") or secrets.token_urlsafe(24)
+    if token_env:
+        os.environ[token_env] = token
+    assert target.vendor.sandbox is not None
+    sandbox = SandboxProcess(
+        profile=target.vendor.sandbox.profile,
+        overrides=dict(target.vendor.sandbox.overrides),
+        token=token,
+    )
+    sandbox.start()
+    _state.sandbox = sandbox
+    events.quitting.add_listener(lambda **_: sandbox.stop())
+    log.info("started the embedded sandbox (%s) at %s", target.vendor.sandbox.profile, sandbox.url)
+    return str(sandbox.url)
+
+
+def _on_plan_message(environment: Environment, msg: Any, **_: Any) -> None:
+    _state.worker_plan = dict(msg.data)
+
+
+@events.test_start.add_listener
+def _on_test_start(environment: Environment, **_: Any) -> None:
+    runner = environment.runner
+    hub = _state.hub
+    assert hub is not None
+    try:
+        if isinstance(runner, WorkerRunner):
+            _start_worker(environment, runner, hub)
+            return
+        target = _state.target
+        assert target is not None
+        options = environment.parsed_options
+        run_id = getattr(options, "run_id", "") or new_run_id(target.scenario, target.vendor)
+        run_dir = Path(getattr(options, "run_dir", "") or Path("reports") / run_id)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        start_at = time.time() + _START_DELAY_S
+        workers = runner.worker_count if isinstance(runner, MasterRunner) else 1
+        info = RunInfo.create(run_id, target, str(environment.host), workers, start_at)
+        write_run_info(run_dir, info)
+        hub.reset(run_dir)
+        _state.info, _state.run_dir = info, run_dir
+        if isinstance(runner, MasterRunner):
+            plan = {"run_id": run_id, "run_dir": str(run_dir), "start_at": start_at}
+            plan["workers"] = workers
+            runner.send_message(_PLAN_MESSAGE, plan)
+        else:
+            session.begin(environment, target, run_id, run_dir, 0, 1, start_at, hub)
+    except HarnessError as error:
+        _fail(error)
+
+
+def _start_worker(environment: Environment, runner: WorkerRunner, hub: MetricsHub) -> None:
+    plan = _state.worker_plan
+    if plan is None:
+        raise HarnessError("this worker got no csm-harness plan from its master")
+    target = Target.from_options(environment.parsed_options)
+    hub.reset(None)
+    run_dir = Path(plan["run_dir"])
+    session.begin(
+        environment,
+        target,
+        plan["run_id"],
+        run_dir,
+        max(0, runner.worker_index),
+        int(plan["workers"]),
+        float(plan["start_at"]),
+        hub,
+    )
+
+
+@events.test_stop.add_listener
+def _on_test_stop(environment: Environment, **_: Any) -> None:
+    hub = _state.hub
+    assert hub is not None
+    if session._current is not None:
+        session.end(session.current())
+    if isinstance(environment.runner, WorkerRunner):
+        return
+    if hub.totals is None or _state.info is None or _state.run_dir is None:
+        return
+    assert _state.target is not None
+    summary = finalize_run(
+        _state.run_dir, _state.info, _state.target.scenario, hub.totals, time.time()
+    )
+    hub.close()
+    environment.process_exit_code = 0 if summary.verdict == "pass" else 1
+    log.info("csm-harness results: %s (%s)", _state.run_dir, summary.verdict)
+
+
+class ArrivalRateShape(LoadTestShape):
+    """Holds the user pool while arrivals are due, then drains: the run ends when every ticket
+    is routed or timed out, or at the scenario's hard time bound, whichever comes first."""
+
+    def tick(self) -> tuple[int, float] | None:
+        target = _state.target
+        hub = _state.hub
+        if target is None or hub is None:
+            return None
+        scenario = target.scenario
+        run_time = self.get_run_time()
+        if run_time >= scenario.bounds.max_duration:
+            log.warning("bounds.max_duration reached: stopping the run")
+            return None
+        users = scenario.load.max_users
+        arrivals_end = _START_DELAY_S + scenario.load.duration
+        if run_time < arrivals_end + 1.0:
+            return users, float(min(users, 200))
+        totals = hub.totals
+        if totals is not None and totals.drained():
+            return None
+        if run_time >= arrivals_end + scenario.probe.timeout + 5.0:
+            return None
+        return users, float(min(users, 200))

@@ -1,0 +1,161 @@
+"""The per-process run: plan, metrics hub, probe, webhook receiver and records, set up at
+``test_start`` and torn down at ``test_stop``."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gevent
+from locust.contrib.fasthttp import FastHttpSession
+from locust.env import Environment
+
+from harness.errors import HarnessError
+from harness.load.collect import MetricsHub
+from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_secret
+from harness.load.probes import ProbeMode, RoutingProbe
+from harness.load.webhook import WebhookReceiver
+from harness.metrics.records import RecordWriter
+from harness.model import Assignment, TicketRef
+from harness.transport.locust import LocustExecutor
+
+log = logging.getLogger("csm_harness")
+
+
+@dataclass(slots=True)
+class LoadRun:
+    environment: Environment
+    plan: ProcessPlan
+    hub: MetricsHub
+    probe: RoutingProbe
+    records: RecordWriter
+    receiver: WebhookReceiver | None
+    webhook_id: str | None
+    executor: LocustExecutor
+    quitting: bool = False
+
+    def over_request_budget(self) -> bool:
+        """The scenario's hard stop on requests: stop once this process has spent its share."""
+        sent = self.hub.requests_sent
+        if sent < self.plan.max_requests:
+            return False
+        if not self.quitting:
+            self.quitting = True
+            self.hub.state.budget_exhausted = True
+            log.warning("bounds.max_requests reached (%d in this process): stopping the run", sent)
+            runner = self.environment.runner
+            if runner is not None:
+                gevent.spawn(runner.quit)
+        return True
+
+
+_current: LoadRun | None = None
+
+
+def current() -> LoadRun:
+    if _current is None:
+        raise RuntimeError("no csm-harness run in this process: did test_start run?")
+    return _current
+
+
+def probe_mode(target: Target) -> ProbeMode:
+    wanted = target.scenario.probe.mode
+    if wanted == "auto":
+        return "webhook" if target.vendor.webhooks.supported else "polling"
+    return "webhook" if wanted == "webhook" else "polling"
+
+
+def begin(
+    environment: Environment,
+    target: Target,
+    run_id: str,
+    run_dir: Path,
+    index: int,
+    count: int,
+    start_at: float,
+    hub: MetricsHub,
+) -> LoadRun:
+    global _current
+    host = environment.host
+    if not host:
+        raise HarnessError("no target host: pass --host or use a vendor with base_url: embedded")
+    target.check_host(host)
+    plan = build_process_plan(target, run_id, index, count, start_at)
+    process = f"{index}-{os.getpid()}"
+    records = RecordWriter(run_dir, process)
+    session = FastHttpSession(host, environment.events.request, user=None)
+    executor = LocustExecutor(session, plan.signer)
+    probe_cfg = target.scenario.probe
+    mode = probe_mode(target)
+
+    def poll(ref: Any) -> Assignment | None:
+        result: Assignment | None = executor.run(plan.adapter.fetch_assignment(ref))
+        return result
+
+    probe = RoutingProbe(
+        mode=mode,
+        poll_interval_s=probe_cfg.poll_interval,
+        timeout_s=probe_cfg.timeout,
+        adapter=plan.adapter,
+        poll=poll,
+        hub=hub,
+        records=records,
+        process=process,
+    )
+    receiver: WebhookReceiver | None = None
+    webhook_id: str | None = None
+    if mode == "webhook":
+        secret = webhook_secret(target.vendor, str(target.vendor_path))
+        receiver = WebhookReceiver(
+            plan.adapter, secret.reveal(), probe.on_webhook, lambda: _count_rejected(hub)
+        )
+        receiver.start()
+        webhook_id = executor.run(plan.adapter.register_webhook(receiver.url, secret.reveal()))
+    hub.state.planned = plan.feed.planned
+    run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, executor)
+    hub.before_ship = lambda: refresh_state(run)
+    probe.start()
+    hub.start()
+    _current = run
+    return run
+
+
+def _count_rejected(hub: MetricsHub) -> None:
+    hub.state.rejected_webhooks += 1
+
+
+def end(run: LoadRun) -> None:
+    """Stop probing, record what is still waiting as cut, unregister the webhook."""
+    global _current
+    run.hub.state.cut = run.probe.finish()
+    run.hub.state.pending = 0
+    run.hub.state.exhausted = True
+    feed = run.plan.feed
+    run.hub.state.late = feed.late
+    run.hub.state.max_lag_s = feed.max_lag_s
+    if run.webhook_id is not None:
+        try:
+            run.executor.run(run.plan.adapter.unregister_webhook(run.webhook_id))
+        except Exception as exc:  # the vendor may already be gone; the run's data is safe
+            log.warning("could not unregister the webhook: %s", type(exc).__name__)
+    if run.receiver is not None:
+        run.receiver.stop()
+    run.records.close()
+    run.hub.stop()
+    _current = None
+
+
+def refresh_state(run: LoadRun) -> None:
+    """Copy the live feed and probe counters into what the master sees."""
+    state = run.hub.state
+    feed = run.plan.feed
+    state.exhausted = feed.exhausted
+    state.pending = run.probe.pending
+    state.late = feed.late
+    state.max_lag_s = feed.max_lag_s
+
+
+__all__ = ["LoadRun", "TicketRef", "begin", "current", "end", "refresh_state"]

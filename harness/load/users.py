@@ -1,0 +1,54 @@
+"""Locust users. ``CustomerUser`` opens tickets at the schedule's intended times (open model)."""
+
+from __future__ import annotations
+
+import time
+
+import gevent
+from locust import constant, task
+from locust.contrib.fasthttp import FastHttpUser
+
+from harness.load import session
+from harness.transport.locust import LocustExecutor
+from harness.vendors.base import ApiFailure
+
+
+class CustomerUser(FastHttpUser):
+    """Takes the next due arrival, creates its ticket, and hands it to the routing probe.
+
+    Users are a pool, not the load: the schedule decides when tickets arrive. Too few users
+    shows up as late arrivals, counted and reported, never as a silently lower rate.
+    """
+
+    wait_time = constant(0)
+    connection_timeout = 10.0
+    network_timeout = 30.0
+
+    def on_start(self) -> None:
+        self.run = session.current()
+        self.executor = LocustExecutor(self.client, self.run.plan.signer)
+
+    @task
+    def arrive(self) -> None:
+        run = self.run
+        arrival = run.plan.feed.take()
+        if arrival is None:
+            gevent.sleep(1.0)  # schedule done: idle until the shape ends the run
+            return
+        if run.over_request_budget():
+            return
+        ticket = run.plan.tickets.make(arrival.number)
+        sent_at = time.time()
+        store = run.hub.store
+        store.hit("late_arrivals", int(sent_at), arrival.late)
+        run.probe.expect(ticket, arrival.number, arrival.intended_at, sent_at)
+        try:
+            ref = self.executor.run(run.plan.adapter.create_ticket(ticket))
+        except ApiFailure as failure:
+            run.probe.failed(ticket.external_id, failure)
+            return
+        received_at = time.time()
+        second = int(received_at)
+        store.observe("ticket_create", (received_at - arrival.intended_at) * 1000.0, second)
+        store.add("tickets_created", second)
+        run.probe.created(ticket.external_id, ref, received_at)

@@ -1,0 +1,43 @@
+"""Run results and the reports written from them: the model, i18n, charts and HTML pages."""
+
+from harness.report.html import render_comparison, render_run, write_comparison, write_run_report
+from harness.report.i18n import Lang, t
+from harness.report.model import (
+    Bucket,
+    Comparison,
+    Finding,
+    GeneratorInfo,
+    LoadInfo,
+    MetricSummary,
+    Note,
+    Percentiles,
+    ProbeInfo,
+    RunSummary,
+    SchemaError,
+    ThresholdOutcome,
+    TimelinePoint,
+    VendorInfo,
+)
+
+__all__ = [
+    "Bucket",
+    "Comparison",
+    "Finding",
+    "GeneratorInfo",
+    "Lang",
+    "LoadInfo",
+    "MetricSummary",
+    "Note",
+    "Percentiles",
+    "ProbeInfo",
+    "RunSummary",
+    "SchemaError",
+    "ThresholdOutcome",
+    "TimelinePoint",
+    "VendorInfo",
+    "render_comparison",
+    "render_run",
+    "t",
+    "write_comparison",
+    "write_run_report",
+]

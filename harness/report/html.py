@@ -1,0 +1,302 @@
+"""Self-contained HTML reports: one run, and a comparison across vendors.
+
+jinja2 renders ``templates/`` with autoescaping on; charts are inline SVG from
+:mod:`harness.report.charts`, and the page's Content-Security-Policy forbids loading anything,
+so a report opens offline, from an e-mail attachment or a file share, and prints to PDF.
+Each page is written in the requested language beside a copy in the other one, and each links
+to the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache, partial
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from harness.report import charts
+from harness.report.charts import Point
+from harness.report.i18n import (
+    Lang,
+    fmt_duration_s,
+    fmt_int,
+    fmt_ms,
+    fmt_ms_range,
+    fmt_number,
+    fmt_pct,
+    fmt_per_second,
+    ms_unit,
+    t,
+)
+from harness.report.model import (
+    ERRORS,
+    ROUTING_LATENCY,
+    TICKET_CREATE,
+    UNROUTED,
+    Comparison,
+    Percentiles,
+    RunSummary,
+)
+
+__all__ = ["render_comparison", "render_run", "write_comparison", "write_run_report"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(_TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def other_lang(lang: Lang) -> Lang:
+    return "en" if lang == "zh-CN" else "zh-CN"
+
+
+def _render(template: str, lang: Lang, switch_href: str | None, **context: object) -> str:
+    helpers: dict[str, object] = {
+        "lang": lang,
+        "other_lang": other_lang(lang),
+        "switch_href": switch_href,
+        "t": partial(t, lang=lang),
+        "ms": partial(fmt_ms, lang=lang),
+        "dur": partial(fmt_duration_s, lang=lang),
+        "per_s": lambda value: "—" if value is None else fmt_per_second(value, lang),
+        "pct": fmt_pct,
+        "num": fmt_number,
+        "int": fmt_int,
+    }
+    return _environment().get_template(template).render(**helpers, **context)
+
+
+def _latency_chart(series: dict[str, list[Point]], title: str, lang: Lang) -> Markup:
+    """Millisecond series drawn in ms, or in seconds when the largest value is a second or more."""
+    unit = ms_unit(*(y for points in series.values() for _, y in points))
+    scale = 1000.0 if unit == "s" else 1.0
+    scaled = {
+        name: [(x, None if y is None else y / scale) for x, y in points]
+        for name, points in series.items()
+    }
+    return Markup(
+        charts.line_chart(
+            scaled,
+            title=title,
+            x_label=f"{t('chart.time', lang)} ({t('unit.s', lang)})",
+            y_label=t("chart.latency", lang),
+            y_unit=t(f"unit.{unit}", lang),
+            empty_text=t("chart.no_data", lang),
+        )
+    )
+
+
+def _percentile(summary: RunSummary, metric: str, field: str) -> list[Point]:
+    """``field`` of the per-second percentiles of ``metric`` (ticket_create or routing_latency)."""
+    stats: list[Percentiles | None] = [getattr(point, metric) for point in summary.timeline]
+    return [
+        (point.t, None if s is None else getattr(s, field))
+        for point, s in zip(summary.timeline, stats, strict=True)
+    ]
+
+
+def _percentile_series(summary: RunSummary, metric: str) -> dict[str, list[Point]]:
+    return {f: _percentile(summary, metric, f"{f}_ms") for f in ("p50", "p95", "p99")}
+
+
+def _count_chart(summary: RunSummary, fields: Sequence[str], title: str, lang: Lang) -> Markup:
+    series = {
+        t(f"series.{field}", lang): [
+            (point.t, float(getattr(point, field))) for point in summary.timeline
+        ]
+        for field in fields
+    }
+    return Markup(
+        charts.line_chart(
+            series,
+            title=title,
+            x_label=f"{t('chart.time', lang)} ({t('unit.s', lang)})",
+            y_label=t("chart.per_second", lang),
+            empty_text=t("chart.no_data", lang),
+        )
+    )
+
+
+def _run_charts(summary: RunSummary, lang: Lang) -> dict[str, Markup]:
+    bars = [
+        (fmt_ms_range(b.lower_ms, b.upper_ms, lang), float(b.count))
+        for b in summary.routing_distribution
+    ]
+    return {
+        "ticket_create": _latency_chart(
+            _percentile_series(summary, TICKET_CREATE), t("chart.ticket_create", lang), lang
+        ),
+        "routing": _latency_chart(
+            _percentile_series(summary, ROUTING_LATENCY), t("chart.routing", lang), lang
+        ),
+        "distribution": Markup(
+            charts.bar_chart(
+                bars,
+                title=t("chart.distribution", lang),
+                x_label=t("chart.latency", lang),
+                y_label=t("chart.tickets", lang),
+                empty_text=t("chart.no_data", lang),
+            )
+        ),
+        "throughput": _count_chart(
+            summary,
+            ("requests", "tickets_created", "tickets_routed"),
+            t("chart.throughput", lang),
+            lang,
+        ),
+        "errors": _count_chart(summary, ("errors", "throttled"), t("chart.errors", lang), lang),
+    }
+
+
+def render_run(summary: RunSummary, lang: Lang, *, switch_href: str | None = None) -> str:
+    """The report of one run; ``switch_href`` links to the same report in the other language."""
+    title = t("report.title", lang, vendor=summary.vendor.title(lang), scenario=summary.scenario)
+    kinds = {kind: [m for m in summary.metrics.values() if m.kind == kind] for kind in
+             ("trend", "rate", "counter")}  # fmt: skip
+    return _render(
+        "report.html.j2",
+        lang,
+        switch_href,
+        title=title,
+        s=summary,
+        charts=_run_charts(summary, lang),
+        trends=kinds["trend"],
+        rates=kinds["rate"],
+        counters=kinds["counter"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    text: str
+    best: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    label: str
+    cells: list[_Cell]
+    source: str = ""
+
+
+def _row(
+    label: str,
+    values: Sequence[float | None],
+    texts: Sequence[str],
+    better: Literal["lower", "higher"],
+    source: str = "",
+) -> _Row:
+    """Highlight the better value, unless the values print alike (then no cell is better)."""
+    known = [(value, text) for value, text in zip(values, texts, strict=True) if value is not None]
+    best_text = None
+    if len({text for _, text in known}) > 1:
+        pick = min if better == "lower" else max
+        best_text = pick(known, key=lambda pair: pair[0])[1]
+    cells = [
+        _Cell(text, best=value is not None and text == best_text)
+        for value, text in zip(values, texts, strict=True)
+    ]
+    return _Row(label, cells, source)
+
+
+def _comparison_rows(runs: Sequence[RunSummary], lang: Lang) -> list[_Row]:
+    verdicts = [1.0 if run.verdict == "pass" else 0.0 for run in runs]
+    words = [t(f"verdict.{run.verdict}", lang) for run in runs]
+    rows = [_row(t("row.verdict", lang), verdicts, words, "higher")]
+    for key, metric, field in (
+        ("row.routing_p50", ROUTING_LATENCY, "p50_ms"),
+        ("row.routing_p95", ROUTING_LATENCY, "p95_ms"),
+        ("row.routing_p99", ROUTING_LATENCY, "p99_ms"),
+        ("row.create_p95", TICKET_CREATE, "p95_ms"),
+    ):
+        values = [run.stat(metric, field) for run in runs]
+        unit = ms_unit(*values)
+        rows.append(_row(t(key, lang), values, [fmt_ms(v, lang, unit) for v in values], "lower"))
+    for key, metric in (("row.error_rate", ERRORS), ("row.unrouted_rate", UNROUTED)):
+        values = [run.stat(metric, "rate") for run in runs]
+        rows.append(_row(t(key, lang), values, [fmt_pct(v) for v in values], "lower"))
+    shares = [
+        run.thresholds_passed / len(run.thresholds) if run.thresholds else None for run in runs
+    ]
+    counts = [f"{run.thresholds_passed} / {len(run.thresholds)}" for run in runs]
+    rows.append(_row(t("row.thresholds", lang), shares, counts, "higher"))
+    keys = dict.fromkeys((o.metric, o.source) for run in runs for o in run.thresholds)
+    for metric, source in keys:
+        found = [
+            next((o for o in run.thresholds if (o.metric, o.source) == (metric, source)), None)
+            for run in runs
+        ]
+        oks = [None if o is None else float(o.ok) for o in found]
+        texts = [
+            "—" if o is None else f"{t('mark.ok' if o.ok else 'mark.fail', lang)} {o.measured_text}"
+            for o in found
+        ]
+        rows.append(_row(runs[0].metric_title(metric, lang), oks, texts, "higher", source))
+    return rows
+
+
+def _overlay(runs: Sequence[RunSummary], lang: Lang) -> Markup:
+    series: dict[str, list[Point]] = {}
+    for run in runs:
+        name = run.vendor.title(lang)
+        series[f"{name} ({run.run_id})" if name in series else name] = _percentile(
+            run, ROUTING_LATENCY, "p95_ms"
+        )
+    return _latency_chart(series, t("chart.routing_overlay", lang), lang)
+
+
+def render_comparison(comparison: Comparison, lang: Lang, *, switch_href: str | None = None) -> str:
+    """The comparison page; run links are relative: ``<run_id>/report.html``."""
+    return _render(
+        "compare.html.j2",
+        lang,
+        switch_href,
+        title=t("compare.title", lang, scenario=comparison.scenario),
+        c=comparison,
+        rows=_comparison_rows(comparison.runs, lang),
+        overlay=_overlay(comparison.runs, lang),
+        routing_metric=ROUTING_LATENCY,
+    )
+
+
+def _write_pair(path: Path, lang: Lang, render: Callable[[Lang, str], str]) -> Path:
+    """``path`` in ``lang`` and ``<stem>.<other lang><suffix>`` beside it, linked both ways."""
+    other = other_lang(lang)
+    twin = path.with_name(f"{path.stem}.{other}{path.suffix}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(lang, twin.name), encoding="utf-8")
+    twin.write_text(render(other, path.name), encoding="utf-8")
+    return path
+
+
+def write_run_report(summary: RunSummary, out_dir: Path, lang: Lang) -> Path:
+    """Write ``out_dir/report.html`` in ``lang`` and ``report.<other>.html``; return the first."""
+    return _write_pair(
+        out_dir / "report.html", lang, lambda lg, href: render_run(summary, lg, switch_href=href)
+    )
+
+
+def write_comparison(comparison: Comparison, out_path: Path, lang: Lang) -> Path:
+    """Write ``out_path`` in ``lang`` and ``<stem>.<other><suffix>`` beside it; return the first.
+
+    Put ``out_path`` in the folder that holds the run folders, so ``<run_id>/report.html`` links
+    resolve.
+    """
+    return _write_pair(
+        out_path,
+        lang,
+        lambda lg, href: render_comparison(comparison, lg, switch_href=href),
+    )

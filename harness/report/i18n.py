@@ -1,0 +1,299 @@
+# ruff: noqa: RUF001, RUF002  (zh-CN full-width punctuation, the times sign and en dash are meant)
+"""Every string a report shows, in en and zh-CN, and the number formats both languages share.
+
+Templates call ``t('key')``; Python code calls :func:`t` with the language. A missing key or a
+missing language is a ``KeyError`` at render time, and ``tests/report/test_i18n.py`` checks the
+catalog against the templates, so a page can never show a raw key. Units follow each language:
+``850 ms`` / ``12.4 s`` in en, ``850 毫秒`` / ``12.4 秒`` in zh-CN.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Literal, get_args
+
+Lang = Literal["en", "zh-CN"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+DASH = "—"  # shown where a value does not exist (no samples); never a zero
+
+
+def _m(en: str, zh: str) -> dict[Lang, str]:
+    return {"en": en, "zh-CN": zh}
+
+
+MESSAGES: dict[str, dict[Lang, str]] = {
+    # page frame
+    "report.title": _m(
+        "{vendor} · {scenario} · load test report", "{vendor} · {scenario} · 压测报告"
+    ),
+    "compare.title": _m("Vendor comparison · {scenario}", "厂商对比 · {scenario}"),
+    "lang.switch": _m("中文版", "English version"),
+    "unit.ms": _m("ms", "毫秒"),
+    "unit.s": _m("s", "秒"),
+    "unit.per_s": _m("/s", "/秒"),
+    "duration.s": _m("{s} s", "{s} 秒"),
+    "duration.min": _m("{m} min {s} s", "{m} 分 {s} 秒"),
+    "duration.h": _m("{h} h {m} min", "{h} 小时 {m} 分"),
+    "verdict.pass": _m("PASS", "通过"),
+    "verdict.fail": _m("FAIL", "未通过"),
+    # verdict banner
+    "banner.vendor": _m("Vendor", "厂商"),
+    "banner.scenario": _m("Scenario", "场景"),
+    "banner.duration": _m("Duration", "时长"),
+    "banner.planned": _m("Planned arrivals", "计划到达数"),
+    "banner.thresholds": _m(
+        "{passed} of {total} thresholds passed", "{total} 项阈值中通过 {passed} 项"
+    ),
+    "banner.incomplete": _m(
+        "This run was cut short: the figures cover only the part that ran.",
+        "本次运行被提前中止：数据仅覆盖已运行的部分。",
+    ),
+    # sections
+    "section.thresholds": _m("Thresholds", "阈值"),
+    "section.notes": _m("Notes and warnings", "说明与警告"),
+    "section.latency": _m("Latency over time", "延迟随时间变化"),
+    "section.distribution": _m("Routing latency distribution", "路由延迟分布"),
+    "section.throughput": _m("Throughput and errors over time", "吞吐量与错误随时间变化"),
+    "section.metrics": _m("All metrics", "全部指标"),
+    "section.run_info": _m("Run information", "运行信息"),
+    "section.ranking": _m("Verdict and ranking", "结论与排名"),
+    "section.findings": _m("Findings", "主要发现"),
+    "section.side_by_side": _m("Side by side", "并排对比"),
+    "section.routing_overlay": _m("Routing latency p95 over time", "路由延迟 p95 随时间变化"),
+    "section.runs": _m("Run reports", "各厂商运行报告"),
+    # tables
+    "col.result": _m("Result", "结果"),
+    "col.metric": _m("Metric", "指标"),
+    "col.expression": _m("Threshold", "阈值表达式"),
+    "col.measured": _m("Measured", "实测值"),
+    "col.level": _m("Level", "级别"),
+    "col.message": _m("Message", "内容"),
+    "col.count": _m("Count", "次数"),
+    "col.min": _m("Min", "最小值"),
+    "col.mean": _m("Mean", "平均值"),
+    "col.max": _m("Max", "最大值"),
+    "col.p50": _m("p50", "p50"),
+    "col.p90": _m("p90", "p90"),
+    "col.p95": _m("p95", "p95"),
+    "col.p99": _m("p99", "p99"),
+    "col.hits": _m("Hits", "命中数"),
+    "col.total": _m("Total", "总数"),
+    "col.rate": _m("Rate", "比率"),
+    "col.per_second": _m("Per second", "每秒"),
+    "col.rank": _m("Rank", "名次"),
+    "col.vendor": _m("Vendor", "厂商"),
+    "col.verdict": _m("Verdict", "结论"),
+    "col.routing_p95": _m("Routing p95", "路由延迟 p95"),
+    "col.thresholds": _m("Thresholds passed", "通过的阈值"),
+    "col.report": _m("Report", "报告"),
+    "metrics.trends": _m("Latencies", "延迟类指标"),
+    "metrics.rates": _m("Rates", "比率类指标"),
+    "metrics.counters": _m("Counters", "计数类指标"),
+    "thresholds.none": _m("No thresholds were set for this run.", "本次运行未设置阈值。"),
+    "notes.none": _m("No warnings.", "无警告。"),
+    "note.info": _m("Info", "信息"),
+    "note.warning": _m("Warning", "警告"),
+    "mark.ok": _m("✓ pass", "✓ 通过"),
+    "mark.fail": _m("✗ fail", "✗ 未通过"),
+    # charts
+    "chart.no_data": _m("No data", "无数据"),
+    "chart.time": _m("Time since start", "开始后时间"),
+    "chart.latency": _m("Latency", "延迟"),
+    "chart.tickets": _m("Tickets", "工单数"),
+    "chart.per_second": _m("Per second", "每秒数量"),
+    "chart.ticket_create": _m("Ticket creation latency over time", "创建工单延迟随时间变化"),
+    "chart.routing": _m(
+        "Routing latency (created → assigned) over time", "路由延迟（创建 → 分配）随时间变化"
+    ),
+    "chart.distribution": _m("Routing latency distribution", "路由延迟分布"),
+    "chart.throughput": _m("Throughput per second", "每秒吞吐量"),
+    "chart.errors": _m("Errors per second", "每秒错误数"),
+    "chart.routing_overlay": _m("Routing latency p95 by vendor", "各厂商路由延迟 p95"),
+    "series.requests": _m("Requests", "请求"),
+    "series.tickets_created": _m("Tickets created", "创建的工单"),
+    "series.tickets_routed": _m("Tickets routed", "已路由的工单"),
+    "series.errors": _m("Errors", "错误"),
+    "series.throttled": _m("Throttled (429)", "被限流 (429)"),
+    # run information
+    "info.run_id": _m("Run ID", "运行 ID"),
+    "info.adapter": _m("Adapter", "适配器"),
+    "info.base_url": _m("Base URL", "接口地址"),
+    "info.started": _m("Started (UTC)", "开始时间 (UTC)"),
+    "info.ended": _m("Ended (UTC)", "结束时间 (UTC)"),
+    "info.probe": _m("Routing probe", "路由探测方式"),
+    "info.probe_timeout": _m("Probe timeout", "探测超时"),
+    "info.load": _m("Load shape", "负载模型"),
+    "info.load_value": _m(
+        "{kind}: {rate}/s for {duration}, at most {users} users",
+        "{kind}：每秒 {rate} 次，持续 {duration}，最多 {users} 个用户",
+    ),
+    "info.generator_cpu": _m("Load generator CPU max", "压测机 CPU 峰值"),
+    "info.saturated": _m("Seconds with the generator saturated", "压测机饱和秒数"),
+    "info.workers": _m("Worker processes", "工作进程数"),
+    "info.hist_error": _m("Histogram relative error", "直方图相对误差"),
+    "probe.webhook": _m("Webhook (exact)", "Webhook（精确）"),
+    "probe.polling": _m(
+        "Polling every {interval} (latency is known only to within the interval)",
+        "轮询，每 {interval} 一次（延迟精度受轮询间隔限制）",
+    ),
+    # comparison
+    "compare.best_legend": _m(
+        "Highlighted: the better value in each row. Rows whose values are the same have none.",
+        "高亮为每行中更优的值；数值相同的行不高亮。",
+    ),
+    "findings.none": _m("No findings.", "无结论。"),
+    "row.verdict": _m("Verdict", "结论"),
+    "row.routing_p50": _m("Routing latency p50", "路由延迟 p50"),
+    "row.routing_p95": _m("Routing latency p95", "路由延迟 p95"),
+    "row.routing_p99": _m("Routing latency p99", "路由延迟 p99"),
+    "row.create_p95": _m("Ticket creation p95", "创建工单 p95"),
+    "row.error_rate": _m("Error rate", "错误率"),
+    "row.unrouted_rate": _m("Unrouted rate", "未路由率"),
+    "row.requests_per_s": _m("Mean requests per second", "平均每秒请求数"),
+    "row.thresholds": _m("Thresholds passed", "通过的阈值"),
+    "row.saturated": _m("Seconds with the generator saturated", "压测机饱和秒数"),
+    # findings (Comparison.build renders each in both languages)
+    "what.error_rate": _m("error rate", "错误率"),
+    "what.unrouted_rate": _m("unrouted rate", "未路由率"),
+    "finding.ranking": _m(
+        "Ranking (verdict first, then routing p95): {items}",
+        "排名（先看结论，再看路由延迟 p95）：{items}",
+    ),
+    "finding.rank_item": _m(
+        "{rank}. {vendor} ({verdict}, p95 {p95})", "{rank}. {vendor}（{verdict}，p95 {p95}）"
+    ),
+    "finding.latency_times": _m(
+        "{a} routes tickets {ratio}× slower than {b} at p95 ({va} vs {vb})",
+        "{a} 的路由延迟 p95 是 {b} 的 {ratio} 倍（{va} 对 {vb}）",
+    ),
+    "finding.latency_pct": _m(
+        "{a} routes tickets {pct}% slower than {b} at p95 ({va} vs {vb})",
+        "{a} 的路由延迟 p95 比 {b} 高 {pct}%（{va} 对 {vb}）",
+    ),
+    "finding.latency_slower": _m(
+        "{a} routes tickets slower than {b} at p95 ({va} vs {vb})",
+        "{a} 的路由延迟 p95 高于 {b}（{va} 对 {vb}）",
+    ),
+    "finding.latency_same": _m(
+        "{a} and {b} route tickets about the same at p95 ({va} vs {vb})",
+        "{a} 与 {b} 的路由延迟 p95 大致相同（{va} 对 {vb}）",
+    ),
+    "finding.latency_missing": _m(
+        "{a} has no routing latency measurements to compare with {b}",
+        "{a} 没有路由延迟数据，无法与 {b} 比较",
+    ),
+    "finding.rate_times": _m(
+        "{a} has a {ratio}× higher {what} than {b} ({va} vs {vb})",
+        "{a} 的{what}是 {b} 的 {ratio} 倍（{va} 对 {vb}）",
+    ),
+    "finding.rate_higher": _m(
+        "{a} has a higher {what} than {b} ({va} vs {vb})", "{a} 的{what}高于 {b}（{va} 对 {vb}）"
+    ),
+    "finding.rate_same": _m(
+        "{a} and {b} have about the same {what} ({va} vs {vb})",
+        "{a} 与 {b} 的{what}大致相同（{va} 对 {vb}）",
+    ),
+    "finding.rate_missing": _m(
+        "{a} has no {what} measurements to compare with {b}", "{a} 没有{what}数据，无法与 {b} 比较"
+    ),
+    "finding.thresholds_fail": _m(
+        "{a} fails {failed} of {total} thresholds: {items}",
+        "{a} 未通过 {total} 项阈值中的 {failed} 项：{items}",
+    ),
+    "finding.thresholds_pass": _m(
+        "{a} passes all {total} thresholds", "{a} 通过全部 {total} 项阈值"
+    ),
+    "finding.threshold_item": _m(
+        "{metric} '{source}' ({measured})", "{metric}「{source}」（{measured}）"
+    ),
+    "finding.list_sep": _m("; ", "；"),
+    "finding.incomplete": _m(
+        "{a}'s run was cut short after {duration}; its figures cover only that part",
+        "{a} 的运行在 {duration} 后被中止，数据仅覆盖这一段",
+    ),
+    "finding.saturated": _m(
+        "{a}'s load generator was saturated for {seconds} s (CPU max {cpu}); "
+        "its latencies may be overstated",
+        "{a} 的压测机有 {seconds} 秒处于饱和状态（CPU 峰值 {cpu}），其延迟数据可能偏高",
+    ),
+}
+
+
+# Full-width punctuation (（）：，「」。) carries its own spacing, so a space beside it is wrong;
+# the catalog writes a space around every field (Zendesk 的, 是 沙箱（稳健）), and this removes
+# the ones that land next to such punctuation: 沙箱（稳健） 的 -> 沙箱（稳健）的.
+_FULL_WIDTH_PUNCT = re.compile(
+    "[ ]+(?=[\u3000-\u303f\uff00-\uff65])|(?<=[\u3000-\u303f\uff00-\uff65])[ ]+"
+)
+
+
+def t(key: str, lang: Lang, **fmt: object) -> str:
+    """The catalog string ``key`` in ``lang``, formatted with ``fmt`` (``str.format`` fields)."""
+    text = MESSAGES[key][lang]
+    if fmt:
+        text = text.format(**fmt)
+    return _FULL_WIDTH_PUNCT.sub("", text) if lang == "zh-CN" else text
+
+
+def fmt_number(value: float, sig: int = 3) -> str:
+    """``value`` to ``sig`` significant digits, trailing zeros dropped; whole from 10**sig up."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    decimals = max(0, sig - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_int(value: int) -> str:
+    return f"{value:,}"
+
+
+def ms_unit(*values_ms: float | None) -> Literal["ms", "s"]:
+    """The unit that shows the largest of ``values_ms`` best: seconds from one second up."""
+    largest = max((abs(v) for v in values_ms if v is not None), default=0.0)
+    return "s" if largest >= 1000 else "ms"
+
+
+def fmt_ms(value_ms: float | None, lang: Lang, unit: Literal["ms", "s"] | None = None) -> str:
+    """``850 ms``, ``12.4 s`` (zh-CN ``12.4 秒``); pass ``unit`` to show two values alike."""
+    if value_ms is None:
+        return DASH
+    unit = unit or ms_unit(value_ms)
+    shown = value_ms / 1000 if unit == "s" else value_ms
+    return f"{fmt_number(shown)} {t('unit.' + unit, lang)}"
+
+
+def fmt_ms_pair(a_ms: float, b_ms: float, lang: Lang) -> tuple[str, str]:
+    unit = ms_unit(a_ms, b_ms)
+    return fmt_ms(a_ms, lang, unit), fmt_ms(b_ms, lang, unit)
+
+
+def fmt_ms_range(low_ms: float, high_ms: float, lang: Lang) -> str:
+    """A histogram bucket: ``100–200 ms``, ``1–2 s`` (both ends in the upper end's unit)."""
+    scale = 1000.0 if ms_unit(high_ms) == "s" else 1.0
+    return f"{fmt_number(low_ms / scale)}–{fmt_ms(high_ms, lang, ms_unit(high_ms))}"
+
+
+def fmt_pct(fraction: float | None, digits: int = 2) -> str:
+    """``4.20%``; a rate that is not zero never shows as ``0.00%`` (it shows ``<0.01%``)."""
+    if fraction is None:
+        return DASH
+    text = f"{fraction * 100:.{digits}f}%"
+    if fraction > 0 and float(text[:-1]) == 0:
+        return f"<{10**-digits:.{digits}f}%"
+    return text
+
+
+def fmt_duration_s(seconds: float, lang: Lang) -> str:
+    """``45 s``, ``10 min 5 s``, ``1 h 2 min``; zh-CN ``45 秒``, ``10 分 5 秒``, ``1 小时 2 分``."""
+    whole = round(seconds)
+    if whole < 60:
+        return t("duration.s", lang, s=fmt_number(seconds) if seconds < 10 else whole)
+    if whole < 3600:
+        return t("duration.min", lang, m=whole // 60, s=whole % 60)
+    return t("duration.h", lang, h=whole // 3600, m=whole % 3600 // 60)
+
+
+def fmt_per_second(value: float, lang: Lang) -> str:
+    return f"{fmt_number(value)}{t('unit.per_s', lang)}"

@@ -1,0 +1,414 @@
+"""The one result model every report writer consumes; ``RunSummary.to_dict()`` is summary.json.
+
+Frozen dataclasses with a JSON-safe ``to_dict()`` and a strict ``from_dict()``: unknown keys,
+missing fields and wrong types are refused with the field path, and a file written by a newer
+schema is refused with the version it needs. Times are ISO 8601 UTC strings and latencies are
+milliseconds; a statistic with no samples is ``None``, never ``0``. :meth:`Comparison.build`
+ranks several runs of one scenario and states their differences in both languages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
+
+from harness.errors import ConfigError
+from harness.report.i18n import (
+    Lang,
+    fmt_duration_s,
+    fmt_ms,
+    fmt_ms_pair,
+    fmt_number,
+    fmt_pct,
+    t,
+)
+
+SCHEMA_VERSION = 1
+
+# Metric names the reports read; the metrics package records them under these names.
+TICKET_CREATE = "ticket_create"  # trend: POST ticket round trip, from intended start
+ROUTING_LATENCY = "routing_latency"  # trend: ticket created -> assigned to an agent
+ERRORS = "errors"  # rate: failed requests / all requests
+UNROUTED = "unrouted"  # rate: tickets not assigned before the probe timeout / tickets created
+
+
+class SchemaError(ValueError):
+    """A summary.json (or a dict meant to become one) does not match the schema."""
+
+
+class _Record:
+    """``to_dict`` / ``from_dict`` for the frozen dataclasses below."""
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]  # each subclass's own
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        decoded: Self = _decode(cls, data, cls.__name__)
+        return decoded
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VendorInfo(_Record):
+    name: str
+    title_en: str
+    title_zh: str
+    adapter: str
+    base_url: str
+
+    def title(self, lang: Lang) -> str:
+        return self.title_zh if lang == "zh-CN" else self.title_en
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProbeInfo(_Record):
+    mode: Literal["webhook", "polling"]
+    poll_interval_s: float | None
+    timeout_s: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LoadInfo(_Record):
+    kind: str
+    planned_arrivals: int
+    rate_per_s: float
+    duration_s: float
+    max_users: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MetricSummary(_Record):
+    """One metric over the whole run. Only the fields of its ``kind`` are set.
+
+    trend: ``count`` and the ``*_ms`` statistics (``None`` when count is 0); rate: ``hits``,
+    ``total`` and ``rate`` (``None`` when total is 0); counter: ``count`` and ``per_second``.
+    """
+
+    name: str
+    kind: Literal["trend", "rate", "counter"]
+    title_en: str
+    title_zh: str
+    count: int | None = None
+    min_ms: float | None = None
+    max_ms: float | None = None
+    mean_ms: float | None = None
+    p50_ms: float | None = None
+    p90_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
+    hits: int | None = None
+    total: int | None = None
+    rate: float | None = None
+    per_second: float | None = None
+
+    def title(self, lang: Lang) -> str:
+        return self.title_zh if lang == "zh-CN" else self.title_en
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Percentiles(_Record):
+    count: int
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+    max_ms: float | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TimelinePoint(_Record):
+    """One second of the run; ``t`` is whole seconds since the start."""
+
+    t: int
+    requests: int
+    errors: int
+    throttled: int
+    tickets_created: int
+    tickets_routed: int
+    ticket_create: Percentiles | None = None
+    routing_latency: Percentiles | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Bucket(_Record):
+    lower_ms: float
+    upper_ms: float
+    count: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ThresholdOutcome(_Record):
+    metric: str
+    source: str  # the expression as written, e.g. "p95 < 30s"
+    ok: bool
+    measured_text: str  # e.g. "p95=12.4s"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GeneratorInfo(_Record):
+    cpu_max_percent: float
+    saturated_seconds: int
+    workers: int
+    histogram_relative_error: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Note(_Record):
+    level: Literal["info", "warning"]
+    en: str
+    zh: str
+
+    def text(self, lang: Lang) -> str:
+        return self.zh if lang == "zh-CN" else self.en
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunSummary(_Record):
+    run_id: str
+    scenario: str
+    vendor: VendorInfo
+    started_at: str
+    ended_at: str
+    duration_s: float
+    complete: bool  # False when the run was cut short
+    probe: ProbeInfo
+    load: LoadInfo
+    metrics: dict[str, MetricSummary]
+    timeline: list[TimelinePoint]
+    routing_distribution: list[Bucket]
+    thresholds: list[ThresholdOutcome]
+    verdict: Literal["pass", "fail"]
+    generator: GeneratorInfo
+    notes: list[Note] = dataclasses.field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    def __post_init__(self) -> None:
+        if self.schema_version > SCHEMA_VERSION:
+            raise SchemaError(
+                f"schema_version {self.schema_version} was written by a newer csm-harness; "
+                f"this one reads schema {SCHEMA_VERSION}. Upgrade csm-harness."
+            )
+
+    def metric(self, name: str) -> MetricSummary | None:
+        return self.metrics.get(name)
+
+    def metric_title(self, name: str, lang: Lang) -> str:
+        found = self.metrics.get(name)
+        return found.title(lang) if found else name
+
+    def stat(self, name: str, field: str) -> float | None:
+        """``stat(ROUTING_LATENCY, "p95_ms")``: a metric's statistic, ``None`` when absent."""
+        found = self.metrics.get(name)
+        value = getattr(found, field) if found else None
+        return None if value is None else float(value)
+
+    @property
+    def thresholds_passed(self) -> int:
+        return sum(outcome.ok for outcome in self.thresholds)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Finding(_Record):
+    en: str
+    zh: str
+
+    def text(self, lang: Lang) -> str:
+        return self.zh if lang == "zh-CN" else self.en
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Comparison(_Record):
+    """Runs of one scenario, best first (verdict, then routing p95), with findings."""
+
+    scenario: str
+    created_at: str
+    runs: list[RunSummary]
+    findings: list[Finding]
+
+    @classmethod
+    def build(cls, runs: Sequence[RunSummary], *, created_at: str | None = None) -> Comparison:
+        if not runs:
+            raise ValueError("Comparison.build needs at least one run")
+        scenarios = sorted({run.scenario for run in runs})
+        if len(scenarios) > 1:
+            raise ConfigError(
+                f"cannot compare runs of different scenarios ({', '.join(scenarios)}); "
+                "compare runs of one scenario at a time."
+            )
+        ranked = sorted(runs, key=_rank_key)
+        now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return cls(scenarios[0], created_at or now, ranked, _findings(ranked))
+
+
+def _rank_key(run: RunSummary) -> tuple[bool, bool, float]:
+    p95 = run.stat(ROUTING_LATENCY, "p95_ms")
+    return (run.verdict != "pass", p95 is None, p95 or 0.0)
+
+
+def _finding(key: str, **fmt: object) -> Finding:
+    """``key`` rendered in both languages; a callable ``fmt`` value is called with the language."""
+
+    def render(lang: Lang) -> str:
+        values = {name: v(lang) if callable(v) else v for name, v in fmt.items()}
+        return t(key, lang, **values)
+
+    return Finding(en=render("en"), zh=render("zh-CN"))
+
+
+def _findings(ranked: Sequence[RunSummary]) -> list[Finding]:
+    found: list[Finding] = []
+    if len(ranked) > 1:
+        found.append(_finding("finding.ranking", items=partial(_ranking_items, ranked)))
+    found += _differences(ranked, "latency", ROUTING_LATENCY, "p95_ms")
+    found += _differences(ranked, "rate", ERRORS, "rate", "what.error_rate")
+    found += _differences(ranked, "rate", UNROUTED, "rate", "what.unrouted_rate")
+    for run in ranked:
+        found += _run_findings(run)
+    return found
+
+
+def _ranking_items(ranked: Sequence[RunSummary], lang: Lang) -> str:
+    items = (
+        t("finding.rank_item", lang, rank=rank, vendor=run.vendor.title(lang),
+          verdict=t(f"verdict.{run.verdict}", lang),
+          p95=fmt_ms(run.stat(ROUTING_LATENCY, "p95_ms"), lang))
+        for rank, run in enumerate(ranked, start=1)
+    )  # fmt: skip
+    return t("finding.list_sep", lang).join(items)
+
+
+def _differences(
+    runs: Sequence[RunSummary], kind: Literal["latency", "rate"], metric: str, field: str,
+    what: str = "what.error_rate",
+) -> list[Finding]:  # fmt: skip
+    """Each run against the best one on ``metric.field``: how much worse, or about the same.
+
+    Two latencies are "about the same" when they print alike or differ by less than the
+    histograms' stated relative error; two rates when they print alike.
+    """
+    measured = [(run, run.stat(metric, field)) for run in runs]
+    with_data = [(run, value) for run, value in measured if value is not None]
+    if not with_data:
+        return []
+    best, best_value = min(with_data, key=lambda pair: pair[1])
+    found = []
+    for run, value in measured:
+        if run is best:
+            continue
+        names = {"a": run.vendor.title, "b": best.vendor.title, "what": partial(t, what)}
+        if value is None:
+            found.append(_finding(f"finding.{kind}_missing", **names))
+            continue
+        shown = partial(_show, kind, value, best_value), partial(_show, kind, best_value, value)
+        same = shown[0]("en") == shown[1]("en")
+        if kind == "latency":
+            err = max(
+                run.generator.histogram_relative_error, best.generator.histogram_relative_error
+            )
+            same = same or value <= best_value * (1 + err) / max(1 - err, 1e-9)
+        ratio = value / best_value if best_value > 0 else math.inf
+        key = f"finding.{kind}_{_wording(kind, ratio, same)}"
+        pct = fmt_number((ratio - 1) * 100, 2) if ratio < math.inf else ""
+        found.append(
+            _finding(key, va=shown[0], vb=shown[1], ratio=f"{ratio:.1f}", pct=pct, **names)
+        )
+    return found
+
+
+def _show(kind: Literal["latency", "rate"], value: float, other: float, lang: Lang) -> str:
+    return fmt_ms_pair(value, other, lang)[0] if kind == "latency" else fmt_pct(value)
+
+
+def _wording(kind: Literal["latency", "rate"], ratio: float, same: bool) -> str:
+    if same:
+        return "same"
+    if 2 <= ratio < math.inf:
+        return "times"
+    if kind == "rate":
+        return "higher"
+    return "pct" if ratio < math.inf else "slower"
+
+
+def _run_findings(run: RunSummary) -> list[Finding]:
+    found = []
+    failed = [outcome for outcome in run.thresholds if not outcome.ok]
+    total = len(run.thresholds)
+    if failed:
+        items = partial(_threshold_items, run, failed)
+        found.append(_finding("finding.thresholds_fail", a=run.vendor.title, failed=len(failed),
+                              total=total, items=items))  # fmt: skip
+    elif total:
+        found.append(_finding("finding.thresholds_pass", a=run.vendor.title, total=total))
+    if not run.complete:
+        duration = partial(fmt_duration_s, run.duration_s)
+        found.append(_finding("finding.incomplete", a=run.vendor.title, duration=duration))
+    if run.generator.saturated_seconds:
+        found.append(_finding("finding.saturated", a=run.vendor.title,
+                              seconds=run.generator.saturated_seconds,
+                              cpu=fmt_pct(run.generator.cpu_max_percent / 100, 0)))  # fmt: skip
+    return found
+
+
+def _threshold_items(run: RunSummary, failed: Sequence[ThresholdOutcome], lang: Lang) -> str:
+    items = (
+        t("finding.threshold_item", lang, metric=run.metric_title(o.metric, lang),
+          source=o.source, measured=o.measured_text)
+        for o in failed
+    )  # fmt: skip
+    return t("finding.list_sep", lang).join(items)
+
+
+def _decode(tp: Any, value: Any, where: str) -> Any:
+    """``value`` (parsed JSON) as type ``tp``; raises :class:`SchemaError` naming ``where``."""
+    origin = get_origin(tp)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(value, Mapping):
+            raise SchemaError(f"{where}: expected an object, got {type(value).__name__}")
+        fields = {f.name: f for f in dataclasses.fields(tp)}
+        unknown = sorted(set(value) - set(fields))
+        if unknown:
+            raise SchemaError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        hints = get_type_hints(tp)
+        kwargs = {}
+        for name, f in fields.items():
+            if name in value:
+                kwargs[name] = _decode(hints[name], value[name], f"{where}.{name}")
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise SchemaError(f"{where}.{name}: field required")
+        return tp(**kwargs)
+    if origin in (Union, types.UnionType):
+        if value is None and type(None) in get_args(tp):
+            return None
+        (inner,) = [arg for arg in get_args(tp) if arg is not type(None)]
+        return _decode(inner, value, where)
+    if origin is Literal:
+        if value not in get_args(tp):
+            choices = ", ".join(repr(arg) for arg in get_args(tp))
+            raise SchemaError(f"{where}: {value!r} is not one of {choices}")
+        return value
+    if origin is list:
+        if not isinstance(value, list):
+            raise SchemaError(f"{where}: expected a list, got {type(value).__name__}")
+        (item,) = get_args(tp)
+        return [_decode(item, v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise SchemaError(f"{where}: expected an object, got {type(value).__name__}")
+        _, item = get_args(tp)
+        return {str(k): _decode(item, v, f"{where}.{k}") for k, v in value.items()}
+    return _decode_scalar(tp, value, where)
+
+
+def _decode_scalar(tp: Any, value: Any, where: str) -> Any:
+    if tp is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if tp in (int, str, bool) and type(value) is tp:
+        return value
+    raise SchemaError(f"{where}: expected {tp.__name__}, got {type(value).__name__} {value!r}")

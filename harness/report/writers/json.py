@@ -1,0 +1,42 @@
+"""summary.json: the run's :class:`~harness.report.model.RunSummary`, as UTF-8 JSON.
+
+Chinese text stays readable (``ensure_ascii=False``); NaN and infinity are refused because they
+are not JSON. The file is written beside itself and renamed into place, so a crash never leaves
+half a summary behind. :func:`read` is the inverse that ``csm-harness compare`` uses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from harness.errors import ConfigError
+from harness.report.model import RunSummary, SchemaError
+
+FILENAME = "summary.json"
+
+
+def write(summary: RunSummary, out_dir: Path) -> Path:
+    """Write ``out_dir/summary.json`` and return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / FILENAME
+    text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
+    partial = path.with_name(f".{FILENAME}.partial")
+    partial.write_text(text + "\n", encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
+def read(path: Path) -> RunSummary:
+    """The summary in ``path``; a file that is not one is a :class:`ConfigError` naming it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: not a JSON summary: {exc}") from None
+    try:
+        return RunSummary.from_dict(data)
+    except SchemaError as exc:
+        raise ConfigError(f"{path}: {exc}") from None

@@ -1,0 +1,53 @@
+"""Everything one sandbox instance holds, wired together: store, routing, webhooks, limits."""
+
+from __future__ import annotations
+
+from harness.sandbox.profiles import Profile
+from harness.sandbox.ratelimit import RateLimiter
+from harness.sandbox.routing import RoutingEngine
+from harness.sandbox.store import Routable, Store
+from harness.sandbox.webhooks import WebhookDispatcher
+
+__all__ = ["SandboxState"]
+
+
+class SandboxState:
+    """One per process. ``start``/``stop`` run inside the server's event loop."""
+
+    def __init__(self, profile: Profile, seed: int) -> None:
+        self.profile = profile
+        self.store = Store()
+        self.webhooks = WebhookDispatcher()
+        self.engine = RoutingEngine(profile, seed, self._on_assign)
+        self.limiter = RateLimiter(profile.rate_limit_rps, profile.rate_limit_burst)
+
+    async def start(self) -> None:
+        await self.webhooks.start()
+        self.engine.start()
+
+    async def stop(self) -> None:
+        await self.engine.stop()
+        await self.webhooks.close()
+
+    def _on_assign(self, item: Routable) -> None:
+        if not self.webhooks.hooks:
+            return
+        self.webhooks.emit(
+            f"{item.kind}.assigned",
+            {
+                f"{item.kind}_id": item.id,
+                "external_id": item.external_id,
+                "agent_id": item.assignee,
+                "queue": item.queue,
+                "assigned_at": item.assigned_at,
+            },
+        )
+
+    def truth(self) -> dict[str, object]:
+        """The server-side record tests compare the harness's measurements against."""
+        return {
+            "profile": self.profile.to_dict(),
+            "tickets": [ticket.truth() for ticket in self.store.tickets],
+            "sessions": [session.truth() for session in self.store.sessions],
+            "webhooks": self.webhooks.counts(),
+        }

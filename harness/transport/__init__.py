@@ -1,0 +1,1 @@
+"""Executors that run sans-IO adapter flows over real clients."""

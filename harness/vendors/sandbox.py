@@ -1,0 +1,181 @@
+"""Adapter for the embedded sandbox CSM (``harness.sandbox``): its HTTP API, nothing more."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from harness.model import (
+    Assignment,
+    Page,
+    Priority,
+    Ticket,
+    TicketRef,
+    TicketState,
+    TicketStatus,
+)
+from harness.vendors.base import (
+    ApiFailure,
+    ApiRequest,
+    ApiResponse,
+    FailureKind,
+    Flow,
+    WebhookEvent,
+    WebhookRejected,
+    classify_status,
+)
+
+_API = "/api/v1"
+
+
+class SandboxAdapter:
+    """Speaks the sandbox's ``/api/v1`` API. Assignment is observable by webhook or polling."""
+
+    name: ClassVar[str] = "sandbox"
+
+    def create_ticket(self, ticket: Ticket) -> Flow[TicketRef]:
+        request = ApiRequest(
+            "POST",
+            f"{_API}/tickets",
+            "POST /tickets",
+            json={
+                "external_id": ticket.external_id,
+                "subject": ticket.subject,
+                "description": ticket.description,
+                "channel": ticket.channel.value,
+                "priority": ticket.priority.value,
+                "category": ticket.category,
+                "customer": {
+                    "id": ticket.customer.id,
+                    "name": ticket.customer.name,
+                    "identities": {k.value: v for k, v in ticket.customer.identities.items()},
+                },
+                "custom_fields": dict(ticket.custom_fields),
+            },
+        )
+        body = _ok_json(request, (yield request), "ticket")
+        return _ref(body)
+
+    def get_ticket(self, ref: TicketRef) -> Flow[TicketState]:
+        request = ApiRequest("GET", f"{_API}/tickets/{ref.id}", "GET /tickets/{id}")
+        return _state(_ok_json(request, (yield request), "ticket"))
+
+    def fetch_assignment(self, ref: TicketRef) -> Flow[Assignment | None]:
+        request = ApiRequest("GET", f"{_API}/tickets/{ref.id}", "probe: GET /tickets/{id}")
+        return _assignment(_ok_json(request, (yield request), "ticket"))
+
+    def list_tickets(self, cursor: str | None, limit: int) -> Flow[Page[TicketState]]:
+        params = {"limit": str(limit)}
+        if cursor is not None:
+            params["cursor"] = cursor
+        request = ApiRequest("GET", f"{_API}/tickets", "GET /tickets", params=params)
+        response = yield request
+        failure = classify_status(request, response)
+        if failure is not None:
+            raise failure
+        body = _decode(request, response)
+        try:
+            items = tuple(_state(item) for item in body["tickets"])
+            next_cursor = body["next_cursor"]
+        except (KeyError, TypeError) as exc:
+            raise _protocol(request, response, f"missing {exc}") from None
+        return Page(items, next_cursor)
+
+    def register_webhook(self, url: str, secret: str) -> Flow[str]:
+        request = ApiRequest(
+            "POST", f"{_API}/webhooks", "POST /webhooks", json={"url": url, "secret": secret}
+        )
+        body = _ok_json(request, (yield request), "webhook")
+        return str(body["id"])
+
+    def unregister_webhook(self, webhook_id: str) -> Flow[None]:
+        request = ApiRequest("DELETE", f"{_API}/webhooks/{webhook_id}", "DELETE /webhooks/{id}")
+        failure = classify_status(request, (yield request))
+        if failure is not None:
+            raise failure
+
+    def parse_webhook(
+        self, headers: Mapping[str, str], body: bytes, secret: str | None
+    ) -> WebhookEvent | None:
+        if secret is not None:
+            timestamp = headers.get("x-sandbox-timestamp", "")
+            signature = headers.get("x-sandbox-signature", "")
+            expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+            if not hmac.compare_digest(signature, "sha256=" + expected.hexdigest()):
+                raise WebhookRejected("signature does not verify")
+        try:
+            event = json.loads(body)
+            if event["type"] not in ("ticket.assigned", "session.assigned"):
+                return None
+            data = event["data"]
+            item_id = data.get("ticket_id") or data["session_id"]
+            assignment = Assignment(
+                ticket_id=str(item_id),
+                agent_id=str(data["agent_id"]),
+                queue=data.get("queue"),
+                assigned_at=data.get("assigned_at"),
+                external_id=data.get("external_id"),
+            )
+            return WebhookEvent(str(event["id"]), assignment)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise WebhookRejected(f"malformed delivery: {exc!r}") from None
+
+
+def _decode(request: ApiRequest, response: ApiResponse) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise _protocol(request, response, "body is not JSON") from None
+
+
+def _ok_json(request: ApiRequest, response: ApiResponse, key: str) -> dict[str, Any]:
+    failure = classify_status(request, response)
+    if failure is not None:
+        raise failure
+    body = _decode(request, response)
+    if not isinstance(body, dict) or not isinstance(body.get(key), dict):
+        raise _protocol(request, response, f"expected an object with '{key}'")
+    item: dict[str, Any] = body[key]
+    return item
+
+
+def _protocol(request: ApiRequest, response: ApiResponse, detail: str) -> ApiFailure:
+    return ApiFailure(FailureKind.PROTOCOL, request, response.status, detail)
+
+
+def _ref(ticket: Mapping[str, Any]) -> TicketRef:
+    return TicketRef(
+        id=str(ticket["id"]),
+        external_id=str(ticket.get("external_id", "")),
+        assignment=_assignment(ticket),
+    )
+
+
+def _assignment(ticket: Mapping[str, Any]) -> Assignment | None:
+    assignee = ticket.get("assignee")
+    if not assignee:
+        return None
+    return Assignment(
+        ticket_id=str(ticket["id"]),
+        agent_id=str(assignee),
+        queue=ticket.get("queue"),
+        assigned_at=ticket.get("assigned_at"),
+        external_id=ticket.get("external_id"),
+    )
+
+
+def _state(ticket: Mapping[str, Any]) -> TicketState:
+    return TicketState(
+        ref=_ref(ticket),
+        status=TicketStatus(ticket["status"]),
+        priority=Priority(ticket["priority"]),
+        category=str(ticket["category"]),
+        subject=str(ticket["subject"]),
+        description=str(ticket["description"]),
+        queue=ticket.get("queue"),
+        assignee=ticket.get("assignee"),
+        custom_fields=dict(ticket.get("custom_fields") or {}),
+    )
