@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bootstrap and run csm-harness from a fresh clone with nothing but Python 3.11+ and pip.
 
-    python3 dev.py demo    # the demo POC against two embedded sandbox vendors; prints the report path
+    python3 dev.py demo    # the demo POC against two embedded sandbox vendors; prints the report
     python3 dev.py test    # ruff, mypy (strict) and the whole pytest suite
 
 Both create ./.venv from pyproject.toml on first use (and again whenever pyproject.toml
@@ -30,7 +30,7 @@ def _digest() -> str:
 def ensure_venv() -> None:
     if STAMP.exists() and STAMP.read_text() == _digest():
         return
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit(f"csm-harness needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not (BIN / "python").exists():
         print(f"Creating {VENV} ...", flush=True)

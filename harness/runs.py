@@ -71,8 +71,9 @@ def run_vendor(
             host = vendor.base_url
         check_target(host, scenario.allows, scenario.allow_hosts, str(scenario_path))
         run_dir.mkdir(parents=True, exist_ok=True)
-        code = _run_locust(scenario_path, scenario, vendor, host, run_dir, run_id, workers, env,
-                           on_progress)
+        code = _run_locust(
+            scenario_path, scenario, vendor, host, run_dir, run_id, workers, env, on_progress
+        )
         if vendor.base_url == "embedded":
             _save_truth(host, env[_token_env(vendor)], run_dir)
     summary_path = run_dir / "summary.json"
@@ -120,7 +121,7 @@ def _run_locust(
         "--scenario", str(scenario_path), "--vendor", vendor.name,
         "--run-dir", str(run_dir), "--run-id", run_id, "--host", host,
         "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
-        "--stop-timeout", "5",
+        "--stop-timeout", "5", "--csv", str(run_dir / "locust"),
     ]  # fmt: skip
     if workers > 1:
         args += ["--processes", str(workers)]

@@ -130,21 +130,19 @@ def _percentiles(store: SeriesStore, metric: str, second: int) -> Percentiles | 
 def _timeline(store: SeriesStore, seconds: list[int], origin: int) -> list[TimelinePoint]:
     if not seconds:
         return []
-    points = []
-    for second in range(max(seconds[0], origin), seconds[-1] + 1):
-        points.append(
-            TimelinePoint(
-                t=second - origin,
-                requests=store.counter_at("requests", second),
-                errors=store.rate_at("errors", second)[0],
-                throttled=store.rate_at("throttled", second)[0],
-                tickets_created=store.counter_at("tickets_created", second),
-                tickets_routed=store.counter_at("tickets_routed", second),
-                ticket_create=_percentiles(store, "ticket_create", second),
-                routing_latency=_percentiles(store, "routing_latency", second),
-            )
+    return [
+        TimelinePoint(
+            t=second - origin,
+            requests=store.counter_at("requests", second),
+            errors=store.rate_at("errors", second)[0],
+            throttled=store.rate_at("throttled", second)[0],
+            tickets_created=store.counter_at("tickets_created", second),
+            tickets_routed=store.counter_at("tickets_routed", second),
+            ticket_create=_percentiles(store, "ticket_create", second),
+            routing_latency=_percentiles(store, "routing_latency", second),
         )
-    return points
+        for second in range(max(seconds[0], origin), seconds[-1] + 1)
+    ]
 
 
 def _distribution(store: SeriesStore) -> list[Bucket]:
@@ -191,7 +189,8 @@ def _notes(inputs: SummaryInputs) -> list[Note]:
                 "warning",
                 f"The load generator's CPU was at 90 % or more for {saturated} s: latencies "
                 "measured then include the generator's own queueing and are unreliable.",
-                f"压测机 CPU 有 {saturated} 秒不低于 90%：这段时间的延迟包含压测机自身排队，不可靠。",
+                f"压测机 CPU 有 {saturated} 秒不低于 90%："
+                "这段时间的延迟包含压测机自身排队，不可靠。",
             )
         )
     cut = sum(p.cut for p in processes)
@@ -229,8 +228,9 @@ def _notes(inputs: SummaryInputs) -> list[Note]:
             _note(
                 "info",
                 f"Routing latency was observed by polling every {interval_ms:.0f} ms: each "
-                "value is over-stated by at most one interval plus one round trip.",
-                f"路由延迟通过每 {interval_ms:.0f} 毫秒轮询观测：每个值最多高估一个轮询间隔加一次往返。",
+                "value is over-stated by at most one interval.",
+                f"路由延迟通过每 {interval_ms:.0f} 毫秒轮询观测："
+                "每个值最多高估一个轮询间隔。",
             )
         )
     else:

@@ -30,8 +30,9 @@ def progress_bar(description: str, total: int) -> Iterator[ProgressHandle]:
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=False,
-                  disable=not sys.stdout.isatty()) as progress:
+    with Progress(
+        *columns, console=console, transient=False, disable=not sys.stdout.isatty()
+    ) as progress:
         task = progress.add_task(description, total=max(total, 1))
         yield ProgressHandle(progress, task)
 

@@ -6,6 +6,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -21,15 +22,22 @@ from harness.runs import Progress, run_vendor
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
 
 
+OutOption = Annotated[Path, typer.Option(help="Folder for the results.")]
+LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]
+
+
 def run(
-    scenario: Path = typer.Argument(..., help="Scenario YAML, e.g. scenarios/smoke.yaml."),
-    vendor: list[str] = typer.Option(
-        [], "--vendor", help="Only these of the scenario's vendors (repeatable)."
-    ),
-    workers: int = typer.Option(1, min=1, help="Local Locust worker processes (master/worker)."),
-    out: Path = typer.Option(Path("reports"), help="Folder for the results."),
-    explain: bool = typer.Option(False, help="Print the expanded scenario and exit."),
-    lang: str | None = typer.Option(None, help="en or zh-CN (default: from the locale)."),
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML, e.g. scenarios/smoke.yaml.")],
+    vendor: Annotated[
+        list[str] | None,
+        typer.Option("--vendor", help="Only these of the scenario's vendors (repeatable)."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Local Locust worker processes (Locust master/worker).")
+    ] = 1,
+    out: OutOption = Path("reports"),
+    explain: Annotated[bool, typer.Option(help="Print the expanded scenario and exit.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Run a scenario against its vendors; exit 1 if any threshold fails."""
     language = detect_lang(lang)
@@ -37,15 +45,12 @@ def run(
     if explain:
         say(parsed.explain())
         return
-    summaries = _run_all(scenario, vendor, workers, out / _batch_id(parsed.name), language)
+    summaries = _run_all(scenario, vendor or [], workers, out / _batch_id(parsed.name), language)
     if any(s.verdict == "fail" for s in summaries):
         raise ThresholdsFailed("at least one vendor failed a threshold (see the table above)")
 
 
-def demo(
-    out: Path = typer.Option(Path("reports"), help="Folder for the results."),
-    lang: str | None = typer.Option(None, help="en or zh-CN (default: from the locale)."),
-) -> None:
+def demo(out: OutOption = Path("reports"), lang: LangOption = None) -> None:
     """The demo POC: the smoke scenario against two embedded sandbox vendors, compared."""
     language = detect_lang(lang)
     say(msg("demo.intro", language, scenario=DEMO_SCENARIO.name))
@@ -120,8 +125,16 @@ class _Reporter:
         self._bar.update(progress.created, self._title)  # type: ignore[attr-defined]
         if not sys.stdout.isatty() and progress.elapsed_s - self._last_line >= 10:
             self._last_line = progress.elapsed_s
-            say(msg("run.progress", self._lang, vendor=self._title, created=progress.created,
-                    planned=progress.planned, routed=progress.routed, errors=progress.errors))  # fmt: skip
+            text = msg(
+                "run.progress",
+                self._lang,
+                vendor=self._title,
+                created=progress.created,
+                planned=progress.planned,
+                routed=progress.routed,
+                errors=progress.errors,
+            )
+            say(text)
 
 
 def _fmt_ms(value: float | None) -> str:

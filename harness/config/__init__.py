@@ -5,17 +5,14 @@ Load-shape specs live here too (pure data); the Locust classes running them are 
 """
 
 from harness.config.loader import (
-    ConfigValueError,
-    LineMap,
-    Loc,
     Slug,
     StrictModel,
     display_path,
-    format_loc,
     load_yaml,
     validate,
     validate_data,
 )
+from harness.config.problems import ConfigValueError, LineMap, Loc, format_errors, format_loc
 from harness.config.scenario import (
     DEFAULT_ALLOW_HOSTS,
     Bounds,
@@ -77,6 +74,7 @@ __all__ = [
     "did_you_mean",
     "display_path",
     "format_duration",
+    "format_errors",
     "format_loc",
     "format_rate",
     "host_problem",

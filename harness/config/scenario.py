@@ -31,15 +31,8 @@ from pydantic import (
     model_validator,
 )
 
-from harness.config.loader import (
-    ConfigValueError,
-    Loc,
-    Slug,
-    StrictModel,
-    display_path,
-    load_yaml,
-    validate,
-)
+from harness.config.loader import Slug, StrictModel, display_path, load_yaml, validate
+from harness.config.problems import ConfigValueError, Loc
 from harness.config.shapes import Duration, LoadShape, format_duration
 from harness.config.suggest import did_you_mean
 from harness.errors import ConfigError
@@ -61,7 +54,7 @@ __all__ = [
     "write_schema",
 ]
 
-DEFAULT_ALLOW_HOSTS: Final = ("127.0.0.1", "localhost", "::1")
+DEFAULT_ALLOW_HOSTS: Final = ("127.0.0.0/8", "localhost", "::1")  # all of loopback
 _LABEL: Final = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$", re.IGNORECASE)
 E = TypeVar("E", Channel, Priority)
 
@@ -101,14 +94,14 @@ def host_problem(entry: str) -> str | None:
     return None
 
 
-def _enum_key(enum: type[E], what: str) -> BeforeValidator:
+def _enum_key(enum: type[E], what: str, plural: str) -> BeforeValidator:
     valid = [member.value for member in enum]
 
     def check(value: object) -> E:
         if isinstance(value, str) and value in valid:
             return enum(value)
         hint = did_you_mean(value, valid) if isinstance(value, str) else ""
-        raise ValueError(f"unknown {what} '{value}'.{hint} Valid {what}s: {', '.join(valid)}")
+        raise ValueError(f"unknown {what} '{value}'.{hint} Valid {plural}: {', '.join(valid)}")
 
     return BeforeValidator(check)
 
@@ -118,8 +111,8 @@ def _weight_json(value: float) -> int | float:
 
 
 Weight = Annotated[float, Field(gt=0), PlainSerializer(_weight_json, when_used="json")]
-ChannelKey = Annotated[Channel, _enum_key(Channel, "channel")]
-PriorityKey = Annotated[Priority, _enum_key(Priority, "priority")]
+ChannelKey = Annotated[Channel, _enum_key(Channel, "channel", "channels")]
+PriorityKey = Annotated[Priority, _enum_key(Priority, "priority", "priorities")]
 
 
 class Bounds(StrictModel):
@@ -152,9 +145,12 @@ class Probe(StrictModel):
     mode: Literal["auto", "webhook", "polling"] = Field(
         default="auto", description="auto: webhook when the vendor sends them, else polling."
     )
-    poll_interval: Duration = 0.5
+    # Defaults are written as in YAML (and validated), so the schema shows them that way.
+    poll_interval: Duration = Field(default="500ms", validate_default=True)
     timeout: Duration = Field(
-        default=60.0, description="A ticket unassigned this long after creation is unrouted."
+        default="60s",
+        validate_default=True,
+        description="A ticket unassigned this long after creation is unrouted.",
     )
 
     @model_validator(mode="after")
@@ -242,7 +238,9 @@ class Scenario(StrictModel):
         source = info.context.get("source") if isinstance(info.context, dict) else None
         for index, entry in enumerate(value):
             if entry in first:
-                problems.append(((index,), f"'{entry}' is already vendors[{first[entry]}]"))
+                problems.append(
+                    ((index,), f"listed twice (also vendors[{first[entry]}]); remove one")
+                )
                 continue
             first[entry] = index
             if source is not None:

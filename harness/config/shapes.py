@@ -87,7 +87,7 @@ def parse_rate(text: str) -> float:
 def format_rate(per_second: float) -> str:
     """Exact, re-readable text for a rate: 8/s, 1.5/s, 10/m."""
     per_minute = round(per_second * 60, 9)
-    if not per_second.is_integer() and per_minute.is_integer():
+    if round(per_second, 3) != per_second and per_minute.is_integer():  # 10/m, not 0.1666../s
         return f"{int(per_minute)}/m"
     return f"{_number(per_second)}/s"
 

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, model_validator
 
-from harness.config.loader import ConfigValueError, Slug, StrictModel, validate
+from harness.config.loader import Slug, StrictModel, validate
+from harness.config.problems import ConfigValueError
 
 __all__ = [
     "Auth",

@@ -34,8 +34,8 @@ class TicketFactory:
         seed: int,
         locale: str,
         categories: Mapping[str, float],
-        channels: Mapping[str, float],
-        priorities: Mapping[str, float],
+        channels: Mapping[Channel, float],
+        priorities: Mapping[Priority, float],
         run_tag: str,
     ) -> None:
         self._faker = Faker(locale)

@@ -128,7 +128,9 @@ class RoutingProbe:
         return None
 
     # -- resolution -----------------------------------------------------------------------
-    def _resolve(self, external_id: str, observed_at: float, assignment: Assignment, by: str) -> None:
+    def _resolve(
+        self, external_id: str, observed_at: float, assignment: Assignment, by: str
+    ) -> None:
         item = self._pending.pop(external_id, None)
         if item is None:
             return

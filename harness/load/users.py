@@ -25,12 +25,12 @@ class CustomerUser(FastHttpUser):
     network_timeout = 30.0
 
     def on_start(self) -> None:
-        self.run = session.current()
-        self.executor = LocustExecutor(self.client, self.run.plan.signer)
+        self.load_run = session.current()
+        self.executor = LocustExecutor(self.client, self.load_run.plan.signer)
 
     @task
     def arrive(self) -> None:
-        run = self.run
+        run = self.load_run
         arrival = run.plan.feed.take()
         if arrival is None:
             gevent.sleep(1.0)  # schedule done: idle until the shape ends the run

@@ -35,8 +35,7 @@ class WebhookReceiver:
 
     @property
     def url(self) -> str:
-        host, port = self._server.address[:2]
-        return f"http://{host}:{port}/webhooks"
+        return f"http://{self._server.server_host}:{self._server.server_port}/webhooks"
 
     def start(self) -> None:
         self._server.start()

@@ -30,11 +30,11 @@ from typing import ClassVar, Final
 __all__ = ["Histogram", "nearest_rank"]
 
 _SUB_BITS: Final = 7
-_SCALE: Final = float(2 ** (_SUB_BITS + 1))  # m * _SCALE lies in [2**SUB_BITS, 2**(SUB_BITS+1))
 _MASK: Final = 2**_SUB_BITS - 1
 _HALF: Final = 2**_SUB_BITS
 _LOW_MS: Final = 0.001
 _INF: Final = math.inf
+_frexp: Final = math.frexp
 _NS_PER_MS: Final = 1_000_000.0
 
 
@@ -61,30 +61,39 @@ class Histogram:
     LOW_MS: ClassVar[float] = _LOW_MS
     RELATIVE_ERROR: ClassVar[float] = 2.0 ** -(_SUB_BITS + 1)  # 0.390625 %
 
-    __slots__ = ("_buckets", "_count", "_low", "_max", "_min", "_sum_ns")
+    __slots__ = ("_buckets", "_low", "_max", "_min", "_sum_ns")
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by content
 
     def __init__(self) -> None:
         self._buckets: dict[int, int] = {}
         self._low = 0  # values in [0, LOW_MS)
-        self._count = 0
         self._sum_ns = 0
         self._min = _INF
         self._max = -_INF
 
     def record(self, value: float) -> None:
-        """Add one duration in ms. Negative, NaN and infinite values raise ValueError."""
-        if _LOW_MS <= value < _INF:
-            m, e = math.frexp(value)
-            i = (e << _SUB_BITS) + int(m * _SCALE)
+        """Add one duration in ms. Negative, NaN and infinite values raise ValueError.
+
+        The hot path: constants are written out (7 is SUB_BITS, 256.0 is 2**(SUB_BITS+1), 0.001
+        is LOW_MS) because a global lookup costs as much as the arithmetic. The count is not kept
+        here: ``count`` adds up the buckets when asked.
+        """
+        if value >= 0.001:
+            m, e = _frexp(value)
+            try:
+                i = (e << 7) + int(m * 256.0)
+            except OverflowError:  # inf
+                raise ValueError(_not_a_duration(value)) from None
             b = self._buckets
-            b[i] = b.get(i, 0) + 1
-        elif 0.0 <= value < _LOW_MS:
+            try:
+                b[i] += 1
+            except KeyError:
+                b[i] = 1
+        elif value >= 0.0:
             self._low += 1
-        else:
-            raise ValueError(f"a duration must be a finite number of ms >= 0, got {value!r}")
-        self._count += 1
-        self._sum_ns += int(value * _NS_PER_MS + 0.5)
+        else:  # negative or NaN
+            raise ValueError(_not_a_duration(value))
+        self._sum_ns += int(value * 1_000_000.0 + 0.5)
         if value < self._min:
             self._min = value
         if value > self._max:
@@ -101,7 +110,6 @@ class Histogram:
         for i, n in other._buckets.items():
             b[i] = b.get(i, 0) + n
         self._low += other._low
-        self._count += other._count
         self._sum_ns += other._sum_ns
         self._min = min(self._min, other._min)
         self._max = max(self._max, other._max)
@@ -113,11 +121,12 @@ class Histogram:
 
     @property
     def is_empty(self) -> bool:
-        return self._count == 0
+        return self._max < 0.0
 
     @property
     def count(self) -> int:
-        return self._count
+        """Number of recorded values (adds up the buckets: O(buckets))."""
+        return self._low + sum(self._buckets.values())
 
     @property
     def sum(self) -> float:
@@ -137,7 +146,7 @@ class Histogram:
     @property
     def mean(self) -> float:
         self._require_data("mean")
-        return self._sum_ns / _NS_PER_MS / self._count
+        return self._sum_ns / _NS_PER_MS / self.count
 
     def percentile(self, p: float) -> float:
         """Nearest-rank percentile, ``p`` in [0, 100]; p0 is ``min`` and p100 is ``max`` exactly."""
@@ -146,12 +155,13 @@ class Histogram:
     def percentiles(self, ps: Iterable[float]) -> list[float]:
         """Several percentiles in one walk over the buckets, returned in the order of ``ps``."""
         self._require_data("percentile")
-        ranks = [nearest_rank(p, self._count) for p in ps]
+        count = self.count
+        ranks = [nearest_rank(p, count) for p in ps]
         found: dict[int, float] = {}
         keys = iter(sorted(self._buckets))
         seen, index = self._low, None
         for rank in sorted(set(ranks)):
-            if rank == self._count:
+            if rank == count:
                 found[rank] = self._max
             elif rank == 1 or rank <= self._low:
                 found[rank] = self._min
@@ -159,7 +169,7 @@ class Histogram:
                 while seen < rank:
                     index = next(keys)
                     seen += self._buckets[index]
-                assert index is not None  # rank > low, so the loop above ran at least once
+                assert index is not None  # the first rank above low entered the loop
                 lower, upper = _bounds(index)
                 found[rank] = min(max((lower + upper) / 2, self._min), self._max)
         return [found[rank] for rank in ranks]
@@ -183,12 +193,12 @@ class Histogram:
         for index in sorted(self._buckets):
             flat += (index - previous, self._buckets[index])
             previous = index
-        empty = self._count == 0
+        count = self.count
         return {
-            "n": self._count,
+            "n": count,
             "s": self._sum_ns,
-            "lo": None if empty else self._min,
-            "hi": None if empty else self._max,
+            "lo": self._min if count else None,
+            "hi": self._max if count else None,
             "z": self._low,
             "b": flat,
         }
@@ -198,7 +208,7 @@ class Histogram:
         """Inverse of ``to_dict``; a malformed or inconsistent dict raises ValueError."""
         new = cls()
         try:
-            new._count, new._sum_ns, new._low = (_int(data[key]) for key in ("n", "s", "z"))
+            count, new._sum_ns, new._low = (_int(data[key]) for key in ("n", "s", "z"))
             flat = data["b"]
             if not isinstance(flat, list) or len(flat) % 2:
                 raise TypeError("b must be a flat list [index, count, index delta, count, ...]")
@@ -208,36 +218,41 @@ class Histogram:
                 if n <= 0 or (new._buckets and delta <= 0):
                     raise ValueError("bucket indexes must rise and counts be positive")
                 new._buckets[index] = n
-            if new._count:
+            if count:
                 new._min, new._max = _float(data["lo"]), _float(data["hi"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a histogram dict: {exc}") from exc
-        if new._count != new._low + sum(new._buckets.values()) or new._low < 0:
-            raise ValueError(f"not a histogram dict: n={new._count} does not match its buckets")
+        if count != new.count or new._low < 0:
+            raise ValueError(f"not a histogram dict: n={count} does not match its buckets")
         return new
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Histogram):
             return NotImplemented
-        return (self._count, self._low, self._sum_ns, self._buckets) == (
-            other._count,
+        return (self._low, self._sum_ns, self._min, self._max, self._buckets) == (
             other._low,
             other._sum_ns,
+            other._min,
+            other._max,
             other._buckets,
-        ) and (self._count == 0 or (self._min, self._max) == (other._min, other._max))
+        )
 
     def __repr__(self) -> str:
-        if self._count == 0:
+        if self.is_empty:
             return "Histogram(count=0)"
         p50, p99 = self.percentiles([50, 99])
         return (
-            f"Histogram(count={self._count}, min={self._min:g}, p50={p50:g}, p99={p99:g}, "
+            f"Histogram(count={self.count}, min={self._min:g}, p50={p50:g}, p99={p99:g}, "
             f"max={self._max:g})"
         )
 
     def _require_data(self, what: str) -> None:
-        if self._count == 0:
+        if self.is_empty:
             raise ValueError(f"{what} of an empty histogram: nothing was recorded")
+
+
+def _not_a_duration(value: float) -> str:
+    return f"a duration must be a finite number of ms >= 0, got {value!r}"
 
 
 def _int(value: object) -> int:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from harness.report import charts
 from harness.report.charts import Point
 from harness.report.i18n import (
+    DASH,
     Lang,
     fmt_duration_s,
     fmt_int,
@@ -30,6 +31,7 @@ from harness.report.i18n import (
     fmt_pct,
     fmt_per_second,
     ms_unit,
+    other_lang,
     t,
 )
 from harness.report.model import (
@@ -59,10 +61,6 @@ def _environment() -> Environment:
     )
 
 
-def other_lang(lang: Lang) -> Lang:
-    return "en" if lang == "zh-CN" else "zh-CN"
-
-
 def _render(template: str, lang: Lang, switch_href: str | None, **context: object) -> str:
     helpers: dict[str, object] = {
         "lang": lang,
@@ -71,7 +69,7 @@ def _render(template: str, lang: Lang, switch_href: str | None, **context: objec
         "t": partial(t, lang=lang),
         "ms": partial(fmt_ms, lang=lang),
         "dur": partial(fmt_duration_s, lang=lang),
-        "per_s": lambda value: "—" if value is None else fmt_per_second(value, lang),
+        "per_s": lambda value: DASH if value is None else fmt_per_second(value, lang),
         "pct": fmt_pct,
         "num": fmt_number,
         "int": fmt_int,
@@ -79,85 +77,75 @@ def _render(template: str, lang: Lang, switch_href: str | None, **context: objec
     return _environment().get_template(template).render(**helpers, **context)
 
 
-def _latency_chart(series: dict[str, list[Point]], title: str, lang: Lang) -> Markup:
-    """Millisecond series drawn in ms, or in seconds when the largest value is a second or more."""
-    unit = ms_unit(*(y for points in series.values() for _, y in points))
-    scale = 1000.0 if unit == "s" else 1.0
-    scaled = {
-        name: [(x, None if y is None else y / scale) for x, y in points]
-        for name, points in series.items()
-    }
-    return Markup(
-        charts.line_chart(
-            scaled,
-            title=title,
-            x_label=f"{t('chart.time', lang)} ({t('unit.s', lang)})",
-            y_label=t("chart.latency", lang),
-            y_unit=t(f"unit.{unit}", lang),
-            empty_text=t("chart.no_data", lang),
-        )
+def _time_chart(series: dict[str, list[Point]], title: str, lang: Lang, *, latency: bool) -> Markup:
+    """A chart over seconds since start; latencies (ms) switch to seconds from one second up."""
+    y_label, y_unit = t("chart.per_second", lang), ""
+    if latency:
+        unit = ms_unit(*(y for points in series.values() for _, y in points))
+        scale = 1000.0 if unit == "s" else 1.0
+        series = {
+            name: [(x, None if y is None else y / scale) for x, y in points]
+            for name, points in series.items()
+        }
+        y_label, y_unit = t("chart.latency", lang), t(f"unit.{unit}", lang)
+    svg = charts.line_chart(
+        series,
+        title=title,
+        x_label=f"{t('chart.time', lang)} ({t('unit.s', lang)})",
+        y_label=y_label,
+        y_unit=y_unit,
+        empty_text=t("chart.no_data", lang),
     )
+    return Markup(svg)  # charts.py escapes every text it draws
 
 
 def _percentile(summary: RunSummary, metric: str, field: str) -> list[Point]:
-    """``field`` of the per-second percentiles of ``metric`` (ticket_create or routing_latency)."""
-    stats: list[Percentiles | None] = [getattr(point, metric) for point in summary.timeline]
-    return [
-        (point.t, None if s is None else getattr(s, field))
-        for point, s in zip(summary.timeline, stats, strict=True)
-    ]
-
-
-def _percentile_series(summary: RunSummary, metric: str) -> dict[str, list[Point]]:
-    return {f: _percentile(summary, metric, f"{f}_ms") for f in ("p50", "p95", "p99")}
-
-
-def _count_chart(summary: RunSummary, fields: Sequence[str], title: str, lang: Lang) -> Markup:
-    series = {
-        t(f"series.{field}", lang): [
-            (point.t, float(getattr(point, field))) for point in summary.timeline
-        ]
-        for field in fields
-    }
-    return Markup(
-        charts.line_chart(
-            series,
-            title=title,
-            x_label=f"{t('chart.time', lang)} ({t('unit.s', lang)})",
-            y_label=t("chart.per_second", lang),
-            empty_text=t("chart.no_data", lang),
-        )
-    )
+    """``field`` (``p95_ms``) of ``metric``'s per-second percentiles, None where none exist."""
+    points: list[Point] = []
+    for point in summary.timeline:
+        stats: Percentiles | None = getattr(point, metric)  # ticket_create / routing_latency
+        points.append((point.t, None if stats is None else getattr(stats, field)))
+    return points
 
 
 def _run_charts(summary: RunSummary, lang: Lang) -> dict[str, Markup]:
+    def percentiles(metric: str) -> dict[str, list[Point]]:
+        return {p: _percentile(summary, metric, f"{p}_ms") for p in ("p50", "p95", "p99")}
+
+    def counts(*fields: str) -> dict[str, list[Point]]:
+        timeline = summary.timeline
+        return {
+            t(f"series.{f}", lang): [(p.t, float(getattr(p, f))) for p in timeline] for f in fields
+        }
+
     bars = [
         (fmt_ms_range(b.lower_ms, b.upper_ms, lang), float(b.count))
         for b in summary.routing_distribution
     ]
+    distribution = charts.bar_chart(
+        bars,
+        title=t("chart.distribution", lang),
+        x_label=t("chart.latency", lang),
+        y_label=t("chart.tickets", lang),
+        empty_text=t("chart.no_data", lang),
+    )
     return {
-        "ticket_create": _latency_chart(
-            _percentile_series(summary, TICKET_CREATE), t("chart.ticket_create", lang), lang
+        "ticket_create": _time_chart(
+            percentiles(TICKET_CREATE), t("chart.ticket_create", lang), lang, latency=True
         ),
-        "routing": _latency_chart(
-            _percentile_series(summary, ROUTING_LATENCY), t("chart.routing", lang), lang
+        "routing": _time_chart(
+            percentiles(ROUTING_LATENCY), t("chart.routing", lang), lang, latency=True
         ),
-        "distribution": Markup(
-            charts.bar_chart(
-                bars,
-                title=t("chart.distribution", lang),
-                x_label=t("chart.latency", lang),
-                y_label=t("chart.tickets", lang),
-                empty_text=t("chart.no_data", lang),
-            )
-        ),
-        "throughput": _count_chart(
-            summary,
-            ("requests", "tickets_created", "tickets_routed"),
+        "distribution": Markup(distribution),
+        "throughput": _time_chart(
+            counts("requests", "tickets_created", "tickets_routed"),
             t("chart.throughput", lang),
             lang,
+            latency=False,
         ),
-        "errors": _count_chart(summary, ("errors", "throttled"), t("chart.errors", lang), lang),
+        "errors": _time_chart(
+            counts("errors", "throttled"), t("chart.errors", lang), lang, latency=False
+        ),
     }
 
 
@@ -199,14 +187,16 @@ def _row(
     better: Literal["lower", "higher"],
     source: str = "",
 ) -> _Row:
-    """Highlight the better value, unless the values print alike (then no cell is better)."""
+    """Highlight the better value: not when every value is equal or prints alike.
+
+    Cells that equal the best value, or print like it, are all highlighted.
+    """
     known = [(value, text) for value, text in zip(values, texts, strict=True) if value is not None]
-    best_text = None
-    if len({text for _, text in known}) > 1:
-        pick = min if better == "lower" else max
-        best_text = pick(known, key=lambda pair: pair[0])[1]
+    if len({value for value, _ in known}) < 2 or len({text for _, text in known}) < 2:
+        return _Row(label, [_Cell(text) for text in texts], source)
+    best_value, best_text = (min if better == "lower" else max)(known, key=lambda pair: pair[0])
     cells = [
-        _Cell(text, best=value is not None and text == best_text)
+        _Cell(text, best=value is not None and (value == best_value or text == best_text))
         for value, text in zip(values, texts, strict=True)
     ]
     return _Row(label, cells, source)
@@ -241,7 +231,9 @@ def _comparison_rows(runs: Sequence[RunSummary], lang: Lang) -> list[_Row]:
         ]
         oks = [None if o is None else float(o.ok) for o in found]
         texts = [
-            "—" if o is None else f"{t('mark.ok' if o.ok else 'mark.fail', lang)} {o.measured_text}"
+            DASH
+            if o is None
+            else f"{t('mark.ok' if o.ok else 'mark.fail', lang)} {o.measured_text}"
             for o in found
         ]
         rows.append(_row(runs[0].metric_title(metric, lang), oks, texts, "higher", source))
@@ -255,7 +247,7 @@ def _overlay(runs: Sequence[RunSummary], lang: Lang) -> Markup:
         series[f"{name} ({run.run_id})" if name in series else name] = _percentile(
             run, ROUTING_LATENCY, "p95_ms"
         )
-    return _latency_chart(series, t("chart.routing_overlay", lang), lang)
+    return _time_chart(series, t("chart.routing_overlay", lang), lang, latency=True)
 
 
 def render_comparison(comparison: Comparison, lang: Lang, *, switch_href: str | None = None) -> str:

@@ -18,6 +18,10 @@ LANGS: tuple[Lang, ...] = get_args(Lang)
 DASH = "—"  # shown where a value does not exist (no samples); never a zero
 
 
+def other_lang(lang: Lang) -> Lang:
+    return "en" if lang == "zh-CN" else "zh-CN"
+
+
 def _m(en: str, zh: str) -> dict[Lang, str]:
     return {"en": en, "zh-CN": zh}
 
@@ -34,6 +38,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "unit.per_s": _m("/s", "/秒"),
     "duration.s": _m("{s} s", "{s} 秒"),
     "duration.min": _m("{m} min {s} s", "{m} 分 {s} 秒"),
+    "duration.whole_min": _m("{m} min", "{m} 分钟"),
     "duration.h": _m("{h} h {m} min", "{h} 小时 {m} 分"),
     "verdict.pass": _m("PASS", "通过"),
     "verdict.fail": _m("FAIL", "未通过"),
@@ -291,8 +296,14 @@ def fmt_duration_s(seconds: float, lang: Lang) -> str:
     if whole < 60:
         return t("duration.s", lang, s=fmt_number(seconds) if seconds < 10 else whole)
     if whole < 3600:
-        return t("duration.min", lang, m=whole // 60, s=whole % 60)
+        key = "duration.min" if whole % 60 else "duration.whole_min"
+        return t(key, lang, m=whole // 60, s=whole % 60)
     return t("duration.h", lang, h=whole // 3600, m=whole % 3600 // 60)
+
+
+def fmt_ratio(ratio: float) -> str:
+    """``38.6`` (as in 38.6×); whole numbers from 100 up, where a decimal adds nothing."""
+    return f"{ratio:.1f}" if ratio < 100 else f"{ratio:.0f}"
 
 
 def fmt_per_second(value: float, lang: Lang) -> str:

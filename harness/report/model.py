@@ -25,6 +25,7 @@ from harness.report.i18n import (
     fmt_ms_pair,
     fmt_number,
     fmt_pct,
+    fmt_ratio,
     t,
 )
 
@@ -52,6 +53,12 @@ class _Record:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        version = data.get("schema_version", SCHEMA_VERSION) if isinstance(data, Mapping) else 0
+        if isinstance(version, int) and version > SCHEMA_VERSION:
+            raise SchemaError(
+                f"schema_version {version} was written by a newer csm-harness; this one reads "
+                f"schema {SCHEMA_VERSION}. Upgrade csm-harness to read it."
+            )
         decoded: Self = _decode(cls, data, cls.__name__)
         return decoded
 
@@ -189,23 +196,16 @@ class RunSummary(_Record):
     notes: list[Note] = dataclasses.field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
 
-    def __post_init__(self) -> None:
-        if self.schema_version > SCHEMA_VERSION:
-            raise SchemaError(
-                f"schema_version {self.schema_version} was written by a newer csm-harness; "
-                f"this one reads schema {SCHEMA_VERSION}. Upgrade csm-harness."
-            )
-
     def metric(self, name: str) -> MetricSummary | None:
         return self.metrics.get(name)
 
     def metric_title(self, name: str, lang: Lang) -> str:
-        found = self.metrics.get(name)
+        found = self.metric(name)
         return found.title(lang) if found else name
 
     def stat(self, name: str, field: str) -> float | None:
         """``stat(ROUTING_LATENCY, "p95_ms")``: a metric's statistic, ``None`` when absent."""
-        found = self.metrics.get(name)
+        found = self.metric(name)
         value = getattr(found, field) if found else None
         return None if value is None else float(value)
 
@@ -286,7 +286,7 @@ def _ranking_items(ranked: Sequence[RunSummary], lang: Lang) -> str:
 
 def _differences(
     runs: Sequence[RunSummary], kind: Literal["latency", "rate"], metric: str, field: str,
-    what: str = "what.error_rate",
+    what: str | None = None,
 ) -> list[Finding]:  # fmt: skip
     """Each run against the best one on ``metric.field``: how much worse, or about the same.
 
@@ -299,30 +299,34 @@ def _differences(
         return []
     best, best_value = min(with_data, key=lambda pair: pair[1])
     found = []
-    for run, value in measured:
+    for rank, (run, value) in enumerate(measured):
         if run is best:
             continue
-        names = {"a": run.vendor.title, "b": best.vendor.title, "what": partial(t, what)}
+        what_text = {"what": partial(t, what)} if what else {}
         if value is None:
-            found.append(_finding(f"finding.{kind}_missing", **names))
+            found.append(_finding(f"finding.{kind}_missing", a=run.vendor.title,
+                                  b=best.vendor.title, **what_text))  # fmt: skip
             continue
-        shown = partial(_show, kind, value, best_value), partial(_show, kind, best_value, value)
-        same = shown[0]("en") == shown[1]("en")
+        va, vb = partial(_show, kind, value, best_value), partial(_show, kind, best_value, value)
+        same = va("en") == vb("en")
         if kind == "latency":
             err = max(
                 run.generator.histogram_relative_error, best.generator.histogram_relative_error
             )
             same = same or value <= best_value * (1 + err) / max(1 - err, 1e-9)
         ratio = value / best_value if best_value > 0 else math.inf
-        key = f"finding.{kind}_{_wording(kind, ratio, same)}"
         pct = fmt_number((ratio - 1) * 100, 2) if ratio < math.inf else ""
-        found.append(
-            _finding(key, va=shown[0], vb=shown[1], ratio=f"{ratio:.1f}", pct=pct, **names)
-        )
+        key = f"finding.{kind}_{_wording(kind, ratio, same)}"
+        a, b = (run, best) if not same or rank < runs.index(best) else (best, run)
+        if a is best:  # "about the same" names the better-ranked run first
+            va, vb = vb, va
+        found.append(_finding(key, a=a.vendor.title, b=b.vendor.title, va=va, vb=vb,
+                              ratio=fmt_ratio(ratio), pct=pct, **what_text))  # fmt: skip
     return found
 
 
 def _show(kind: Literal["latency", "rate"], value: float, other: float, lang: Lang) -> str:
+    """``value`` as shown beside ``other``: latencies share a unit, rates are percentages."""
     return fmt_ms_pair(value, other, lang)[0] if kind == "latency" else fmt_pct(value)
 
 

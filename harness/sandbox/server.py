@@ -162,7 +162,9 @@ class SandboxProcess:
             if not isinstance(ready, dict) or "url" not in ready or "pid" not in ready:
                 raise ValueError("missing url or pid")
         except ValueError:
-            raise TimeoutError(self._failure(f"printed an unexpected ready line {line!r}")) from None
+            raise TimeoutError(
+                self._failure(f"printed an unexpected ready line {line!r}")
+            ) from None
         return ready
 
     def _failure(self, what: str) -> str:

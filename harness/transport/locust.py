@@ -47,8 +47,10 @@ class LocustExecutor:
                 response.failure(f"{kind.value}: {type(error).__name__}")
                 raise ApiFailure(kind, request, None, type(error).__name__)
             if status >= 400:
-                kind = FailureKind.THROTTLED if status == 429 else (
-                    FailureKind.SERVER if status >= 500 else FailureKind.CLIENT
+                kind = (
+                    FailureKind.THROTTLED
+                    if status == 429
+                    else (FailureKind.SERVER if status >= 500 else FailureKind.CLIENT)
                 )
                 response.request_meta["context"] = {"failure": kind.value}
                 response.failure(f"HTTP {status}")

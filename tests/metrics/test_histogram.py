@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -129,12 +130,21 @@ def test_each_value_lands_in_a_bucket_that_contains_it(value: float) -> None:
     assert (upper - lower) / 2 <= ERR * lower
 
 
+def test_the_extra_low_bucket_ends_at_low_ms() -> None:
+    histogram = Histogram()
+    histogram.record_many([0.0, LOW * 0.999, LOW])
+    rows = list(histogram.buckets())
+    assert rows[0] == (0.0, LOW, 2)
+    assert rows[1][0] <= LOW < rows[1][1]
+    assert rows[1][2] == 1
+
+
 def test_buckets_are_ascending_and_add_up_to_count() -> None:
     histogram = Histogram()
     histogram.record_many([0.0, 0.0005, 3.0, 3.01, 900.0, 1.0e6])
     rows = list(histogram.buckets())
     assert rows[0] == (0.0, LOW, 2)
-    assert all(a[1] <= b[0] for a, b in zip(rows, rows[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(rows))
     assert sum(n for _, _, n in rows) == histogram.count == 6
 
 
@@ -142,7 +152,9 @@ def test_buckets_are_ascending_and_add_up_to_count() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", [-1.0, -1e-12, math.nan, math.inf, -math.inf], ids=["neg", "tiny-neg", "nan", "inf", "-inf"]
+    "bad",
+    [-1.0, -1e-12, math.nan, math.inf, -math.inf],
+    ids=["neg", "tiny-neg", "nan", "inf", "-inf"],
 )
 def test_record_rejects_what_is_not_a_duration(bad: float) -> None:
     histogram = Histogram()
@@ -243,7 +255,15 @@ def test_to_dict_is_compact() -> None:
         {"n": "1", "s": 0, "z": 0, "b": []},
         {"n": 1, "s": 0, "z": 1, "b": [], "lo": None, "hi": 0.0},
     ],
-    ids=["no-keys", "odd-list", "count-mismatch", "index-not-rising", "zero-count", "str", "no-min"],
+    ids=[
+        "no-keys",
+        "odd-list",
+        "count-mismatch",
+        "index-not-rising",
+        "zero-count",
+        "str",
+        "no-min",
+    ],
 )
 def test_from_dict_rejects_malformed_data(data: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="not a histogram dict"):

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (zh-CN test data uses full-width punctuation)
+
 """Realistic run summaries for the report tests: a solid vendor and one that saturates.
 
 Both ran the same two-minute arrival-rate scenario (20 tickets/s). The solid sandbox routes in

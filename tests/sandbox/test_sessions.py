@@ -26,7 +26,7 @@ def test_session_messages_and_close(api: httpx.Client) -> None:
         "customer",
         "你好",
     )
-    api.post(f"{url}/messages", json={"sender": "agent", "text": "您好，请问有什么可以帮您？"})
+    api.post(f"{url}/messages", json={"sender": "agent", "text": "您好, 请问有什么可以帮您"})
     messages = api.get(f"{url}/messages").json()["messages"]
     assert [m["sender"] for m in messages] == ["customer", "agent"]
 
@@ -52,9 +52,7 @@ def test_session_validation(api: httpx.Client) -> None:
     assert api.get("/api/v1/sessions/S999999").status_code == 404
 
 
-def test_closing_frees_capacity(
-    sandbox_factory: SandboxFactory, client_for: ClientFactory
-) -> None:
+def test_closing_frees_capacity(sandbox_factory: SandboxFactory, client_for: ClientFactory) -> None:
     """One agent, capacity one, no simulated agents: only the harness frees capacity."""
     sandbox = sandbox_factory(
         "solid", agents=1, agent_capacity=1, simulated_agents="false", decision_time_s=0

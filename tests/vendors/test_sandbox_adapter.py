@@ -10,9 +10,9 @@ import time
 import pytest
 
 from harness.model import Channel, Customer, Priority, Ticket, TicketStatus
+from harness.redact import Secret
 from harness.sandbox import SandboxProcess
 from harness.transport.httpx_sync import HttpxExecutor
-from harness.redact import Secret
 from harness.vendors.auth import bearer
 from harness.vendors.base import ApiFailure, FailureKind, WebhookRejected
 from harness.vendors.sandbox import SandboxAdapter
@@ -112,8 +112,13 @@ def test_parse_webhook_verifies_the_signature() -> None:
             "id": "E1",
             "type": "ticket.assigned",
             "created_at": 1.0,
-            "data": {"ticket_id": "T9", "external_id": "x-9", "agent_id": "A1", "queue": "billing",
-                     "assigned_at": 2.0},
+            "data": {
+                "ticket_id": "T9",
+                "external_id": "x-9",
+                "agent_id": "A1",
+                "queue": "billing",
+                "assigned_at": 2.0,
+            },
         }
     ).encode()
     adapter = SandboxAdapter()
