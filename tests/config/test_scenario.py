@@ -79,9 +79,9 @@ def test_every_shipped_vendor_loads(path: Path) -> None:
 def test_smoke_is_a_short_demo() -> None:
     smoke = load_scenario(SMOKE)
     assert smoke.load == ArrivalRate.model_validate(
-        {"kind": "arrival-rate", "rate": "8/s", "duration": "40s", "max_users": 40}
+        {"kind": "arrival-rate", "rate": "8/s", "duration": "30s", "max_users": 40}
     )
-    assert (smoke.load.rate, smoke.load.duration, smoke.load.arrivals) == (8.0, 40.0, "poisson")
+    assert (smoke.load.rate, smoke.load.duration, smoke.load.arrivals) == (8.0, 30.0, "poisson")
     assert smoke.load.total_duration <= 45  # a demo run against one vendor stays under a minute
     assert (smoke.bounds.max_duration, smoke.bounds.max_requests) == (180.0, 50000)
     assert (smoke.probe.mode, smoke.probe.poll_interval, smoke.probe.timeout) == ("auto", 0.5, 60.0)
