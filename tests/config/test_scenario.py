@@ -172,7 +172,7 @@ def test_explain_is_canonical_and_loads_back() -> None:
     text = smoke.explain()
     assert text.startswith("# scenario smoke: canonical form")
     assert (
-        "load: {kind: arrival-rate, rate: 8/s, duration: 40s, max_users: 40, arrivals: poisson}"
+        "load: {kind: arrival-rate, rate: 8/s, duration: 30s, max_users: 40, arrivals: poisson}"
         in text
     )
     assert Scenario.model_validate(yaml.safe_load(text)) == smoke
