@@ -229,8 +229,7 @@ def _notes(inputs: SummaryInputs) -> list[Note]:
                 "info",
                 f"Routing latency was observed by polling every {interval_ms:.0f} ms: each "
                 "value is over-stated by at most one interval.",
-                f"路由延迟通过每 {interval_ms:.0f} 毫秒轮询观测："
-                "每个值最多高估一个轮询间隔。",
+                f"路由延迟通过每 {interval_ms:.0f} 毫秒轮询观测：每个值最多高估一个轮询间隔。",
             )
         )
     else:

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+# Without a terminal (CI logs, pipes) rich would wrap tables at 80 columns.
+_WIDTH = None if sys.stdout.isatty() else 120
+console = Console(highlight=False, width=_WIDTH)
 
 
 def say(text: str) -> None:
@@ -19,7 +20,9 @@ def say(text: str) -> None:
 
 
 def warn(text: str) -> None:
-    errors.print(text, markup=False)
+    """Errors go to stderr unwrapped, so file:line messages stay whole and copy-pasteable."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 @contextmanager

@@ -92,6 +92,12 @@ def _run_all(
                 workers=workers, on_progress=reporter,
             )  # fmt: skip
         summaries.append(outcome.summary)
+        for line in outcome.summary.thresholds:
+            mark = "✓" if line.ok else "✗"
+            say(f"  {mark} {line.metric} '{line.source}'  {line.measured_text}")
+        for note in outcome.summary.notes:
+            if note.level == "warning":
+                say(f"  ! {note.text(lang)}")
         say(msg("run.report", lang, path=outcome.run_dir / "report.html"))
     _print_table(summaries, lang)
     if len(summaries) > 1:

@@ -170,7 +170,8 @@ def line_chart(
     plot = _Plot(64, top, width - 16, height - 40, min(xs), max(xs), y_ticks[-1])
     parts = _open(width, height, title) + legend
     parts += _axes(plot, y_ticks, x_label, f"{y_label} ({y_unit})" if y_unit else y_label, height)
-    for tick in nice_ticks(plot.x_hi - plot.x_lo, 8):
+    span = plot.x_hi - plot.x_lo
+    for tick in (tick for tick in nice_ticks(span, 8) if tick <= span + 1e-9):
         parts.append(
             f'<text x="{_n(plot.x(plot.x_lo + tick))}" y="{_n(plot.bottom + 16)}" '
             f'text-anchor="middle" {_FONT}>{fmt_number(plot.x_lo + tick)}</text>'

@@ -81,7 +81,7 @@ def _time_chart(series: dict[str, list[Point]], title: str, lang: Lang, *, laten
     """A chart over seconds since start; latencies (ms) switch to seconds from one second up."""
     y_label, y_unit = t("chart.per_second", lang), ""
     if latency:
-        unit = ms_unit(*(y for points in series.values() for _, y in points))
+        unit = ms_unit(*(y for points in series.values() for _, y in points)) or "s"
         scale = 1000.0 if unit == "s" else 1.0
         series = {
             name: [(x, None if y is None else y / scale) for x, y in points]

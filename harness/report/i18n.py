@@ -254,17 +254,23 @@ def fmt_int(value: int) -> str:
     return f"{value:,}"
 
 
-def ms_unit(*values_ms: float | None) -> Literal["ms", "s"]:
-    """The unit that shows the largest of ``values_ms`` best: seconds from one second up."""
-    largest = max((abs(v) for v in values_ms if v is not None), default=0.0)
-    return "s" if largest >= 1000 else "ms"
+def ms_unit(*values_ms: float | None) -> Literal["ms", "s"] | None:
+    """One unit that shows all of ``values_ms`` readably, or None when none does.
+
+    Seconds from one second up, unless a value would then read below 0.1 s (9.59 ms as
+    0.00959 s): values that far apart are clearer each in its own unit.
+    """
+    known = [abs(v) for v in values_ms if v is not None]
+    if not known or max(known) < 1000:
+        return "ms"
+    return "s" if min(known) >= 100 else None
 
 
 def fmt_ms(value_ms: float | None, lang: Lang, unit: Literal["ms", "s"] | None = None) -> str:
-    """``850 ms``, ``12.4 s`` (zh-CN ``12.4 秒``); pass ``unit`` to show two values alike."""
+    """``850 ms``, ``12.4 s`` (zh-CN ``12.4 秒``); pass ``unit`` to show several values alike."""
     if value_ms is None:
         return DASH
-    unit = unit or ms_unit(value_ms)
+    unit = unit or ("s" if abs(value_ms) >= 1000 else "ms")
     shown = value_ms / 1000 if unit == "s" else value_ms
     return f"{fmt_number(shown)} {t('unit.' + unit, lang)}"
 
@@ -275,9 +281,9 @@ def fmt_ms_pair(a_ms: float, b_ms: float, lang: Lang) -> tuple[str, str]:
 
 
 def fmt_ms_range(low_ms: float, high_ms: float, lang: Lang) -> str:
-    """A histogram bucket: ``100–200 ms``, ``1–2 s`` (both ends in the upper end's unit)."""
-    scale = 1000.0 if ms_unit(high_ms) == "s" else 1.0
-    return f"{fmt_number(low_ms / scale)}–{fmt_ms(high_ms, lang, ms_unit(high_ms))}"
+    """A histogram bucket: ``100–200 ms``, ``0.5–1 s`` (both ends in the upper end's unit)."""
+    scale = 1000.0 if high_ms >= 1000 else 1.0
+    return f"{fmt_number(low_ms / scale)}–{fmt_ms(high_ms, lang)}"
 
 
 def fmt_pct(fraction: float | None, digits: int = 2) -> str:

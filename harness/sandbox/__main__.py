@@ -15,6 +15,9 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from aiohttp import web
+
+from harness.sandbox.app import build_app
 from harness.sandbox.loopback import is_loopback_host
 from harness.sandbox.profiles import PRESETS, Profile, ProfileError, get_profile
 
@@ -100,16 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _serve(args: argparse.Namespace, profile: Profile, token: str) -> int:
-    # imported here so that usage errors return before aiohttp loads
-    from aiohttp import web
-
-    from harness.sandbox.app import build_app
-
     host = "127.0.0.1" if args.host == "localhost" else args.host.strip("[]")
-    runner = web.AppRunner(build_app(profile, token, args.seed), access_log=None)
+    app = build_app(profile, token, args.seed)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, args.port, shutdown_timeout=2.0)
+        site = web.TCPSite(runner, host, args.port)
         await site.start()
         port = runner.addresses[0][1]
         stop = asyncio.Event()

@@ -1,4 +1,3 @@
-
 """Realistic run summaries for the report tests: a solid vendor and one that saturates.
 
 Both ran the same two-minute arrival-rate scenario (20 tickets/s). The solid sandbox routes in

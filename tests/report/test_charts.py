@@ -116,6 +116,13 @@ def test_nice_ticks(high: float, ticks: list[float]) -> None:
     assert nice_ticks(high) == ticks
 
 
+def test_x_ticks_stay_inside_the_data() -> None:
+    svg = line_chart({"p95": [(float(t), 1.0) for t in range(98)]}, title="t", x_label="x",
+                     y_label="y")  # fmt: skip
+    labels = _texts(svg)
+    assert "80" in labels and "100" not in labels  # the data ends at 97 s
+
+
 def test_y_axis_reaches_the_largest_value() -> None:
     labels = _texts(_line())
     assert "1500" in labels  # p99 peaks at 1431 ms; the axis goes to the next round tick

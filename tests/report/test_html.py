@@ -1,4 +1,3 @@
-
 """HTML reports: offline, escaped, well-formed, in both languages, in the promised order."""
 
 from __future__ import annotations

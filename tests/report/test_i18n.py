@@ -102,7 +102,11 @@ def test_fmt_ms(value: float | None, lang: Lang, expected: str) -> None:
 def test_pairs_and_ranges_share_one_unit() -> None:
     assert fmt_ms_pair(14300.0, 370.0, "en") == ("14.3 s", "0.37 s")
     assert fmt_ms_pair(370.0, 14300.0, "zh-CN") == ("0.37 秒", "14.3 秒")
+    # values far apart keep their own units rather than reading 0.00959 s
+    assert fmt_ms_pair(44700.0, 9.59, "en") == ("44.7 s", "9.59 ms")
+    assert fmt_ms_pair(44700.0, 99.0, "zh-CN") == ("44.7 秒", "99 毫秒")
     assert fmt_ms_range(100.0, 200.0, "en") == "100–200 ms"
+    assert fmt_ms_range(500.0, 1000.0, "en") == "0.5–1 s"
     assert fmt_ms_range(800.0, 1600.0, "en") == "0.8–1.6 s"
     assert fmt_ms_range(1600.0, 3200.0, "zh-CN") == "1.6–3.2 秒"
 

@@ -1,4 +1,3 @@
-
 """RunSummary / Comparison: JSON round trip, strict decoding, and summary.json on disk."""
 
 from __future__ import annotations
