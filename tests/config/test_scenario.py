@@ -119,7 +119,7 @@ def test_sandbox_vendors() -> None:
     assert saturating.sandbox is not None and saturating.sandbox.profile == "saturating"
     assert (saturating.title.en, saturating.title.zh_cn) == (
         "Sandbox (saturating)",
-        "沙箱（易饱和）",  # noqa: RUF001 (full-width brackets are right in Chinese)
+        "沙箱（易饱和）",
     )
     assert solid.auth.kind == "bearer" and solid.auth.token_env == "CSM_SANDBOX_TOKEN"
     assert solid.webhooks.supported and solid.webhooks.secret_env == "CSM_SANDBOX_WEBHOOK_SECRET"

@@ -6,10 +6,11 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Iterator
 
 import pytest
 
-from harness.model import Channel, Customer, Priority, Ticket, TicketStatus
+from harness.model import Channel, Customer, Priority, Ticket, TicketRef, TicketStatus
 from harness.redact import Secret
 from harness.sandbox import SandboxProcess
 from harness.transport.httpx_sync import HttpxExecutor
@@ -32,7 +33,7 @@ def _ticket(external_id: str, category: str = "billing") -> Ticket:
 
 
 @pytest.fixture
-def executor(sandbox_solid: SandboxProcess, sandbox_token: str):
+def executor(sandbox_solid: SandboxProcess, sandbox_token: str) -> Iterator[HttpxExecutor]:
     with HttpxExecutor(sandbox_solid.url, bearer(Secret(sandbox_token))) as client:
         yield client
 
@@ -95,9 +96,7 @@ def test_connection_refused_is_classified() -> None:
     assert caught.value.kind is FailureKind.CONNECTION
 
 
-def _ref(ticket_id: str):
-    from harness.model import TicketRef
-
+def _ref(ticket_id: str) -> TicketRef:
     return TicketRef(ticket_id, "x")
 
 
