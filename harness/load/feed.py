@@ -7,12 +7,14 @@ is measured from the intended start, never from when a user got round to it.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
 import gevent
 
 LATE_TOLERANCE_S = 0.1  # lag beyond this counts an arrival as late
+log = logging.getLogger("csm_harness")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,13 @@ class ArrivalFeed:
         arrival = Arrival(number, intended, lag)
         self.taken += 1
         if arrival.late:
+            if self.late == 0:
+                log.warning(
+                    "Insufficient users: arrivals are starting late (first lag %.2f s); raise "
+                    "load.max_users or lower the rate. Latency is still measured from each "
+                    "arrival's intended start.",
+                    lag,
+                )
             self.late += 1
             self.max_lag_s = max(self.max_lag_s, lag)
         return arrival
