@@ -25,8 +25,15 @@ _SUBJECTS_EN: Mapping[str, tuple[str, ...]] = {
 }
 
 
+_POOL_SIZE = 512  # Faker is slow (~100 us a paragraph): draw names and texts from a seeded pool
+
+
 class TicketFactory:
-    """Makes the n-th synthetic ticket of one load process, reproducibly for a given seed."""
+    """Makes the n-th synthetic ticket of one load process, reproducibly for a given seed.
+
+    Names and descriptions come from a pool Faker fills once, so the per-ticket cost on the
+    load path is a few random choices rather than Faker calls.
+    """
 
     def __init__(
         self,
@@ -38,8 +45,10 @@ class TicketFactory:
         priorities: Mapping[Priority, float],
         run_tag: str,
     ) -> None:
-        self._faker = Faker(locale)
-        self._faker.seed_instance(seed)
+        faker = Faker(locale)
+        faker.seed_instance(seed)
+        self._names = [faker.name() for _ in range(_POOL_SIZE)]
+        self._texts = [faker.paragraph(nb_sentences=3) for _ in range(_POOL_SIZE)]
         self._rng = random.Random(seed)
         self._zh = locale.lower().startswith("zh")
         self._categories = list(categories)
@@ -60,13 +69,13 @@ class TicketFactory:
         customer_id = f"C{rng.randrange(10**8):08d}"
         customer = Customer(
             id=customer_id,
-            name=self._faker.name(),
+            name=rng.choice(self._names),
             identities={channel: f"{channel.value}-{customer_id}"},
         )
         return Ticket(
             external_id=f"{self._run_tag}-{number:07d}",
             subject=subject,
-            description=self._faker.paragraph(nb_sentences=3),
+            description=rng.choice(self._texts),
             channel=channel,
             priority=priority,
             category=category,
