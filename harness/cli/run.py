@@ -16,7 +16,8 @@ from harness.cli.messages import Lang, detect_lang, msg
 from harness.config import load_scenario, load_vendor, resolve_vendors
 from harness.errors import ConfigError, ThresholdsFailed
 from harness.report import html
-from harness.report.model import Comparison, RunSummary
+from harness.report.compare import Comparison
+from harness.report.model import RunSummary
 from harness.runs import Progress, run_vendor
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"

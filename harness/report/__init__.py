@@ -1,11 +1,10 @@
 """Run results and the reports written from them: the model, i18n, charts and HTML pages."""
 
+from harness.report.compare import Comparison, Finding
 from harness.report.html import render_comparison, render_run, write_comparison, write_run_report
 from harness.report.i18n import Lang, t
 from harness.report.model import (
     Bucket,
-    Comparison,
-    Finding,
     GeneratorInfo,
     LoadInfo,
     MetricSummary,

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from harness.report import charts
 from harness.report.charts import Point
+from harness.report.compare import Comparison
 from harness.report.i18n import (
     DASH,
     Lang,
@@ -39,7 +40,6 @@ from harness.report.model import (
     ROUTING_LATENCY,
     TICKET_CREATE,
     UNROUTED,
-    Comparison,
     Percentiles,
     RunSummary,
 )

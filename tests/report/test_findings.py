@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from harness.errors import ConfigError
-from harness.report.model import Comparison, MetricSummary, RunSummary, ThresholdOutcome
+from harness.report.compare import Comparison
+from harness.report.model import MetricSummary, RunSummary, ThresholdOutcome
 from tests.report import make_run
 
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from harness.errors import ConfigError
-from harness.report.model import SCHEMA_VERSION, Comparison, RunSummary, SchemaError
+from harness.report.compare import Comparison
+from harness.report.model import SCHEMA_VERSION, RunSummary, SchemaError
 from harness.report.writers import json as json_writer
 from tests.report import make_run
 
