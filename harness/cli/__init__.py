@@ -7,6 +7,8 @@ import sys
 
 import typer
 
+from harness.cli import data as data_commands
+from harness.cli import profiling as profiling_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
 from harness.cli.console import warn
@@ -27,6 +29,10 @@ app = typer.Typer(
 app.command("demo")(run_commands.demo)
 app.command("run")(run_commands.run)
 app.command("sandbox")(sandbox_commands.sandbox)
+app.command("profile")(profiling_commands.profile)
+app.command("generate")(profiling_commands.generate)
+app.command("anonymise")(data_commands.anonymise)
+app.command("scan")(data_commands.scan)
 
 
 def main() -> None:

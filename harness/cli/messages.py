@@ -39,6 +39,69 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh-CN": "演示 POC：两个内置沙箱厂商（稳健、易饱和），场景 {scenario}。",
     },
     "demo.findings": {"en": "Findings:", "zh-CN": "结论："},
+    # profile / generate (issue 3)
+    "profile.written": {"en": "Profile: {path}", "zh-CN": "画像文件：{path}"},
+    "generate.progress": {"en": "Generating: {phase}", "zh-CN": "正在生成：{phase}"},
+    "generate.written": {"en": "Tickets: {path}", "zh-CN": "工单数据：{path}"},
+    "generate.schedule": {"en": "Schedule: {path}", "zh-CN": "回放计划：{path}"},
+    "generate.compress_note": {
+        "en": "Compression shortens the gaps between arrivals, not the sessions: concurrency "
+        "grows by the same factor (Little's law).",
+        "zh-CN": "时间压缩只缩短到达间隔，不缩短会话本身：并发会话按同一倍数增长（利特尔法则）。",
+    },
+    "table.measure": {"en": "Measure", "zh-CN": "指标"},
+    "table.value": {"en": "Value", "zh-CN": "数值"},
+    "summary.rows": {"en": "Tickets", "zh-CN": "工单数"},
+    "summary.period": {"en": "Period", "zh-CN": "时间范围"},
+    "summary.per_day": {"en": "Tickets per day (mean ± sd)", "zh-CN": "日均工单（均值 ± 标准差）"},
+    "summary.day_factor": {"en": "Day-to-day factor (Gamma)", "zh-CN": "日间波动（Gamma）"},
+    "summary.busiest_hours": {"en": "Busiest hours", "zh-CN": "高峰时段"},
+    "summary.channels": {"en": "Channels", "zh-CN": "渠道占比"},
+    "summary.categories": {"en": "Categories", "zh-CN": "类别占比"},
+    "summary.repeat": {"en": "Repeat customers", "zh-CN": "回头客占比"},
+    "summary.multi_channel": {"en": "Customers on 2+ channels", "zh-CN": "跨渠道客户占比"},
+    "summary.session": {"en": "Session length (mean)", "zh-CN": "会话时长（均值）"},
+    "summary.routing": {"en": "Assignment time", "zh-CN": "分配耗时"},
+    "summary.mean_rate": {"en": "Arrival rate (mean)", "zh-CN": "到达率（平均）"},
+    "summary.peak_rate": {"en": "Arrival rate (busiest 15 min)", "zh-CN": "到达率（最忙15分钟）"},
+    "summary.concurrency": {
+        "en": "Concurrent sessions, mean / peak (Little's law)",
+        "zh-CN": "并发会话 平均/峰值（利特尔法则）",
+    },
+    "summary.compression": {"en": "Time compression -> replay", "zh-CN": "时间压缩 -> 回放时长"},
+    # anonymise / scan (harness/cli/data.py)
+    "data.anonymised": {
+        "en": "Anonymised {export} ({source}) with key id {key_id}",
+        "zh-CN": "已去标识化 {export}（{source}），密钥 ID {key_id}",
+    },
+    "data.counts": {
+        "en": "  rows: {rows_in} in = {rows_out} out + {rejects} rejected",
+        "zh-CN": "  行数：读入 {rows_in} = 输出 {rows_out} + 拒绝 {rejects}",
+    },
+    "data.pii": {
+        "en": "  pseudonymised: {structured} structured cells, {in_text} values inside free text",
+        "zh-CN": "  已替换：结构化单元格 {structured} 个，自由文本中的个人信息 {in_text} 处",
+    },
+    "data.more_reasons": {
+        "en": "    ... {n} more reasons in the rejects file",
+        "zh-CN": "    …另有 {n} 种原因，见拒绝文件",
+    },
+    "data.output": {"en": "Output:   {path}", "zh-CN": "输出：    {path}"},
+    "data.unverified": {
+        "en": "NOT VERIFIED, kept for inspection only: {path}",
+        "zh-CN": "未通过校验，仅供排查：{path}",
+    },
+    "data.rejects": {"en": "Rejects:  {path}", "zh-CN": "拒绝行：  {path}"},
+    "data.meta": {"en": "Meta:     {path}", "zh-CN": "元数据：  {path}"},
+    "data.registry": {"en": "Registry: {path}", "zh-CN": "假名登记：{path}"},
+    "data.phase.read": {"en": "Reading", "zh-CN": "读取"},
+    "data.phase.anonymise": {"en": "Anonymising", "zh-CN": "去标识化"},
+    "data.phase.scan": {"en": "Scanning", "zh-CN": "扫描"},
+    "data.progress": {"en": "{phase}: {done}/{total} rows", "zh-CN": "{phase}：{done}/{total} 行"},
+    "data.scan_of": {
+        "en": "Scanning {file}: {rows} rows, registry key id {key_id}",
+        "zh-CN": "扫描 {file}：{rows} 行，登记表密钥 ID {key_id}",
+    },
 }
 
 

@@ -1,4 +1,9 @@
-"""Seeded synthetic tickets from Faker (zh_CN by default), in the scenario's category mix."""
+"""Seeded synthetic tickets for the load path, in the scenario's category mix.
+
+Names come from Faker (zh_CN by default); subjects and descriptions from the category templates
+in ``fixtures/templates`` (:mod:`harness.data.templates`; a category without a file gets the
+generic templates). For traffic that matches a real export, use :mod:`harness.data.generate`.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +12,18 @@ from collections.abc import Mapping
 
 from faker import Faker
 
+from harness.data.templates import templates_for_locale
 from harness.model import Channel, Customer, Priority, Ticket
 
-_SUBJECTS_ZH: Mapping[str, tuple[str, ...]] = {
-    "billing": ("发票开具问题", "扣费金额不对", "账单有疑问"),
-    "refunds": ("申请退款", "退款还没到账", "退货退款进度"),
-    "logistics": ("快递一直没更新", "包裹显示签收但没收到", "修改收货地址"),
-    "account": ("无法登录账号", "修改绑定手机号", "账号被冻结"),
-    "technical": ("App 闪退", "页面打不开", "支付时报错"),
-}
-_SUBJECTS_EN: Mapping[str, tuple[str, ...]] = {
-    "billing": ("Invoice request", "Charged the wrong amount", "Question about my bill"),
-    "refunds": ("Refund request", "Refund not received", "Return and refund status"),
-    "logistics": ("Parcel not moving", "Marked delivered, not received", "Change address"),
-    "account": ("Cannot log in", "Change my phone number", "Account frozen"),
-    "technical": ("App crashes", "Page will not load", "Error at checkout"),
-}
-
-
-_POOL_SIZE = 512  # Faker is slow (~100 us a paragraph): draw names and texts from a seeded pool
+_POOL_SIZE = 512  # Faker is slow (~100 us a name): draw names from a seeded pool
+_TEXTS = 64  # rendered subjects and descriptions per category
 
 
 class TicketFactory:
     """Makes the n-th synthetic ticket of one load process, reproducibly for a given seed.
 
-    Names and descriptions come from a pool Faker fills once, so the per-ticket cost on the
-    load path is a few random choices rather than Faker calls.
+    Names come from a pool Faker fills once and texts from pools rendered once per category,
+    so the per-ticket cost on the load path is a few random choices.
     """
 
     def __init__(
@@ -48,9 +39,16 @@ class TicketFactory:
         faker = Faker(locale)
         faker.seed_instance(seed)
         self._names = [faker.name() for _ in range(_POOL_SIZE)]
-        self._texts = [faker.paragraph(nb_sentences=3) for _ in range(_POOL_SIZE)]
         self._rng = random.Random(seed)
-        self._zh = locale.lower().startswith("zh")
+        templates = templates_for_locale(locale)
+        render = random.Random(seed)
+        self._subjects = {
+            c: [templates.render_subject(c, render) for _ in range(_TEXTS)] for c in categories
+        }
+        self._bodies = {
+            c: [templates.render_body(c, render, render.randrange(3)) for _ in range(_TEXTS)]
+            for c in categories
+        }
         self._categories = list(categories)
         self._category_weights = list(categories.values())
         self._channels = [Channel(c) for c in channels]
@@ -64,8 +62,7 @@ class TicketFactory:
         category = rng.choices(self._categories, self._category_weights)[0]
         channel = rng.choices(self._channels, self._channel_weights)[0]
         priority = rng.choices(self._priorities, self._priority_weights)[0]
-        subjects = (_SUBJECTS_ZH if self._zh else _SUBJECTS_EN).get(category)
-        subject = rng.choice(subjects) if subjects else f"{category}"
+        subject = rng.choice(self._subjects[category])
         customer_id = f"C{rng.randrange(10**8):08d}"
         customer = Customer(
             id=customer_id,
@@ -75,7 +72,7 @@ class TicketFactory:
         return Ticket(
             external_id=f"{self._run_tag}-{number:07d}",
             subject=subject,
-            description=rng.choice(self._texts),
+            description=rng.choice(self._bodies[category]),
             channel=channel,
             priority=priority,
             category=category,

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (expected zh-CN sentences use full-width punctuation)
 """Comparison.build: ranking and findings in both languages, with the right numbers."""
 
 from __future__ import annotations

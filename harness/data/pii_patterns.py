@@ -1,0 +1,190 @@
+"""The regular expressions behind :func:`harness.data.pii.find_pii`, in one place.
+
+Every pattern runs on text folded by :func:`harness.data.pii.fold_fullwidth` (ASCII digits,
+letters, ``@ + - ( )`` and spaces), so it only spells the ASCII forms. Numbers are bounded by
+digit lookarounds, never ``\\b``: CJK characters are ``\\w`` in Python, so ``\\b1[3-9]\\d{9}\\b``
+finds nothing in ``手机号13800138000，`` (reference/fixtures-pii-traffic.md section 1.2).
+
+Each alternative is an outer named group (its name says the kind, :data:`GROUP_KIND`); cue-based
+alternatives also hold a ``v_*`` group with the value itself, so a hit never includes its cue.
+The alternation order decides between alternatives starting at the same character: the more
+specific forms come first and the paranoid catch-alls last.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from faker.providers.person.zh_CN import Provider as _ZhPerson
+
+# Faker's zh_CN surnames by weight; the top 100 cover 85.9 % of people (2019 national report).
+# A strong cue (收货人, 姓名) takes any of them, a weak one (我是) and 王先生 only the top 100;
+# plus the compound surnames still in use.
+ALL_SURNAMES: Final[str] = "".join(s for s in _ZhPerson.last_names if len(s) == 1)  # 398
+TOP_SURNAMES: Final[str] = ALL_SURNAMES[:100]
+COMPOUND_SURNAMES: Final[tuple[str, ...]] = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙",
+    "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木",
+)  # fmt: skip
+
+# Characters that end a name: function words and the first characters of words that usually
+# follow one (我的, 先生, 电话, 收货, 地址 ...).
+NAME_STOP: Final[str] = (
+    "我你他她它的是在了和与及要想说请收电手订单号地址已不也都就还先女生呢吗吧啊呀哦嗯么"
+    "把被给让从到对向这那哪什个们有没很太更最来去上下"
+)
+PLATE_PROVINCES: Final[str] = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
+
+def _cjk_class_without(stop: str) -> str:
+    """A ``[...]`` class of the CJK Unified Ideographs block minus ``stop``."""
+    points = sorted({ord(c) for c in stop})
+    ranges, low = [], 0x4E00
+    for point in points:
+        if point > low:
+            ranges.append((low, point - 1))
+        low = point + 1
+    ranges.append((low, 0x9FFF))
+    return "[" + "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges) + "]"
+
+
+GIVEN: Final[str] = _cjk_class_without(NAME_STOP)
+_COMPOUND = "|".join(COMPOUND_SURNAMES)
+_SURNAME = f"(?:{_COMPOUND}|[{TOP_SURNAMES}])"
+_ANY_SURNAME = f"(?:{_COMPOUND}|[{ALL_SURNAMES}])"
+_SEP = r"[:：是为 ]*"
+_DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+_AREA = r"0(?:10|2[0-9]|[3-9][0-9]{2})"
+_ADDR_ATOM = r"(?:[\u4e00-\u9fff]|[0-9]{1,6}(?![0-9])|[A-Za-z#-])"
+_ADDR_END = r"[号室栋幢元楼层村组弄巷路街道区县镇乡座](?:[0-9A-Za-z-]{1,8}(?![0-9A-Za-z]))?"
+_ROAD = _cjk_class_without(NAME_STOP + "寄送发住址往至从")
+_PLATE_LETTER = "[A-HJ-NP-Za-hj-np-z]"
+_PLATE_CHAR = "[A-HJ-NP-Za-hj-np-z0-9]"
+_NOT_WECHAT_WORD = (
+    r"(?!(?:iPhone|iphone|iPad|ipad|Android|android|Windows|windows|version)(?![A-Za-z]))"
+)
+_UNITS = (
+    r"元|块|件|个|%|年|月|日|号|天|次|分|秒|台|条|单|人|米|克|斤|岁|折|倍|万|千|百|小时|公里"
+    r"|km|kg|KB|MB|GB|mAh|ml|cm|mm|g|w|W|V"
+)
+
+ID18: Final[str] = (
+    r"(?P<ID>(?<![0-9A-Za-z])[1-9][0-9]{5} ?(?:18|19|20)[0-9]{2}" + _DATE
+    + r" ?[0-9]{3}[0-9Xx](?![0-9A-Za-z]))"
+)  # fmt: skip
+ID15_CUE: Final[str] = (
+    r"(?P<ID15>(?:身份证|身份證|证件)(?:号码|号)?" + _SEP
+    + r"(?P<v_id15>[1-9][0-9]{7}" + _DATE + r"[0-9]{3})(?![0-9A-Za-z]))"
+)  # fmt: skip
+ID15_BARE: Final[str] = (
+    r"(?P<ID15P>(?<![0-9A-Za-z])[1-9][0-9]{7}" + _DATE + r"[0-9]{3}(?![0-9A-Za-z]))"
+)
+CARD: Final[str] = (
+    r"(?P<CARD>(?<![0-9])(?:62|4[0-9]|5[1-5]|3[47]|6[05])[0-9]{2}(?:[ -]?[0-9]){12,15}(?![0-9]))"
+)
+PHONE: Final[str] = (
+    r"(?P<PHONE>(?<![0-9])(?:(?:\+|00)86[ -]?|\(\+?86\) ?)?1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9]))"
+)
+LANDLINE: Final[str] = (
+    r"(?P<LANDLINE>(?<![0-9])(?:\(" + _AREA + r"\)|" + _AREA + r")[ -]?[2-8](?:[ -]?[0-9]){6,7}"
+    r"(?![0-9]))"
+)
+EMAIL: Final[str] = (
+    r"(?P<EMAIL>(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    r"\.[A-Za-z]{2,}(?![A-Za-z]))"
+)
+QQ: Final[str] = (
+    r"(?P<QQ>(?:(?<![A-Za-z])[Qq]{2}|(?<![A-Za-z])[Qq](?=号)|扣扣|企鹅)(?:号码|号)?" + _SEP
+    + r"(?P<v_qq>[1-9][0-9]{4,10})(?![0-9]))"
+)  # fmt: skip
+WECHAT: Final[str] = (
+    r"(?P<WECHAT>(?:微信|薇信|威信|[Vv]信|(?<![A-Za-z])(?:[VvWw][Xx]|weixin|WeChat|wechat))"
+    r"(?:号|ID|id)?" + _SEP + _NOT_WECHAT_WORD
+    + r"(?P<v_wx>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9]))"
+)  # fmt: skip
+PLATE: Final[str] = (
+    f"(?P<PLATE>[{PLATE_PROVINCES}]{_PLATE_LETTER}[·• -]?"
+    f"(?:[DFdf]{_PLATE_CHAR}[0-9]{{4}}|[0-9]{{5}}[DFdf]|{_PLATE_CHAR}{{5}})(?![A-Za-z0-9]))"
+)
+OPENID: Final[str] = r"(?P<OPENID>(?<![A-Za-z0-9_-])o[A-Za-z0-9_-]{27}(?![A-Za-z0-9_-]))"
+NAME_CUE: Final[str] = (
+    r"(?P<NAME>(?:收货人|收件人|联系人|姓名|户名|持卡人|开户名|我叫|名字是|名字叫)"
+    + _SEP + f"(?P<v_name>{_ANY_SURNAME}{GIVEN}{{1,2}})(?!{GIVEN}))"
+)  # fmt: skip
+NAME_WEAK_CUE: Final[str] = (
+    r"(?P<NAMEW>(?:我是|本人是)" + _SEP + f"(?P<v_namew>{_SURNAME}{GIVEN}{{1,2}})(?!{GIVEN}))"
+)
+HONORIFIC: Final[str] = f"(?P<HONORIFIC>{_SURNAME}(?=先生|女士|小姐))"
+ADDRESS_CUE: Final[str] = (
+    r"(?P<ADDRESS>(?:收货地址|收件地址|详细地址|家庭住址|送货地址|地址|住址|寄到|送到|寄往|住在)"
+    + _SEP + f"(?P<v_addr>{_ADDR_ATOM}{{2,60}}{_ADDR_END}))"
+)  # fmt: skip
+STREET: Final[str] = (
+    f"(?P<STREET>{_ROAD}{{2,4}}(?:路|街|大道|巷|弄)[0-9]{{1,5}}号"
+    r"(?:[0-9A-Za-z]{1,4}(?:栋|幢|号楼|单元|楼|层|座|室))*(?:[0-9]{1,5}(?![0-9])室?)?"
+    f"|{_ROAD}{{2,6}}(?:小区|花园|公寓|大厦|苑)[0-9]{{1,3}}(?:栋|幢|号楼)(?:[0-9]{{1,2}}单元)?"
+    r"[0-9]{1,5}(?![0-9])(?:室|号)?)"
+)
+CUE_RUN: Final[str] = (
+    r"(?P<CUERUN>(?P<c_run>手机|电话|联系方式|座机|固话|(?<![A-Za-z])(?:tel|TEL|Tel|phone|Phone|mobile)"
+    r"|身份证|证件|卡号|银行卡|账号|帐号)(?:号码|号)?" + _SEP
+    + r"(?P<v_run>[0-9](?:[ -]?[0-9]){6,}[Xx]?)(?![0-9]))"
+)  # fmt: skip
+QQ_BARE: Final[str] = (
+    r"(?P<QQP>(?<![0-9A-Za-z.¥￥$第])[1-9][0-9]{4,10}(?![0-9]|\.[0-9]|\s?(?:" + _UNITS + r")))"
+)
+
+# Cue-based alternatives first (they start at the cue, left of the value), then the numbers from
+# the most to the least specific, then the text forms. Paranoid adds bare 15-digit IDs, a 7+ digit
+# run after any phone/ID/card cue, and cue-less QQ-like numbers as the very last resort.
+NORMAL_PARTS: Final[tuple[str, ...]] = (
+    ID15_CUE, QQ, WECHAT, NAME_CUE, NAME_WEAK_CUE, ADDRESS_CUE,
+    ID18, CARD, PHONE, LANDLINE, EMAIL, PLATE, OPENID, HONORIFIC, STREET,
+)  # fmt: skip
+PARANOID_PARTS: Final[tuple[str, ...]] = (CUE_RUN, *NORMAL_PARTS, ID15_BARE, QQ_BARE)
+SINGLE: Final[dict[str, re.Pattern[str]]] = {
+    part[4 : part.index(">")]: re.compile(part) for part in PARANOID_PARTS
+}
+
+# Gates: one alternation over 17 forms costs about 20 us on a 20-character text, so each form
+# only joins the alternation when the text has what it cannot match without (cheap tests below).
+DIGITS5, DIGIT, AT, LETTER, CUE = 1, 2, 4, 8, 16
+GATES: Final[dict[str, int]] = {
+    "CUERUN": DIGITS5, "ID15": DIGITS5, "QQ": DIGITS5, "WECHAT": LETTER, "NAME": CUE, "NAMEW": CUE,
+    "ADDRESS": CUE, "ID": DIGITS5, "CARD": DIGITS5, "PHONE": DIGITS5, "LANDLINE": DIGITS5,
+    "EMAIL": AT, "PLATE": DIGIT, "OPENID": LETTER, "HONORIFIC": CUE, "STREET": DIGIT,
+    "ID15P": DIGITS5, "QQP": DIGITS5,
+}  # fmt: skip
+HAS_DIGITS5: Final[re.Pattern[str]] = re.compile(r"[0-9](?:[ -]?[0-9]){4}")
+HAS_DIGIT: Final[re.Pattern[str]] = re.compile(r"[0-9]")
+HAS_LETTER: Final[re.Pattern[str]] = re.compile(r"[A-Za-z]")
+HAS_CUE: Final[re.Pattern[str]] = re.compile(
+    r"收货|收件|联系人|姓名|户名|持卡人|开户名|我叫|我是|本人是|名字|先生|女士|小姐"
+    r"|地址|住址|寄到|送到|寄往|住在"
+)
+
+
+# outer group -> (kind value, inner value group or None)
+GROUP_KIND: Final[dict[str, tuple[str, str | None]]] = {
+    "ID": ("id", None), "ID15": ("id", "v_id15"), "ID15P": ("id", None),
+    "CARD": ("card", None), "PHONE": ("phone", None), "LANDLINE": ("landline", None),
+    "EMAIL": ("email", None), "QQ": ("qq", "v_qq"), "QQP": ("qq", None),
+    "WECHAT": ("wechat", "v_wx"), "PLATE": ("plate", None), "OPENID": ("openid", None),
+    "NAME": ("name", "v_name"), "NAMEW": ("name", "v_namew"), "HONORIFIC": ("name", None),
+    "ADDRESS": ("address", "v_addr"), "STREET": ("address", None), "CUERUN": ("phone", "v_run"),
+}  # fmt: skip
+CUE_RUN_KIND: Final[dict[str, str]] = {
+    "身份证": "id", "证件": "id", "卡号": "card", "银行卡": "card", "账号": "card", "帐号": "card",
+}  # fmt: skip
+
+CARD_CUE: Final[re.Pattern[str]] = re.compile(
+    r"(?:卡号|银行卡|储蓄卡|信用卡|借记卡|卡)[^0-9]{0,6}$"
+)
+NOT_CARD_CUE: Final[re.Pattern[str]] = re.compile(r"(?:订单|单号|运单|物流|快递|流水|交易号)")
+ADDRESS_DETAIL: Final[re.Pattern[str]] = re.compile(r"[路街道巷弄村号室栋幢]|单元")
+DATE_LIKE: Final[re.Pattern[str]] = re.compile(r"(?:19|20)[0-9]{2}" + _DATE + "?")
+EXAMPLE_DOMAIN: Final[re.Pattern[str]] = re.compile(
+    r"@(?:[A-Za-z0-9-]+\.)*(?:example\.(?:com|org|net)|[A-Za-z0-9-]+\.(?:test|example|invalid))$",
+    re.IGNORECASE,
+)

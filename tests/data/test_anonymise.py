@@ -1,0 +1,181 @@
+"""The pipeline in-process: column maps, value maps, times, rejects, and the unverified path."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from harness.data.anonymise import ResidualPiiFound, anonymise
+from harness.data.columns import load_map
+from harness.data.schema import TICKET_COLUMNS
+from harness.errors import ConfigError
+from tests.data import bad
+from tests.data.exports import HEADERS, build, write_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "fixtures" / "maps" / "helpdesk-zh.yaml"
+KEY = bytes(range(32))
+BAD_MAPS = sorted(bad.MAPS.glob("*.yaml"))
+
+
+def test_the_shipped_map_is_valid() -> None:
+    spec = load_map(SHIPPED).spec
+    assert spec.key_fields() == ["phone", "email", "customer_name"]
+    assert {c.column for c in spec.columns.values()} <= set(HEADERS)
+
+
+def test_the_bad_map_corpus_is_complete() -> None:
+    assert len(BAD_MAPS) >= 10
+    assert sorted(p.stem for p in bad.MAPS.glob("*.expected")) == [p.stem for p in BAD_MAPS]
+
+
+@pytest.mark.parametrize("path", BAD_MAPS, ids=lambda p: p.stem)
+def test_a_bad_map_gives_the_expected_message(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(ConfigError) as info:
+        load_map(path.relative_to(ROOT))
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8")
+    assert f"exit code: {info.value.exit_code}\n{info.value}\n" == expected
+    lines = len(info.value.problems)
+    assert lines == (3 if path.stem == "three-mistakes" else 1)
+
+
+def _map(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "map.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(tmp_path: Path, rows: list[dict[str, str]], map_path: Path = SHIPPED) -> pd.DataFrame:
+    export = build(1)
+    export.rows = rows
+    source = write_csv(tmp_path / "export.csv", export)
+    result = anonymise(source, map_path, tmp_path / "out.parquet", key=KEY)
+    assert result.rows_in == len(rows) == result.rows_out + result.rejects
+    return pd.read_parquet(tmp_path / "out.parquet")
+
+
+def test_rows_map_to_the_canonical_table(tmp_path: Path) -> None:
+    export = build(40)
+    source = write_csv(tmp_path / "export.csv", export, encoding="gbk")
+    result = anonymise(source, SHIPPED, tmp_path / "out.parquet", key=KEY)
+    assert (result.rows_in, result.rejects) == (40, len(export.bad_rows))
+    assert result.verified and result.encoding == "gb18030"
+    frame = pd.read_parquet(tmp_path / "out.parquet")
+    assert {c: str(t) for c, t in frame.dtypes.items()} == TICKET_COLUMNS
+    first = frame.iloc[0]
+    raw = export.rows[0]
+    assert first["external_id"] == raw["工单号"]
+    shanghai = pd.Timestamp(raw["创建时间"], tz="Asia/Shanghai")
+    assert first["created_at"] == shanghai.tz_convert("UTC")  # local time stored as UTC
+    assert first["assigned_at"] > first["created_at"]  # 2024/11/10 ... read without a format
+    assert set(frame["channel"]) <= {"wechat", "phone", "web", "app", "email"}
+    assert set(frame["priority"]) <= {"urgent", "high", "normal", "low"}
+    slugs = {
+        "退款": "refunds",
+        "物流": "logistics",
+        "发票": "billing",
+        "账号": "account",
+        "质量": "quality",
+        "售后维修": "售后维修",
+    }  # the last one is unmapped: kept as is
+    kept = [r["问题分类"] for i, r in enumerate(export.rows) if i not in export.bad_rows]
+    assert frame["category"].tolist() == [slugs[c] for c in kept]
+    assert "售后维修" in kept
+    assert frame["resolved_at"].isna().all() and frame["messages"].isna().all()
+
+
+def test_rejects_name_row_field_and_reason_but_never_a_value(tmp_path: Path) -> None:
+    rows = build(5).rows
+    rows[1]["创建时间"] = "13800138000"  # a phone typed into the time column
+    rows[2]["渠道"] = "微博"
+    rows[3]["优先级"] = "非常紧急"
+    rows[4]["工单号"] = " "
+    frame = _run(tmp_path, rows)
+    assert len(frame) == 1
+    raw = (tmp_path / "out.rejects.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads the BOM as UTF-8
+    rejects = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rejects[0] == ["row", "field", "reason"]
+    assert [r[:2] for r in rejects[1:]] == [
+        ["3", "created_at"], ["4", "channel"], ["5", "priority"], ["6", "external_id"],
+    ]  # fmt: skip
+    assert rejects[2][2] == "value not in the map (mapped: 微信, 电话, 网页, APP, 邮件)"
+    for value in ("13800138000", "微博", "非常紧急"):
+        assert value not in raw.decode("utf-8-sig")
+    meta = json.loads((tmp_path / "out.meta.json").read_text(encoding="utf-8"))
+    assert meta["rows"] == {"in": 5, "out": 1, "rejected": 4}
+    assert meta["rejects_by_reason"]["external_id: empty, but every ticket needs it"] == 1
+
+
+def test_category_can_reject_unmapped_values_and_enums_accept_canonical_ones(
+    tmp_path: Path,
+) -> None:
+    rows = build(4).rows
+    for row, category, channel in zip(rows, ["退款", "售后维修", "退款", "退款"],
+                                      ["WeChat", "web", "电话", "weibo"], strict=True):  # fmt: skip
+        row["问题分类"], row["渠道"] = category, channel
+    text = SHIPPED.read_text(encoding="utf-8").replace("unmapped: keep", "unmapped: reject")
+    frame = _run(tmp_path, rows, _map(tmp_path, text))
+    assert frame["channel"].tolist() == ["wechat", "phone", "weibo"]
+    assert frame["category"].tolist() == ["refunds"] * 3
+
+
+def test_constant_values_and_whole_numbers(tmp_path: Path) -> None:
+    text = (
+        "columns:\n  external_id: 工单号\n  created_at: 创建时间\n  channel: {value: email}\n"
+        "  category: {value: refunds}\n  messages: 优先级\n"
+    )
+    rows = build(3).rows
+    for row, count in zip(rows, ["3", "7.0", "很多"], strict=True):
+        row["优先级"] = count
+    frame = _run(tmp_path, rows, _map(tmp_path, text))
+    assert frame["channel"].tolist() == ["email", "email"]
+    assert frame["messages"].tolist() == [3, 7]
+    assert frame["customer_key"].isna().all()
+
+
+def test_pseudonyms_do_not_depend_on_row_order(tmp_path: Path) -> None:
+    rows = build(60).rows
+    forward = _run(tmp_path, rows).set_index("external_id")
+    backward = _run(tmp_path, rows[::-1]).set_index("external_id")
+    columns = ["phone", "customer_name", "email", "agent", "customer_key"]
+    assert forward[columns].sort_index().equals(backward[columns].sort_index())
+
+
+def test_a_leak_keeps_the_output_unverified_and_says_where(tmp_path: Path) -> None:
+    # external_id is not PII in the map, so mapping the phone column there leaks every phone
+    text = SHIPPED.read_text(encoding="utf-8").replace("external_id: 工单号", "external_id: 手机号")
+    (tmp_path / "out.parquet").write_bytes(b"an older output")
+    export = build(20)
+    source = write_csv(tmp_path / "export.csv", export)
+    with pytest.raises(ResidualPiiFound) as info:
+        anonymise(source, _map(tmp_path, text), tmp_path / "out.parquet", key=KEY)
+    assert info.value.exit_code == 1
+    message = str(info.value)
+    assert "FAIL" in message and "column external_id" in message and "row 2," in message
+    assert not any(row["手机号"] in message for row in export.rows)
+    assert not (tmp_path / "out.parquet").exists()  # the stale output is gone, not presented
+    assert (tmp_path / "out.unverified.parquet").exists()
+    assert not list(tmp_path.glob(".*partial"))
+    meta = json.loads((tmp_path / "out.meta.json").read_text(encoding="utf-8"))
+    assert meta["verified"] is False and meta["scan"]["exact_hits"] > 0
+    assert meta["parquet"] == "out.unverified.parquet"
+
+    anonymise(source, SHIPPED, tmp_path / "out.parquet", key=KEY)  # fixed map: clean again
+    assert (tmp_path / "out.parquet").exists()
+    assert not (tmp_path / "out.unverified.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [("out.csv", "give a file name ending in .parquet"), ("no/such/out.parquet", "does not exist")],
+)
+def test_the_output_path_is_checked_first(tmp_path: Path, out: str, message: str) -> None:
+    source = write_csv(tmp_path / "export.csv", build(3))
+    with pytest.raises(ConfigError, match=message):
+        anonymise(source, SHIPPED, tmp_path / out, key=KEY)
