@@ -39,6 +39,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh-CN": "演示 POC：两个内置沙箱厂商（稳健、易饱和），场景 {scenario}。",
     },
     "demo.findings": {"en": "Findings:", "zh-CN": "结论："},
+    "demo.elapsed": {
+        "en": "Demo finished in {seconds:.0f} s.",
+        "zh-CN": "演示用时 {seconds:.0f} 秒。",
+    },
     # profile / generate (issue 3)
     "profile.written": {"en": "Profile: {path}", "zh-CN": "画像文件：{path}"},
     "generate.progress": {"en": "Generating: {phase}", "zh-CN": "正在生成：{phase}"},

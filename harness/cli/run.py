@@ -57,7 +57,7 @@ def demo(out: OutOption = Path("reports"), lang: LangOption = None) -> None:
     say(msg("demo.intro", language, scenario=DEMO_SCENARIO.name))
     started = time.monotonic()
     _run_all(DEMO_SCENARIO, [], 1, out / _batch_id("demo"), language)
-    say(f"{time.monotonic() - started:.0f} s")
+    say(msg("demo.elapsed", language, seconds=time.monotonic() - started))
 
 
 def _batch_id(name: str) -> str:
