@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 from dataclasses import asdict, dataclass
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness import __version__
 from harness.analysis.summary import SummaryInputs, build_summary
+from harness.data.schedule import planned_arrivals
 from harness.metrics.records import to_parquet
 from harness.report import html
 from harness.report.model import RunSummary
@@ -52,7 +54,6 @@ class RunInfo:
     def create(
         cls, run_id: str, target: Target, host: str, workers: int, start_at: float
     ) -> RunInfo:
-        from harness.load.plan import planned_arrivals
         from harness.load.session import probe_mode
 
         scenario, vendor = target.scenario, target.vendor
@@ -91,7 +92,7 @@ class RunInfo:
             },
             environment={
                 "platform": platform.platform(),
-                "cpus": _cpu_count(),
+                "cpus": os.cpu_count() or 1,
                 "executable": sys.executable,
             },
         )
@@ -139,9 +140,3 @@ def write_outputs(run_dir: Path, summary: RunSummary, lang: str = "zh-CN") -> No
 
 def _iso(unix: float) -> str:
     return datetime.fromtimestamp(unix, UTC).isoformat(timespec="seconds")
-
-
-def _cpu_count() -> int:
-    import os
-
-    return os.cpu_count() or 1

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 from harness.config import Scenario, VendorSpec, load_vendor
-from harness.data.schedule import arrival_offsets
+from harness.data.schedule import planned_arrivals
 from harness.errors import ConfigError, HarnessError, VendorError
 from harness.metrics.series import SeriesStore
 from harness.redact import redact_text
@@ -162,10 +162,7 @@ class _ProgressWatcher:
         self._path = run_dir / "metrics.ndjson"
         self._offset = 0
         self._store = SeriesStore()
-        load = scenario.load
-        self._planned = len(
-            arrival_offsets(load.rate, load.duration, load.arrivals, scenario.traffic.seed)
-        )
+        self._planned = planned_arrivals(scenario)
 
     def read(self, elapsed_s: float) -> Progress:
         if self._path.exists():

@@ -14,6 +14,7 @@ from harness.analysis.durations import format_duration_ms
 from harness.cli.console import progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.config import load_scenario, load_vendor, resolve_vendors
+from harness.data.schedule import planned_arrivals
 from harness.errors import ConfigError, ThresholdsFailed
 from harness.report import html
 from harness.report.compare import Comparison
@@ -83,7 +84,7 @@ def _run_all(
         vendor = load_vendor(vendor_path)
         title = vendor.title.zh_cn if lang == "zh-CN" else vendor.title.en
         run_id = f"{scenario.name}-{vendor.name}"
-        planned = _planned(scenario)
+        planned = planned_arrivals(scenario)
         say(msg("run.starting", lang, scenario=scenario.name, vendor=title, planned=planned,
                 duration=format_duration_ms(scenario.load.duration * 1000)))  # fmt: skip
         with progress_bar(title, planned) as bar:
@@ -109,14 +110,6 @@ def _run_all(
             say(f"  - {finding.text(lang)}")
         say(msg("run.comparison", lang, path=path))
     return summaries
-
-
-def _planned(scenario: object) -> int:
-    from harness.data.schedule import arrival_offsets
-
-    load = scenario.load  # type: ignore[attr-defined]
-    seed = scenario.traffic.seed  # type: ignore[attr-defined]
-    return len(arrival_offsets(load.rate, load.duration, load.arrivals, seed))
 
 
 class _Reporter:

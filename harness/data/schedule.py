@@ -7,7 +7,10 @@ cannot hide its stall: the open model of k6's arrival-rate executors and wrk2.
 from __future__ import annotations
 
 import random
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from harness.config import Scenario
 
 ArrivalProcess = Literal["poisson", "uniform"]
 
@@ -32,6 +35,16 @@ def arrival_offsets(
         offsets.append(t)
         t += rng.expovariate(rate_per_s)
     return offsets
+
+
+def scenario_offsets(scenario: Scenario) -> list[float]:
+    """The whole run's arrivals for a scenario's ``load`` and ``traffic.seed``."""
+    load = scenario.load
+    return arrival_offsets(load.rate, load.duration, load.arrivals, scenario.traffic.seed)
+
+
+def planned_arrivals(scenario: Scenario) -> int:
+    return len(scenario_offsets(scenario))
 
 
 def share_of(offsets: list[float], index: int, count: int) -> list[tuple[int, float]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.config import Scenario, VendorSpec, load_scenario, load_vendor, resolve_vendors
-from harness.data.schedule import arrival_offsets, share_of
+from harness.data.schedule import scenario_offsets, share_of
 from harness.data.synth import TicketFactory
 from harness.errors import ConfigError
 from harness.load.feed import ArrivalFeed
@@ -97,9 +97,8 @@ def build_process_plan(
     target: Target, run_id: str, index: int, count: int, start_at: float
 ) -> ProcessPlan:
     scenario = target.scenario
-    load = scenario.load
     traffic = scenario.traffic
-    offsets = arrival_offsets(load.rate, load.duration, load.arrivals, traffic.seed)
+    offsets = scenario_offsets(scenario)
     source = str(target.vendor_path)
     return ProcessPlan(
         target=target,
@@ -116,11 +115,6 @@ def build_process_plan(
         ),
         max_requests=max(1, scenario.bounds.max_requests // count),
     )
-
-
-def planned_arrivals(scenario: Scenario) -> int:
-    load = scenario.load
-    return len(arrival_offsets(load.rate, load.duration, load.arrivals, scenario.traffic.seed))
 
 
 def new_run_id(scenario: Scenario, vendor: VendorSpec) -> str:

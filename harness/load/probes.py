@@ -69,6 +69,7 @@ class RoutingProbe:
         self._due: list[tuple[float, str]] = []  # polling heap: (next poll time, external id)
         self._pool = Pool(_POLL_CONCURRENCY)
         self._loop: gevent.Greenlet[Any, Any] | None = None
+        self._flushed_second = 0
 
     @property
     def pending(self) -> int:
@@ -180,7 +181,9 @@ class RoutingProbe:
                     _, external_id = heapq.heappop(self._due)
                     if external_id in self._pending:
                         self._pool.spawn(self._poll_one, external_id)
-            self._records.flush()
+            if int(now) != self._flushed_second:  # records reach the disk once a second
+                self._flushed_second = int(now)
+                self._records.flush()
             pause = 0.05
             if self._due:
                 pause = min(pause, max(0.002, self._due[0][0] - time.time()))

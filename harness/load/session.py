@@ -19,7 +19,7 @@ from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_s
 from harness.load.probes import ProbeMode, RoutingProbe
 from harness.load.webhook import WebhookReceiver
 from harness.metrics.records import RecordWriter
-from harness.model import Assignment, TicketRef
+from harness.model import Assignment
 from harness.transport.locust import LocustExecutor
 
 log = logging.getLogger("csm_harness")
@@ -131,11 +131,8 @@ def end(run: LoadRun) -> None:
     """Stop probing, record what is still waiting as cut, unregister the webhook."""
     global _current
     run.hub.state.cut = run.probe.finish()
-    run.hub.state.pending = 0
-    run.hub.state.exhausted = True
-    feed = run.plan.feed
-    run.hub.state.late = feed.late
-    run.hub.state.max_lag_s = feed.max_lag_s
+    refresh_state(run)
+    run.hub.state.exhausted = True  # whatever is left of the schedule will not be sent now
     if run.webhook_id is not None:
         try:
             run.executor.run(run.plan.adapter.unregister_webhook(run.webhook_id))
@@ -158,4 +155,4 @@ def refresh_state(run: LoadRun) -> None:
     state.max_lag_s = feed.max_lag_s
 
 
-__all__ = ["LoadRun", "TicketRef", "begin", "current", "end", "refresh_state"]
+__all__ = ["LoadRun", "begin", "current", "end", "refresh_state"]

@@ -40,7 +40,19 @@ def test_webhook_mode_agrees_within_one_percent(truth_runs: dict[str, Path]) -> 
     ours, theirs, samples = _compare(run_dir)
     assert len(samples) >= 8
     for p in PERCENTILES:
-        assert ours[p] == pytest.approx(theirs[p], rel=0.01), (p, ours, theirs)
+        assert ours[p] == pytest.approx(theirs[p], rel=0.01), (p, ours, theirs, _why(run_dir))
+
+
+def _why(run_dir: Path) -> dict[str, object]:
+    """What a failure needs to be understood: webhook retries and per-ticket differences."""
+    truth = json.loads((run_dir / "sandbox_truth.json").read_text(encoding="utf-8"))
+    server = {t["external_id"]: t["queue_wait_s"] * 1000 for t in truth["tickets"]}
+    gaps = sorted(
+        round(r["routing_ms"] - server[r["external_id"]], 1)
+        for r in records(run_dir)
+        if r["outcome"] == "routed"
+    )
+    return {"webhooks": truth["webhooks"], "per_ticket_gap_ms": gaps}
 
 
 def test_polling_mode_agrees_within_error_plus_interval(truth_runs: dict[str, Path]) -> None:
