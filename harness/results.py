@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness import __version__
 from harness.analysis.summary import SummaryInputs, build_summary
+from harness.config.plan_numbers import plan_numbers
 from harness.data.schedule import planned_arrivals
 from harness.metrics.records import to_parquet
 from harness.report import html
@@ -78,13 +79,7 @@ class RunInfo:
                 "poll_interval_s": scenario.probe.poll_interval if mode == "polling" else None,
                 "timeout_s": scenario.probe.timeout,
             },
-            load={
-                "kind": scenario.load.kind,
-                "planned_arrivals": planned_arrivals(scenario),
-                "rate_per_s": scenario.load.rate,
-                "duration_s": scenario.load.duration,
-                "max_users": scenario.load.max_users,
-            },
+            load=_load_info(scenario),
             versions={
                 "csm-harness": __version__,
                 "locust": version("locust"),
@@ -140,3 +135,20 @@ def write_outputs(run_dir: Path, summary: RunSummary, lang: str = "zh-CN") -> No
 
 def _iso(unix: float) -> str:
     return datetime.fromtimestamp(unix, UTC).isoformat(timespec="seconds")
+
+
+def _load_info(scenario: Scenario) -> dict[str, object]:
+    """What the report says of the load: mean planned rate over the shape's whole length."""
+    load = scenario.load
+    planned = planned_arrivals(scenario)
+    numbers = plan_numbers(load, scenario.conversation)
+    rate = numbers.mean_rate_per_s
+    if rate is None or load.open_model:
+        rate = planned / load.total_duration
+    return {
+        "kind": load.kind,
+        "planned_arrivals": planned,
+        "rate_per_s": rate,
+        "duration_s": load.total_duration,
+        "max_users": load.max_users,
+    }

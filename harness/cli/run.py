@@ -86,7 +86,7 @@ def _run_all(
         run_id = f"{scenario.name}-{vendor.name}"
         planned = planned_arrivals(scenario)
         say(msg("run.starting", lang, scenario=scenario.name, vendor=title, planned=planned,
-                duration=format_duration_ms(scenario.load.duration * 1000)))  # fmt: skip
+                duration=format_duration_ms(scenario.load.total_duration * 1000)))  # fmt: skip
         with progress_bar(title, planned) as bar:
             reporter = _Reporter(bar, title, lang)
             outcome = run_vendor(

@@ -31,7 +31,9 @@ from pydantic import (
     model_validator,
 )
 
+from harness.config.conversation import Conversation
 from harness.config.loader import Slug, StrictModel, display_path, load_yaml, validate
+from harness.config.plan_numbers import plan_numbers
 from harness.config.problems import ConfigValueError, Loc
 from harness.config.shapes import Duration, LoadShape, format_duration
 from harness.config.suggest import did_you_mean
@@ -194,6 +196,10 @@ class Scenario(StrictModel):
     )
     load: LoadShape = Field(examples=[{"kind": "arrival-rate", "rate": "8/s", "duration": "40s"}])
     probe: Probe = Field(default_factory=Probe)
+    conversation: Conversation = Field(
+        default_factory=Conversation,
+        description="What each chat session does (sessions load, or opens: sessions).",
+    )
     thresholds: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Metric -> expressions such as 'p95 < 30s' or 'rate < 1%'.",
@@ -347,7 +353,9 @@ class Scenario(StrictModel):
             data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
         )
         header = f"# scenario {self.name}: canonical form (shortcuts expanded, defaults filled in)"
-        return f"{header}\n{text}"
+        numbers = plan_numbers(self.load, self.conversation).lines()
+        plan = "".join(f"# {line}\n" for line in numbers)
+        return f"{header}\n{plan}{text}"
 
 
 def _resolve_vendor(entry: str, base: Path) -> Path:

@@ -17,18 +17,36 @@ Both are written back in the same notation by ``model_dump(mode="json")``, so
 from __future__ import annotations
 
 import re
-from typing import Annotated, Final, Literal, get_args
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ClassVar, Final, Literal, NamedTuple, Self, get_args
 
-from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 from harness.config.loader import StrictModel
+from harness.config.problems import ConfigValueError
 
 __all__ = [
     "SHAPE_KINDS",
     "ArrivalRate",
     "Duration",
     "LoadShape",
+    "OpenShape",
     "Rate",
+    "RateSegment",
+    "Replay",
+    "Sessions",
+    "Soak",
+    "Spike",
+    "Stage",
+    "Step",
     "format_duration",
     "format_rate",
     "parse_rate",
@@ -129,9 +147,66 @@ Rate = Annotated[
 """Arrivals per second, written as ``N/s``, ``N/m`` or ``N/h`` in YAML."""
 
 
-class ArrivalRate(StrictModel):
+class RateSegment(NamedTuple):
+    """A stretch of an open-model shape: the rate moves linearly from ``rate_from`` to
+    ``rate_to`` over ``[start, start + duration)`` (equal rates: constant)."""
+
+    start: float
+    duration: float
+    rate_from: float
+    rate_to: float
+
+    @property
+    def expected(self) -> float:
+        """Expected arrivals in the segment (the area under the rate)."""
+        return (self.rate_from + self.rate_to) / 2 * self.duration
+
+
+MaxUsers = Annotated[int, Field(ge=1, description="Users executing arrivals.")]
+ArrivalProcess = Annotated[
+    Literal["poisson", "uniform"],
+    Field(description="poisson: random gaps with the given mean rate; uniform: evenly spaced."),
+]
+Opens = Annotated[
+    Literal["tickets", "sessions"],
+    Field(description="What each arrival opens: a ticket, or a chat session (see conversation)."),
+]
+
+
+class _OpenModel(StrictModel):
+    """What every open-model shape has: arrivals come on schedule, whoever is free. Each
+    subclass declares ``max_users``, ``arrivals`` and ``opens`` after its own fields so that
+    ``kind`` comes first when a scenario is explained."""
+
+    if TYPE_CHECKING:  # declared by each subclass, after its own fields
+        max_users: int
+        arrivals: Literal["poisson", "uniform"]
+        opens: Literal["tickets", "sessions"]
+
+    open_model: ClassVar[bool] = True
+
+    def segments(self) -> list[RateSegment]:
+        raise NotImplementedError
+
+    @property
+    def total_duration(self) -> float:
+        """Seconds of load this shape produces; every shape has it (``bounds`` check)."""
+        last = self.segments()[-1]
+        return last.start + last.duration
+
+    @property
+    def peak_rate(self) -> float:
+        return max(max(s.rate_from, s.rate_to) for s in self.segments())
+
+    @property
+    def expected_arrivals(self) -> float:
+        return sum(s.expected for s in self.segments())
+
+
+class ArrivalRate(_OpenModel):
     """Open model: tickets arrive at ``rate`` for ``duration``, whether or not the vendor keeps up.
 
+    With ``ramp_to`` the rate moves linearly from ``rate`` to ``ramp_to`` over ``duration``.
     ``max_users`` bounds the users executing arrivals; an arrival with no free user starts late
     and is counted (``late_arrivals``), never silently delayed.
     """
@@ -139,20 +214,190 @@ class ArrivalRate(StrictModel):
     kind: Literal["arrival-rate"] = Field(examples=["arrival-rate"])
     rate: Rate = Field(examples=["8/s"])
     duration: Duration = Field(examples=["40s"])
-    max_users: int = Field(default=100, ge=1, description="Users executing arrivals.")
-    arrivals: Literal["poisson", "uniform"] = Field(
-        default="poisson",
-        description="poisson: random gaps with the given mean rate; uniform: evenly spaced.",
+    ramp_to: Rate | None = Field(
+        default=None, examples=["20/s"], description="Ramp linearly to this rate by the end."
     )
+
+    max_users: MaxUsers = 100
+    arrivals: ArrivalProcess = "poisson"
+    opens: Opens = "tickets"
+
+    def segments(self) -> list[RateSegment]:
+        end = self.rate if self.ramp_to is None else self.ramp_to
+        return [RateSegment(0.0, self.duration, self.rate, end)]
+
+
+class Stage(StrictModel):
+    """One stage of a ``step`` shape: a constant rate for a duration."""
+
+    rate: Rate = Field(examples=["4/s"])
+    duration: Duration = Field(examples=["1m"])
+
+
+class Step(_OpenModel):
+    """Open model in stages: each stage holds its own rate, one after the other."""
+
+    kind: Literal["step"] = Field(examples=["step"])
+    stages: list[Stage] = Field(
+        min_length=1,
+        examples=[[{"rate": "2/s", "duration": "1m"}, {"rate": "4/s", "duration": "1m"}]],
+    )
+
+    max_users: MaxUsers = 100
+    arrivals: ArrivalProcess = "poisson"
+    opens: Opens = "tickets"
+
+    def segments(self) -> list[RateSegment]:
+        segments: list[RateSegment] = []
+        start = 0.0
+        for stage in self.stages:
+            segments.append(RateSegment(start, stage.duration, stage.rate, stage.rate))
+            start += stage.duration
+        return segments
+
+
+class Spike(_OpenModel):
+    """Open model: ``base`` rate with a burst at ``peak`` from ``spike_at`` for ``spike_for``."""
+
+    kind: Literal["spike"] = Field(examples=["spike"])
+    base: Rate = Field(examples=["2/s"])
+    peak: Rate = Field(examples=["20/s"])
+    duration: Duration = Field(examples=["3m"], description="The whole shape, spike included.")
+    spike_at: Duration = Field(examples=["1m"], description="When the spike starts.")
+    spike_for: Duration = Field(examples=["20s"], description="How long the spike lasts.")
+
+    max_users: MaxUsers = 100
+    arrivals: ArrivalProcess = "poisson"
+    opens: Opens = "tickets"
+
+    @model_validator(mode="after")
+    def _spike_inside(self) -> Self:
+        if self.spike_at + self.spike_for > self.duration:
+            raise ConfigValueError.at(
+                ("spike_for",),
+                f"the spike ends at {format_duration(self.spike_at + self.spike_for)}, after "
+                f"the shape ({format_duration(self.duration)}); shorten spike_at or spike_for, "
+                "or lengthen duration",
+            )
+        if self.peak <= self.base:
+            raise ConfigValueError.at(
+                ("peak",),
+                f"{format_rate(self.peak)} is not above base ({format_rate(self.base)}); "
+                "a spike's peak must be higher than its base",
+            )
+        return self
+
+    def segments(self) -> list[RateSegment]:
+        after = self.spike_at + self.spike_for
+        parts = [
+            RateSegment(0.0, self.spike_at, self.base, self.base),
+            RateSegment(self.spike_at, self.spike_for, self.peak, self.peak),
+            RateSegment(after, self.duration - after, self.base, self.base),
+        ]
+        return [part for part in parts if part.duration > 0]
+
+
+class Soak(_OpenModel):
+    """Open model held for a long time at ``rate``; the report compares ``windows`` equal
+    stretches of the run to show drift (latency creeping up, errors appearing late)."""
+
+    kind: Literal["soak"] = Field(examples=["soak"])
+    rate: Rate = Field(examples=["5/s"])
+    duration: Duration = Field(examples=["2h"])
+    windows: int = Field(default=6, ge=2, le=100, description="Stretches compared for drift.")
+
+    max_users: MaxUsers = 100
+    arrivals: ArrivalProcess = "poisson"
+    opens: Opens = "tickets"
+
+    def segments(self) -> list[RateSegment]:
+        return [RateSegment(0.0, self.duration, self.rate, self.rate)]
+
+
+class Replay(_OpenModel):
+    """Open model from a schedule file (``csm-harness generate --schedule`` or an anonymised
+    history): each row arrives at its ``offset_s``, divided by ``compress``.
+
+    ``skip`` drops the schedule's first stretch (schedule time, before compression), so a
+    replay can start at the day's peak; ``duration`` is how long the replay runs (run time).
+    ``peak_multiplier`` scales the arrivals: 2 sends every row twice, 1.5 every row once and
+    half of them (seeded) twice; below 1 it keeps that share of the rows.
+    """
+
+    kind: Literal["replay"] = Field(examples=["replay"])
+    schedule: str = Field(
+        min_length=1,
+        examples=["../fixtures/sample/schedule.parquet"],
+        description="Schedule file (Parquet), relative to the scenario file.",
+    )
+    duration: Duration = Field(examples=["2m"], description="How long the replay runs.")
+    compress: float = Field(default=1.0, ge=1.0, description="Time compression factor (>= 1).")
+    peak_multiplier: float = Field(default=1.0, gt=0, le=100, description="Arrivals multiplier.")
+    skip: Duration | None = Field(default=None, description="Schedule time to skip first.")
+
+    max_users: MaxUsers = 100
+    arrivals: ArrivalProcess = "poisson"
+    opens: Opens = "tickets"
+    _path: Path = PrivateAttr(default=Path())
+
+    @model_validator(mode="after")
+    def _resolve_schedule(self, info: ValidationInfo) -> Self:
+        source = info.context.get("source") if isinstance(info.context, dict) else None
+        base = Path(source).parent if source is not None else Path()
+        path = Path(self.schedule)
+        self._path = path if path.is_absolute() else base / path
+        if source is not None and not self._path.is_file():
+            raise ConfigValueError.at(
+                ("schedule",),
+                f"no file {self._path}; make one with 'csm-harness generate --schedule' "
+                "(the path is relative to the scenario file)",
+            )
+        return self
+
+    @property
+    def schedule_path(self) -> Path:
+        """The schedule file, resolved against the scenario file's folder."""
+        return self._path
+
+    def segments(self) -> list[RateSegment]:
+        # The rate comes from the file; the shape only knows its length (rates: unknown = 0).
+        return [RateSegment(0.0, self.duration, 0.0, 0.0)]
+
+
+class Sessions(StrictModel):
+    """Closed model: ``sessions`` chat sessions held open at once, each one a customer user
+    who opens a session, exchanges ``conversation.messages`` messages and closes; a closed
+    session is replaced by a new one until ``hold`` ends. Users start at ``ramp`` a second."""
+
+    kind: Literal["sessions"] = Field(examples=["sessions"])
+    sessions: int = Field(ge=1, le=200_000, examples=[2000], description="Concurrent sessions.")
+    ramp: Rate = Field(
+        default="50/s", validate_default=True, description="New sessions per second at start."
+    )
+    hold: Duration = Field(examples=["2m"], description="Time at full concurrency.")
+
+    open_model: ClassVar[bool] = False
+
+    @property
+    def ramp_duration(self) -> float:
+        return self.sessions / self.ramp
 
     @property
     def total_duration(self) -> float:
-        """Seconds of load this shape produces; every shape has it (``bounds`` check)."""
-        return self.duration
+        return self.ramp_duration + self.hold
+
+    @property
+    def max_users(self) -> int:
+        return self.sessions
 
 
-LoadShape = Annotated[ArrivalRate, Field(discriminator="kind")]
-"""Union of every load-shape spec; add a kind with ``Annotated[A | B, ...]``."""
+OpenShape = ArrivalRate | Step | Spike | Soak | Replay
+"""Every open-model shape (arrivals on a schedule)."""
+
+LoadShape = Annotated[
+    ArrivalRate | Step | Spike | Soak | Replay | Sessions, Field(discriminator="kind")
+]
+"""Union of every load-shape spec, discriminated on ``kind``."""
 
 
 def _registry(*specs: type[StrictModel]) -> dict[str, type[StrictModel]]:
@@ -165,5 +410,7 @@ def _registry(*specs: type[StrictModel]) -> dict[str, type[StrictModel]]:
     return registry
 
 
-SHAPE_KINDS: Final[dict[str, type[StrictModel]]] = _registry(ArrivalRate)
+SHAPE_KINDS: Final[dict[str, type[StrictModel]]] = _registry(
+    ArrivalRate, Step, Spike, Soak, Replay, Sessions
+)
 """``kind`` -> spec class; keep it in step with :data:`LoadShape` (a test checks)."""

@@ -196,7 +196,7 @@ class ArrivalRateShape(LoadTestShape):
             log.warning("bounds.max_duration reached: stopping the run")
             return None
         users = scenario.load.max_users
-        arrivals_end = _START_DELAY_S + scenario.load.duration
+        arrivals_end = _START_DELAY_S + scenario.load.total_duration
         if run_time < arrivals_end + 1.0:
             return users, float(min(users, 200))
         totals = hub.totals

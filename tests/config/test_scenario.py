@@ -172,8 +172,8 @@ def test_explain_is_canonical_and_loads_back() -> None:
     text = smoke.explain()
     assert text.startswith("# scenario smoke: canonical form")
     assert (
-        "load: {kind: arrival-rate, rate: 8/s, duration: 30s, max_users: 40, arrivals: poisson}"
-        in text
+        "load: {kind: arrival-rate, rate: 8/s, duration: 30s, ramp_to: null, max_users: 40, "
+        "arrivals: poisson,\n  opens: tickets}" in text
     )
     assert Scenario.model_validate(yaml.safe_load(text)) == smoke
 
@@ -185,8 +185,10 @@ def test_explain_expands_shortcuts_and_fills_defaults() -> None:
         "kind": "arrival-rate",
         "rate": "1.5/s",
         "duration": "90s",
+        "ramp_to": None,
         "max_users": 100,
         "arrivals": "poisson",
+        "opens": "tickets",
     }
     assert data["probe"] == {"mode": "auto", "poll_interval": "500ms", "timeout": "1m"}
     assert data["allow_hosts"] == ["127.0.0.0/8", "localhost", "::1"]
@@ -419,4 +421,5 @@ def test_all_public_names_are_exported() -> None:
         assert getattr(harness.config, name) is not None
     public = {n for n in dir(harness.config) if not n.startswith("_")}
     modules = {"loader", "problems", "scenario", "shapes", "suggest", "vendor"}
+    modules |= {"conversation", "plan_numbers"}
     assert public - modules == set(harness.config.__all__)
