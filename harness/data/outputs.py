@@ -86,6 +86,12 @@ class Table:
         for name, column in self.columns.items():
             column.append(customer_key if name == "customer_key" else values.get(name))
 
+    def extend(self, other: Table) -> None:
+        """Append ``other``'s rows (a chunk built elsewhere, e.g. in a worker process)."""
+        self.lines += other.lines
+        for name, column in self.columns.items():
+            column += other.columns[name]
+
     def frame(self) -> pd.DataFrame:
         import pandas as pd
 

@@ -125,7 +125,7 @@ def _detect(order: re.Pattern[str] | None, texts: list[str]) -> list[Spans]:
 class Mapped:
     """One chunk of pass two: kept rows, rejects, counts, and pseudonyms as written into text."""
 
-    rows: list[tuple[int, dict[str, object], str | None]] = field(default_factory=list)
+    table: outputs.Table = field(default_factory=outputs.Table)  # column by column: cheap to send
     rejects: Rejects = field(default_factory=list)
     structured: int = 0
     in_text: int = 0
@@ -181,7 +181,7 @@ class _Rewriter:
                 if isinstance(raw, str) and raw:
                     values[name], replaced = self._text(raw, out)
                     out.in_text += replaced
-            out.rows.append((line, values, self._key(row)))
+            out.table.add(line, values, self._key(row))
         out.changed = out.changed or ps.assigned != assigned
         return out
 
@@ -227,8 +227,7 @@ def rewrite(
     for mapped in map_chunks(_Rewriter.chunk, rewriter, _chunks(export), jobs):
         if mapped.changed:
             raise Changed("a value not seen in the first pass")
-        for line, values, keyed in mapped.rows:
-            table.add(line, values, keyed)
+        table.extend(mapped.table)
         rejects.extend(mapped.rejects)
         counts["structured"] += mapped.structured
         counts["in_text"] += mapped.in_text
