@@ -54,6 +54,13 @@ def anonymise(
     sheet: Annotated[
         str | None, typer.Option(help="XLSX sheet (default: the map's, else the first).")
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes for detection, rewriting and the residual scan (default: the "
+            "number of CPU cores). The output is the same for every value; 1 runs in one process.",
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     # help: _ANONYMISE_HELP below (typer keeps docstring line breaks)
@@ -65,12 +72,14 @@ def anonymise(
     language = detect_lang(lang)
     if encoding is not None and encoding not in ENCODINGS:
         raise ConfigError(f"--encoding {encoding}: unknown; use one of {', '.join(ENCODINGS)}.")
+    if jobs is not None and jobs < 1:
+        raise ConfigError(f"--jobs {jobs}: give 1 or more processes.")
     key = key_from_env()
     with _Reporter(language) as reporter:
         try:
             result = run_anonymise(
                 export, map_, out, key=key, lang=language, sheet=sheet, on_progress=reporter,
-                encoding=cast("Encoding | None", encoding),
+                encoding=cast("Encoding | None", encoding), jobs=jobs,
             )  # fmt: skip
         except ResidualPiiFound as failed:
             if failed.result is not None:

@@ -1,12 +1,15 @@
 """Anonymise a helpdesk export into the canonical ticket table, and prove it clean.
 
-:func:`anonymise` reads the export twice. Pass one counts rows, collects every structured PII
-value (``Pseudonymiser.prepare``: fakes assigned in token order, whatever the row order) and the
+:func:`anonymise` reads the export twice (:mod:`harness.data.passes`). Pass one counts rows,
+collects every structured PII value and every value found in free text, and assigns all their
+pseudonyms in token order (``Pseudonymiser.prepare``: whatever the row order), and indexes the
 names in name columns (a :class:`~harness.data.pii.NameIndex`, so a customer's name is found in
 free text even without a cue word). Pass two maps each row (:mod:`harness.data.rows`),
 pseudonymises structured PII, replaces PII in free text, and keys the customer; a row that
 cannot be used goes to the rejects file with its row number, field and reason, never a value.
-``rows_in == rows_out + rejects`` always.
+``rows_in == rows_out + rejects`` always. Detection in pass one, pass two and the scan run in
+``jobs`` forked processes (:mod:`harness.data.shards`); the output is byte for byte the one a
+single process writes.
 
 The table is written to a hidden temporary file beside ``out``, read back and scanned
 (:func:`~harness.data.residual.scan_frame` with the real values seen and the pseudonyms issued).
@@ -20,7 +23,6 @@ bytes. ``<stem>.meta.json`` (counts, key id, scan counts, created_at) and ``<ste
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -28,11 +30,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from harness.config.loader import display_path
-from harness.data import outputs
-from harness.data.columns import ColumnMap, MapFile, load_map
-from harness.data.io import PROBLEM, Encoding, Export, read_export
-from harness.data.pii import NameIndex, PiiKind
-from harness.data.rows import Reject, RowReader
+from harness.data import outputs, passes
+from harness.data.columns import MapFile, load_map
+from harness.data.io import Encoding, Export, read_export
+from harness.data.pii import PiiKind
+from harness.data.shards import default_jobs
 from harness.errors import ConfigError, HarnessError
 
 if TYPE_CHECKING:  # pandas, Faker tables and the scanner load once the export is known good
@@ -44,7 +46,6 @@ if TYPE_CHECKING:  # pandas, Faker tables and the scanner load once the export i
 __all__ = ["AnonymiseResult", "Progress", "ResidualPiiFound", "anonymise", "customer_keys"]
 
 Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in total or 0)
-_EVERY = 2000  # rows between progress calls
 _CUSTOMER_KEY = r"cust_[0-9a-f]{16}"  # Pseudonymiser.customer_key
 
 
@@ -88,8 +89,13 @@ def anonymise(
     encoding: Encoding | None = None,
     sheet: str | None = None,
     on_progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> AnonymiseResult:
-    """Anonymise ``export_path`` with the column map ``map_path`` into ``out_path`` (.parquet)."""
+    """Anonymise ``export_path`` with the column map ``map_path`` into ``out_path`` (.parquet)
+    in ``jobs`` processes (default: one per CPU core; the output does not depend on it)."""
+    workers = default_jobs() if jobs is None else jobs
+    if workers < 1:
+        raise ConfigError(f"--jobs {workers}: give 1 or more processes.")
     paths = outputs.Paths.for_out(Path(out_path))
     mapping = load_map(map_path)
     spec = mapping.spec
@@ -101,22 +107,25 @@ def anonymise(
 
     ps = Pseudonymiser(key)
     structured = {name: PiiKind(kind) for name, kind in spec.pii.structured.items()}
-    names, rows_in = _first_pass(opened, mapping, structured, ps, progress)
+    names, found, rows_in = passes.observe(opened, spec, structured, ps, progress, workers)
     if rows_in == 0:
         raise ConfigError(f"{display_path(export_path)}: a header but no rows; nothing to do.")
 
     again = _open(export_path, mapping, opened.encoding or "auto", sheet)
-    table, rejects, counts = _second_pass(again, spec, structured, ps, names, progress, rows_in)
-    if len(table) + len(rejects) != rows_in:
-        raise HarnessError(
-            f"{display_path(export_path)}: the file changed while it was read "
-            f"({rows_in} rows, then {len(table) + len(rejects)}); run again on a copy."
+    try:
+        table, rejects, counts = passes.rewrite(
+            again, spec, structured, ps, names, found, progress, rows_in, workers
         )
+    except passes.Changed:
+        raise _changed(export_path, rows_in, "values the first read did not have") from None
+    del found
+    if len(table) + len(rejects) != rows_in:
+        raise _changed(export_path, rows_in, str(len(table) + len(rejects)))
 
     progress("scan", rows_in, rows_in)
     try:
         written = outputs.write_parquet(table.frame(), paths)
-        scan = _scan(written, ps, table.lines)
+        scan = _scan(written, ps, table.lines, workers)
         reasons = Counter(f"{f}: {r}" if f else r for _, f, r in rejects)
         result = AnonymiseResult(
             paths=paths, verified=scan.ok, rows_in=rows_in, rows_out=len(table),
@@ -149,84 +158,11 @@ def _open(path: str | os.PathLike[str], mapping: MapFile, encoding: str | None,
     )
 
 
-def _second_pass(
-    export: Export, spec: ColumnMap, structured: dict[str, PiiKind], ps: Pseudonymiser,
-    names: NameIndex, progress: Progress, total: int,
-) -> tuple[outputs.Table, list[tuple[int, str, str]], Counter[str]]:  # fmt: skip
-    """Every row into the table or the rejects: ``len(table) + len(rejects)`` rows read."""
-    reader = RowReader(spec, pii_fields=frozenset(structured) | set(spec.pii.free_text))
-    order = re.compile(spec.pii.order_number) if spec.pii.order_number else None
-    key_columns = [
-        (column, structured[name])
-        for name in spec.key_fields()
-        if (column := spec.columns[name].column) is not None
-    ]
-    table = outputs.Table()
-    rejects: list[tuple[int, str, str]] = []
-    counts = Counter[str]()
-    for done, (line, row) in enumerate(export.rows, 1):
-        if done % _EVERY == 0:
-            progress("anonymise", done, total)
-        if PROBLEM in row:  # the reader could not split this record
-            rejects.append((line, "", row[PROBLEM]))
-            continue
-        try:
-            values = reader.read(row)
-        except Reject as rejected:
-            rejects.append((line, rejected.field, rejected.reason))
-            continue
-        for name, kind in structured.items():
-            raw = values.get(name)
-            if isinstance(raw, str) and raw.strip():
-                values[name] = ps.pseudonym(kind, raw)
-                counts["structured"] += 1
-        for name in spec.pii.free_text:
-            raw = values.get(name)
-            if isinstance(raw, str) and raw:
-                values[name], replaced = ps.replace_in_text(raw, names=names, order_pattern=order)
-                counts["in_text"] += replaced
-        keyed = next(
-            (ps.customer_key(kind, row[col]) for col, kind in key_columns if row[col].strip()),
-            None,
-        )
-        table.add(line, values, keyed)
-    progress("anonymise", len(table) + len(rejects), total)
-    return table, rejects, counts
-
-
-def _first_pass(
-    export: Export, mapping: MapFile, structured: dict[str, PiiKind], ps: Pseudonymiser,
-    progress: Progress,
-) -> tuple[NameIndex, int]:  # fmt: skip
-    """Rows counted, every real value observed, structured values prepared in token order,
-    names indexed.
-
-    Free text is observed here too, before any fake is handed out: fakes come from the same
-    tables real names do, so a fake issued early could otherwise equal a real name met later,
-    which the residual scan (rightly) cannot tell from a leak.
-    """
-    spec = mapping.spec
-    columns = {name: spec.columns[name].column for name in structured if spec.columns[name].column}
-    texts = [column for name in spec.pii.free_text if (column := spec.columns[name].column)]
-    order = re.compile(spec.pii.order_number) if spec.pii.order_number else None
-    seen: dict[PiiKind, set[str]] = {}
-    rows = 0
-    for _, row in export.rows:
-        rows += 1
-        if rows % _EVERY == 0:
-            progress("read", rows, 0)
-        for name, column in columns.items():
-            value = row.get(column or "", "")
-            if value.strip():
-                seen.setdefault(structured[name], set()).add(value)
-        for column in texts:
-            text = row.get(column, "")
-            if text:
-                ps.observe_text(text, order_pattern=order)
-    names = NameIndex(seen.get(PiiKind.NAME, ()))
-    for kind in sorted(seen):
-        ps.prepare(kind, sorted(seen[kind]))
-    return names, rows
+def _changed(path: str | os.PathLike[str], rows: int, then: str) -> HarnessError:
+    return HarnessError(
+        f"{display_path(path)}: the file changed while it was read ({rows} rows, then {then}); "
+        "run again on a copy."
+    )
 
 
 def customer_keys(frame: pd.DataFrame) -> set[str]:
@@ -238,7 +174,7 @@ def customer_keys(frame: pd.DataFrame) -> set[str]:
     return set(keys[keys.str.fullmatch(_CUSTOMER_KEY)])
 
 
-def _scan(parquet: Path, ps: Pseudonymiser, lines: list[int]) -> ScanReport:
+def _scan(parquet: Path, ps: Pseudonymiser, lines: list[int], jobs: int) -> ScanReport:
     """Scan the bytes on disk, not the frame in memory; rows reported as export row numbers."""
     import pandas as pd
 
@@ -246,6 +182,6 @@ def _scan(parquet: Path, ps: Pseudonymiser, lines: list[int]) -> ScanReport:
 
     frame = pd.read_parquet(parquet)
     issued = ps.issued | customer_keys(frame)
-    report = scan_frame(frame, inventory=ps.inventory(), issued=issued)
+    report = scan_frame(frame, inventory=ps.inventory(), issued=issued, jobs=jobs)
     report.leaks = [replace(leak, row=lines[leak.row]) for leak in report.leaks]
     return report

@@ -268,16 +268,21 @@ def _records(source: Path, shown: str, codec: str, delimiter: str) -> _Records:
                 yield start, [], f"the line cannot be split into fields ({exc})"
                 continue
             done = reader.line_num
-            if start == 1 or any(field.strip() for field in record):  # line 1 is the header
+            if start == 1 or "".join(record).strip():  # line 1 is the header; blank lines go
                 yield start, record, None
 
 
 def _rows(records: _Records, keep: list[tuple[int, str]], width: int) -> Rows:
+    names = [name for _, name in keep]
+    at = [i for i, _ in keep]
+    contiguous = at == list(range(len(at)))  # no blank header in between: zip does it
     for line, record, problem in records:
         if problem is not None:
             yield line, {PROBLEM: problem}
         elif len(record) < width or any(value.strip() for value in record[width:]):
             cut = " (cut short?)" if len(record) < width else " (an unquoted delimiter?)"
             yield line, {PROBLEM: f"the row has {len(record)} fields, the header {width}{cut}"}
+        elif contiguous:
+            yield line, dict(zip(names, record, strict=False))  # record is at least as wide
         else:
-            yield line, {name: record[i] if i < len(record) else "" for i, name in keep}
+            yield line, {name: record[i] for i, name in keep}

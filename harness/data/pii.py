@@ -46,6 +46,7 @@ __all__ = [
     "Hit",
     "NameIndex",
     "PiiKind",
+    "add_names",
     "digits_only",
     "find_pii",
     "fold_fullwidth",
@@ -236,6 +237,12 @@ def find_pii(
     if names is not None:
         hits = _merge(hits, names.find(folded))
     return hits
+
+
+def add_names(text: str, hits: list[Hit], names: NameIndex) -> list[Hit]:
+    """``hits`` of ``find_pii(text)`` plus the known names, as ``find_pii(text, names=names)``
+    would give them: a name only where no hit already is."""
+    return _merge(hits, names.find(fold_fullwidth(text)))
 
 
 def _merge(first: list[Hit], second: list[Hit]) -> list[Hit]:

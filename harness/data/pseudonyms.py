@@ -160,19 +160,35 @@ class Pseudonymiser:
 
     def replace_hits(self, text: str, hits: Iterable[Hit]) -> tuple[str, int]:
         """``text`` with each hit replaced by its pseudonym, written in the hit's own layout."""
+        new, count, shown = self.render_hits(text, hits)
+        self._issued.update(shown)
+        return new, count
+
+    def render_hits(self, text: str, hits: Iterable[Hit]) -> tuple[str, int, list[str]]:
+        """:meth:`replace_hits` without recording what it wrote: the new text, the count and
+        the pseudonyms as written, for :meth:`add_issued` (a worker process hands them back)."""
         parts: list[str] = []
-        last = count = 0
+        shown: list[str] = []
+        last = 0
         for hit in hits:
-            shown = render(hit.kind, hit.value, self.pseudonym(hit.kind, hit.value))
-            self._issued.add(shown)
+            fake = render(hit.kind, hit.value, self.pseudonym(hit.kind, hit.value))
+            shown.append(fake)
             parts.append(text[last : hit.start])
-            parts.append(shown)
+            parts.append(fake)
             last = hit.end
-            count += 1
-        if not count:
-            return text, 0
+        if not shown:
+            return text, 0, shown
         parts.append(text[last:])
-        return "".join(parts), count
+        return "".join(parts), len(shown), shown
+
+    def add_issued(self, shown: Iterable[str]) -> None:
+        """Record pseudonyms as written into text (by :meth:`render_hits`)."""
+        self._issued.update(shown)
+
+    @property
+    def assigned(self) -> int:
+        """How many values have a pseudonym; unchanged while only known values are replaced."""
+        return len(self._registry)
 
     def replace_in_text(
         self,

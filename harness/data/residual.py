@@ -29,8 +29,9 @@ import ahocorasick
 import pandas as pd
 
 from harness.data.pii import Hit, digits_only, find_pii, fold_fullwidth, normalise
+from harness.data.shards import map_chunks
 
-__all__ = ["Leak", "ScanReport", "scan_frame"]
+__all__ = ["Leak", "ScanReport", "Scanner", "scan_frame"]
 
 SHOWN_LOCATIONS: Final[int] = 20
 _SPLIT_DIGITS: Final[re.Pattern[str]] = re.compile(r"(?<=[0-9])[ -]+(?=[0-9])")
@@ -235,27 +236,53 @@ def _inside(start: int, end: int, fakes: list[tuple[int, int]], *, longer: bool)
     return any(fs <= start and end <= fe and (fe - fs > size or not longer) for fs, fe in fakes)
 
 
-def scan_frame(
-    frame: pd.DataFrame,
-    *,
-    inventory: Iterable[str] = (),
-    issued: Collection[str] = (),
-    allow: Callable[[Hit], bool] | None = None,
-    columns: Sequence[str] | None = None,
-    digit_substrings: int | None = None,
-    max_leaks: int = 1000,
-) -> ScanReport:
-    """Scan every string (and integer) cell of ``frame`` (or of ``columns``); see module doc."""
-    reals = _Reals(inventory, digit_substrings)
-    fakes = _Fakes(issued)
-    report = ScanReport()
+_Found = tuple[tuple[int, str], ...]  # (offset, kind) in one cell
+_SLICE: Final[int] = 20_000  # cells per piece of work when the scan runs in processes
+_MEMO: Final[int] = 100_000  # cell verdicts remembered before starting afresh
 
-    def leak(check: Literal["exact", "detector"], kind: str, row: int, col: str, at: int) -> None:
-        if len(report.leaks) < max_leaks:
-            report.leaks.append(Leak(check, kind, row, col, at))
 
-    for column in columns if columns is not None else [str(c) for c in frame.columns]:
-        for row, cell in enumerate(frame[column].tolist()):
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """What the scan finds in one cell text; the same wherever that text occurs."""
+
+    exact: _Found = ()
+    detector_hits: int = 0
+    unknown: _Found = ()
+
+
+_CLEAN: Final[_Verdict] = _Verdict()
+
+
+class Scanner:
+    """Both checks for one inventory and one set of issued pseudonyms, cell by cell.
+
+    A cell text met before (a status, an agent, a repeated template) is judged once.
+    """
+
+    def __init__(
+        self,
+        *,
+        inventory: Iterable[str] = (),
+        issued: Collection[str] = (),
+        allow: Callable[[Hit], bool] | None = None,
+        digit_substrings: int | None = None,
+        max_leaks: int = 1000,
+    ) -> None:
+        self._reals = _Reals(inventory, digit_substrings)
+        self._fakes = _Fakes(issued)
+        self._allow = allow
+        self.max_leaks = max_leaks
+        self._memo: dict[str, _Verdict] = {}
+
+    def ready(self) -> None:
+        """Build everything built lazily, so forked workers do not each build it."""
+        self._fakes.spans("")
+
+    def scan(self, column: str, cells: Iterable[object], first_row: int = 0) -> ScanReport:
+        """Every string (and integer) cell of ``cells``, the first being row ``first_row``."""
+        report = ScanReport()
+        leaks, memo = report.leaks, self._memo
+        for row, cell in enumerate(cells, first_row):
             if isinstance(cell, str):
                 text = cell
             elif isinstance(cell, int) and not isinstance(cell, bool):
@@ -265,24 +292,88 @@ def scan_frame(
             if not text:
                 continue
             report.cells += 1
-            folded = fold_fullwidth(text)
-            if fakes.whole(folded) and not reals.whole(folded):
-                continue  # a structured cell holding exactly one pseudonym: nothing else in it
-            fake_spans: list[tuple[int, int]] | None = None
-            found = reals.find(folded) if not reals.empty else []
-            if found:
+            verdict = memo.get(text)
+            if verdict is None:
+                verdict = self._judge(text)
+                if len(memo) >= _MEMO:
+                    memo.clear()
+                memo[text] = verdict
+            if verdict is _CLEAN:
+                continue
+            report.exact_hits += len(verdict.exact)
+            report.detector_hits += verdict.detector_hits
+            report.unknown_hits += len(verdict.unknown)
+            room = self.max_leaks - len(leaks)
+            if room > 0:
+                found = [Leak("exact", kind, row, column, at) for at, kind in verdict.exact]
+                found += [Leak("detector", kind, row, column, at) for at, kind in verdict.unknown]
+                leaks += found[:room]
+        return report
+
+    def _judge(self, text: str) -> _Verdict:
+        reals, fakes = self._reals, self._fakes
+        folded = fold_fullwidth(text)
+        if fakes.whole(folded) and not reals.whole(folded):
+            return _CLEAN  # a structured cell holding exactly one pseudonym: nothing else in it
+        fake_spans: list[tuple[int, int]] | None = None
+        exact: _Found = ()
+        found = reals.find(folded) if not reals.empty else []
+        if found:
+            fake_spans = fakes.spans(folded)
+            kept = [f for f in found if not _inside(f[0], f[1], fake_spans, longer=True)]
+            exact = tuple((start, kind) for start, _end, kind in _merge(kept))
+        hits = find_pii(text, paranoid=True)
+        unknown: list[tuple[int, str]] = []
+        for hit in hits:
+            if fakes.known(hit) or (self._allow is not None and self._allow(hit)):
+                continue
+            if fake_spans is None:
                 fake_spans = fakes.spans(folded)
-                kept = [f for f in found if not _inside(f[0], f[1], fake_spans, longer=True)]
-                for start, _end, kind in _merge(kept):
-                    report.exact_hits += 1
-                    leak("exact", kind, row, column, start)
-            for hit in find_pii(text, paranoid=True):
-                report.detector_hits += 1
-                if fakes.known(hit) or (allow is not None and allow(hit)):
-                    continue
-                if fake_spans is None:
-                    fake_spans = fakes.spans(folded)
-                if not _inside(hit.start, hit.end, fake_spans, longer=False):
-                    report.unknown_hits += 1
-                    leak("detector", hit.kind.value, row, column, hit.start)
+            if not _inside(hit.start, hit.end, fake_spans, longer=False):
+                unknown.append((hit.start, hit.kind.value))
+        if not exact and not hits:
+            return _CLEAN
+        return _Verdict(exact, len(hits), tuple(unknown))
+
+
+def scan_frame(
+    frame: pd.DataFrame,
+    *,
+    inventory: Iterable[str] = (),
+    issued: Collection[str] = (),
+    allow: Callable[[Hit], bool] | None = None,
+    columns: Sequence[str] | None = None,
+    digit_substrings: int | None = None,
+    max_leaks: int = 1000,
+    jobs: int = 1,
+) -> ScanReport:
+    """Scan every string (and integer) cell of ``frame`` (or of ``columns``); see module doc.
+
+    With ``jobs > 1`` slices of the columns are scanned in forked processes; the report is the
+    same, leaks in the same order (column by column, row by row).
+    """
+    scanner = Scanner(inventory=inventory, issued=issued, allow=allow,
+                      digit_substrings=digit_substrings, max_leaks=max_leaks)  # fmt: skip
+    names = list(columns) if columns is not None else [str(c) for c in frame.columns]
+    # time columns hold neither strings nor integers: nothing to scan, and slow to list
+    names = [n for n in names if frame[n].dtype.kind not in "mM"]
+    cells = {name: frame[name].tolist() for name in names}
+    work = [(name, start) for name in names for start in range(0, len(cells[name]), _SLICE)]
+    if jobs > 1 and len(work) > 1:
+        scanner.ready()
+    report = ScanReport()
+    for part in map_chunks(_scan_slice, (scanner, cells), work, jobs):
+        report.cells += part.cells
+        report.exact_hits += part.exact_hits
+        report.detector_hits += part.detector_hits
+        report.unknown_hits += part.unknown_hits
+        report.leaks += part.leaks[: max_leaks - len(report.leaks)]
     return report
+
+
+def _scan_slice(
+    state: tuple[Scanner, dict[str, list[object]]], piece: tuple[str, int]
+) -> ScanReport:
+    scanner, cells = state
+    name, start = piece
+    return scanner.scan(name, cells[name][start : start + _SLICE], start)

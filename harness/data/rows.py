@@ -54,6 +54,9 @@ def slug(text: str) -> str:
 def parse_time(text: str, fmt: str | None, zone: tzinfo) -> datetime:
     """Naive UTC time of ``text``; ValueError when no accepted spelling fits."""
     value = text.strip()
+    parsed = _slashed(value) if fmt is None or fmt == _SLASHED_FORMAT else None
+    if parsed is not None:
+        return parsed.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
     for form in _forms(fmt):
         try:
             parsed = (
@@ -68,6 +71,24 @@ def parse_time(text: str, fmt: str | None, zone: tzinfo) -> datetime:
 
 
 _ISO: Final[str] = "ISO 8601"
+_SLASHED_FORMAT: Final[str] = "%Y/%m/%d %H:%M:%S"
+_SLASHED: Final[re.Pattern[str]] = re.compile(
+    r"([0-9]{4})/([0-9]{2})/([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})"
+)
+
+
+def _slashed(value: str) -> datetime | None:
+    """``2024/11/11 20:30:45`` read without strptime (30x slower), else None. Only where
+    strptime reads it (ISO before it cannot), and only where the fields make a valid time,
+    so the result is exactly strptime's; anything else takes the general path."""
+    m = _SLASHED.fullmatch(value)
+    if m is None:
+        return None
+    try:
+        y, mo, d, h, mi, s = map(int, m.groups())
+        return datetime(y, mo, d, h, mi, s)  # local time: the caller gives it its zone
+    except ValueError:
+        return None
 
 
 def _forms(fmt: str | None) -> tuple[str, ...]:

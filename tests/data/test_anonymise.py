@@ -12,7 +12,7 @@ import pytest
 from harness.data.anonymise import ResidualPiiFound, anonymise
 from harness.data.columns import load_map
 from harness.data.schema import TICKET_COLUMNS
-from harness.errors import ConfigError
+from harness.errors import ConfigError, HarnessError
 from tests.data import bad
 from tests.data.exports import HEADERS, build, write_csv
 
@@ -179,3 +179,69 @@ def test_the_output_path_is_checked_first(tmp_path: Path, out: str, message: str
     source = write_csv(tmp_path / "export.csv", build(3))
     with pytest.raises(ConfigError, match=message):
         anonymise(source, SHIPPED, tmp_path / out, key=KEY)
+
+
+def test_processes_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Acceptance (a): output with worker processes equals the single-process output exactly."""
+    import multiprocessing
+
+    from harness.data import passes, residual
+
+    monkeypatch.setattr(passes, "CHUNK", 37)  # many chunks, so every phase is spread out
+    monkeypatch.setattr(residual, "_SLICE", 53)
+    forks = []
+    real = multiprocessing.get_context
+
+    def get_context(method: str) -> object:
+        forks.append(method)
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", get_context)
+    export = build(400)
+    source = write_csv(tmp_path / "export.csv", export, encoding="gbk")
+    results = {}
+    for jobs in (1, 3):
+        (tmp_path / str(jobs)).mkdir()
+        results[jobs] = anonymise(source, SHIPPED, tmp_path / str(jobs) / "out.parquet", key=KEY,
+                                  jobs=jobs)  # fmt: skip
+        assert forks == ([] if jobs == 1 else ["fork"] * 3)  # observe, rewrite, scan
+    one, three = results[1], results[3]
+    assert one.rows_in == 400 == one.rows_out + one.rejects
+    assert one.rejects == len(export.bad_rows)
+    assert one.verified and three.verified
+    for field in ("rows_in", "rows_out", "rejects", "structured", "in_text", "reasons", "scan"):
+        assert getattr(one, field) == getattr(three, field), field
+    for name in ("out.parquet", "out.rejects.csv", "out.registry.json"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "3" / name).read_bytes(), name
+    metas = [json.loads((tmp_path / j / "out.meta.json").read_text("utf-8")) for j in ("1", "3")]
+    for meta in metas:
+        del meta["created_at"]
+    assert metas[0] == metas[1]
+
+
+def test_jobs_must_be_positive(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "export.csv", build(3))
+    with pytest.raises(ConfigError, match="--jobs 0: give 1 or more processes"):
+        anonymise(source, SHIPPED, tmp_path / "out.parquet", key=KEY, jobs=0)
+
+
+def test_a_file_that_changes_between_the_passes_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.data import passes
+
+    export = build(30)
+    source = write_csv(tmp_path / "export.csv", export)
+    observe = passes.observe
+
+    def observe_then_edit(*args: object, **kwargs: object) -> object:
+        seen = observe(*args, **kwargs)  # type: ignore[arg-type]
+        export.rows[3]["内容"] = "新的内容，联系电话13912345678"
+        write_csv(source, export)
+        return seen
+
+    monkeypatch.setattr(passes, "observe", observe_then_edit)
+    with pytest.raises(HarnessError, match="the file changed while it was read") as info:
+        anonymise(source, SHIPPED, tmp_path / "out.parquet", key=KEY, jobs=1)
+    assert "13912345678" not in str(info.value)
+    assert not (tmp_path / "out.parquet").exists()

@@ -139,3 +139,18 @@ def test_observing_every_text_first_rules_out_clashes() -> None:
     )
     report = scan_frame(frame, inventory=two_pass.inventory(), issued=two_pass.issued)
     assert two_pass.clashes == 0 and report.ok, report.summary()
+
+
+def test_a_scan_in_processes_reports_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.data import residual
+
+    monkeypatch.setattr(residual, "_SLICE", 7)  # leaks spread over many slices and workers
+    p, frame = anonymised()
+    frame = pd.concat([frame] * 5, ignore_index=True)
+    frame.loc[[3, 11, 29], "description"] = [f"电话{PHONE}", TEXTS[1], f"{NAME}来电"]
+    frame["when"] = pd.Timestamp("2024-11-11", tz="UTC")  # no cells to scan
+    reals, fakes = p.inventory(), p.issued
+    one = scan_frame(frame, inventory=reals, issued=fakes, max_leaks=4)
+    assert not one.ok and len(one.leaks) == 4 and one.exact_hits + one.unknown_hits > 4
+    assert scan_frame(frame, inventory=reals, issued=fakes, max_leaks=4, jobs=3) == one
+    assert scan_frame(frame, jobs=3) == scan_frame(frame)
