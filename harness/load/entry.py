@@ -17,18 +17,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from locust import LoadTestShape, events
+from locust import LoadTestShape, User, events
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from harness.config.shapes import Sessions
 from harness.errors import HarnessError
-from harness.load import session
+from harness.load import chat, session
 from harness.load.collect import MetricsHub
 from harness.load.plan import Target, new_run_id
-from harness.load.users import CustomerUser
+from harness.load.users import AgentUser, ChatArrivals, ChatCustomer, CustomerUser
 from harness.results import RunInfo, finalize_run, write_run_info
+from harness.vendors.chat import check_chat_support
+from harness.vendors.registry import create_adapter
 
-__all__ = ["ArrivalRateShape", "CustomerUser"]
+__all__ = ["AgentUser", "ArrivalRateShape", "ChatArrivals", "ChatCustomer", "CustomerUser"]
 
 log = logging.getLogger("csm_harness")
 _START_DELAY_S = 1.0  # time for the user pool to spawn before the first arrival is due
@@ -82,10 +85,28 @@ def _on_init(environment: Environment, **_: Any) -> None:
                 )
             environment.host = _start_embedded_sandbox(target)
         target.check_host(environment.host)
+        _check_chat(target)
     except HarnessError as error:
         _fail(error)
         return
     _state.target = target
+
+
+def _opens_sessions(target: Target) -> bool:
+    load = target.scenario.load
+    return isinstance(load, Sessions) or load.opens == "sessions"
+
+
+def _check_chat(target: Target) -> None:
+    """A scenario that opens sessions needs a chat adapter (and an agent API for agents > 0);
+    agent users are a fixed count, dispatched before the customers."""
+    agents = target.scenario.conversation.agents
+    if _opens_sessions(target):
+        adapter = create_adapter(target.vendor.adapter, str(target.vendor_path))
+        check_chat_support(adapter, agents, str(target.vendor_path))
+        AgentUser.fixed_count = agents
+    else:
+        AgentUser.fixed_count = 0
 
 
 def _start_embedded_sandbox(target: Target) -> str:
@@ -138,7 +159,8 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
             plan["workers"] = workers
             runner.send_message(_PLAN_MESSAGE, plan)
         else:
-            session.begin(environment, target, run_id, run_dir, 0, 1, start_at, hub)
+            run = session.begin(environment, target, run_id, run_dir, 0, 1, start_at, hub)
+            chat.begin(run, 0, 1)
     except HarnessError as error:
         _fail(error)
 
@@ -150,22 +172,18 @@ def _start_worker(environment: Environment, runner: WorkerRunner, hub: MetricsHu
     target = Target.from_options(environment.parsed_options)
     hub.reset(None)
     run_dir = Path(plan["run_dir"])
-    session.begin(
-        environment,
-        target,
-        plan["run_id"],
-        run_dir,
-        max(0, runner.worker_index),
-        int(plan["workers"]),
-        float(plan["start_at"]),
-        hub,
+    index, count = max(0, runner.worker_index), int(plan["workers"])
+    run = session.begin(
+        environment, target, plan["run_id"], run_dir, index, count, float(plan["start_at"]), hub
     )
+    chat.begin(run, index, count)
 
 
 @events.test_stop.add_listener
 def _on_test_stop(environment: Environment, **_: Any) -> None:
     hub = _state.hub
     assert hub is not None
+    chat.end()
     if session._current is not None:
         session.end(session.current())
     if isinstance(environment.runner, WorkerRunner):
@@ -182,10 +200,13 @@ def _on_test_stop(environment: Environment, **_: Any) -> None:
 
 
 class ArrivalRateShape(LoadTestShape):
-    """Holds the user pool while arrivals are due, then drains: the run ends when every ticket
-    is routed or timed out, or at the scenario's hard time bound, whichever comes first."""
+    """Open kinds: holds the user pool while arrivals are due, then drains: the run ends when
+    every ticket (or conversation) is done or timed out, or at the scenario's hard time bound.
 
-    def tick(self) -> tuple[int, float] | None:
+    Kind ``sessions`` (closed model): ramps ``conversation.agents`` agent users (first) and
+    ``sessions`` chat customers at ``ramp`` a second, holds for ``hold``, then stops."""
+
+    def tick(self) -> tuple[int, float, list[type[User]]] | None:
         target = _state.target
         hub = _state.hub
         if target is None or hub is None:
@@ -195,13 +216,26 @@ class ArrivalRateShape(LoadTestShape):
         if run_time >= scenario.bounds.max_duration:
             log.warning("bounds.max_duration reached: stopping the run")
             return None
-        users = scenario.load.max_users
-        arrivals_end = _START_DELAY_S + scenario.load.total_duration
+        load = scenario.load
+        agents = scenario.conversation.agents
+        classes: list[type[User]]
+        if isinstance(load, Sessions):
+            if run_time >= _START_DELAY_S + load.total_duration:
+                return None
+            classes = [ChatCustomer, AgentUser] if agents else [ChatCustomer]
+            return load.sessions + agents, load.ramp, classes
+        if load.opens == "sessions":
+            users, classes = load.max_users + agents, [ChatArrivals, AgentUser]
+            drain = scenario.conversation.expected_length() + scenario.conversation.reply_timeout
+        else:
+            users, classes, drain = load.max_users, [CustomerUser], scenario.probe.timeout
+        rate = float(min(users, 200))
+        arrivals_end = _START_DELAY_S + load.total_duration
         if run_time < arrivals_end + 1.0:
-            return users, float(min(users, 200))
+            return users, rate, classes
         totals = hub.totals
         if totals is not None and totals.drained():
             return None
-        if run_time >= arrivals_end + scenario.probe.timeout + 5.0:
+        if run_time >= arrivals_end + drain + 5.0:
             return None
-        return users, float(min(users, 200))
+        return users, rate, classes

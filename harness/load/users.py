@@ -1,14 +1,17 @@
-"""Locust users. ``CustomerUser`` opens tickets at the schedule's intended times (open model)."""
+"""Locust users. ``CustomerUser`` opens tickets at the schedule's intended times (open model);
+``ChatCustomer`` (closed model) and ``ChatArrivals`` (open model) hold chat sessions, and
+``AgentUser`` answers them as one of the vendor's agents (see :mod:`harness.load.chat`)."""
 
 from __future__ import annotations
 
+import random
 import time
 
 import gevent
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
-from harness.load import session
+from harness.load import chat, session
 from harness.transport.locust import LocustExecutor
 from harness.vendors.base import ApiFailure
 
@@ -52,3 +55,86 @@ class CustomerUser(FastHttpUser):
         store.observe("ticket_create", (received_at - arrival.intended_at) * 1000.0, second)
         store.add("tickets_created", second)
         run.probe.created(ticket.external_id, ref, received_at)
+
+
+class ChatCustomer(FastHttpUser):
+    """Closed model (load kind ``sessions``): one customer holding one chat session at a time,
+    open -> converse -> close -> open again, until the shape stops the run.
+
+    Each user starts at a random phase (up to one think time) so that users spawned in the
+    same second do not write in lock-step for the rest of the run.
+    """
+
+    wait_time = constant(0)
+    connection_timeout = 10.0
+    network_timeout = 60.0  # above the longest long-poll the harness asks for
+
+    def on_start(self) -> None:
+        self.chat = chat.current()
+        self.executor = LocustExecutor(self.client, self.chat.run.plan.signer)
+        gevent.sleep(random.uniform(0.0, self.chat.conversation.think_time))
+
+    @task
+    def converse(self) -> None:
+        chat_run = self.chat
+        if chat_run.run.over_request_budget():
+            gevent.sleep(1.0)
+            return
+        chat_run.converse(self.executor, chat_run.next_number(), None)
+
+
+class ChatArrivals(FastHttpUser):
+    """Open model with ``opens: sessions``: takes each due arrival from the schedule and runs
+    its conversation in a greenlet of its own, so a slow vendor never slows the arrivals."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.chat = chat.current()
+
+    @task
+    def arrive(self) -> None:
+        chat_run = self.chat
+        run = chat_run.run
+        arrival = run.plan.feed.take()
+        if arrival is None:
+            gevent.sleep(1.0)
+            return
+        if run.over_request_budget():
+            return
+        run.hub.store.hit("late_arrivals", int(time.time()), arrival.late)
+        chat_run.spawn(arrival.number, arrival.intended_at)
+
+
+class AgentUser(FastHttpUser):
+    """One of the vendor's agents, played by the harness (``conversation.agents`` of them,
+    started before the customers): signs in, takes what is routed to it, replies after
+    ``agent_think_time`` and closes each session after replying to its last message."""
+
+    fixed_count = 0  # set from conversation.agents when the scenario is loaded
+    wait_time = constant(0)
+    connection_timeout = 10.0
+    network_timeout = 60.0
+    concurrency = 32  # replies to several sessions at once, beside the inbox long-poll
+
+    def on_start(self) -> None:
+        chat_run = chat.current()
+        executor = LocustExecutor(self.client, chat_run.run.plan.signer)
+        agent_id = chat_run.claim_agent(executor)
+        self.desk = None if agent_id is None else chat.AgentDesk(chat_run, executor, agent_id)
+        if self.desk is not None:
+            self.desk.sign_in()
+
+    def on_stop(self) -> None:
+        if self.desk is not None:
+            self.desk.sign_out()
+
+    @task
+    def work(self) -> None:
+        if self.desk is None:
+            gevent.sleep(1.0)
+            return
+        try:
+            self.desk.poll()
+        except ApiFailure:
+            gevent.sleep(0.5)  # counted by the request listener; try again

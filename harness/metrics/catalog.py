@@ -6,6 +6,10 @@ threshold aggregates apply (``harness.analysis.thresholds``):
 - ``trend``: durations in ms, kept as histograms (percentiles, avg, min, max).
 - ``rate``: the share of hits among all events (failed requests among all requests).
 - ``counter``: a plain count (tickets created).
+
+``sessions_open`` is a gauge kept as a counter: every load process adds the number of chat
+sessions it holds open once a second, so the value at a second is the run's concurrency then,
+and the counter's ``rate`` (total / run seconds) is the mean concurrency.
 """
 
 from __future__ import annotations
@@ -113,5 +117,94 @@ METRICS: Mapping[str, MetricInfo] = _catalog(
         "Requests",
         "请求数",
         "HTTP requests sent, whatever their outcome.",
+    ),
+    # -- chat sessions (both sides of the desk) --------------------------------------------
+    MetricInfo(
+        "session_routing",
+        MetricKind.TREND,
+        "Session routing latency",
+        "会话路由延迟",
+        "From the customer opening a chat session to the customer seeing it assigned to an "
+        "agent (long-poll: as it happens; polling: bounded by the interval).",
+    ),
+    MetricInfo(
+        "first_response",
+        MetricKind.TREND,
+        "First response time",
+        "首次响应时间",
+        "From the customer's first message to the first agent reply the customer receives.",
+    ),
+    MetricInfo(
+        "reply_latency",
+        MetricKind.TREND,
+        "Reply latency",
+        "回复延迟",
+        "From each customer message to the agent's reply reaching the customer (agent think "
+        "time included).",
+    ),
+    MetricInfo(
+        "session_duration",
+        MetricKind.TREND,
+        "Session duration",
+        "会话时长",
+        "From the customer opening a session to the session being closed.",
+    ),
+    MetricInfo(
+        "resolution_time",
+        MetricKind.TREND,
+        "Resolution time",
+        "解决时长",
+        "From the customer opening a session to the reply to the customer's last message.",
+    ),
+    MetricInfo(
+        "sessions_opened",
+        MetricKind.COUNTER,
+        "Sessions opened",
+        "已开启会话数",
+        "Chat sessions the vendor confirmed as opened.",
+    ),
+    MetricInfo(
+        "sessions_closed",
+        MetricKind.COUNTER,
+        "Sessions closed",
+        "已关闭会话数",
+        "Chat sessions seen closed (by the agent, the vendor or the customer).",
+    ),
+    MetricInfo(
+        "sessions_open",
+        MetricKind.COUNTER,
+        "Sessions open (session-seconds)",
+        "在线会话（会话·秒）",
+        "Concurrency as the harness measures it: each second adds the sessions open then. "
+        "Its rate is the mean concurrency; the per-second values are the concurrency curve.",
+    ),
+    MetricInfo(
+        "messages_sent",
+        MetricKind.COUNTER,
+        "Messages sent",
+        "已发送消息数",
+        "Customer messages the vendor accepted.",
+    ),
+    MetricInfo(
+        "messages_received",
+        MetricKind.COUNTER,
+        "Messages received",
+        "已接收消息数",
+        "Agent messages the customers received (duplicates not counted).",
+    ),
+    MetricInfo(
+        "messages_lost",
+        MetricKind.RATE,
+        "Messages lost",
+        "消息丢失率",
+        "Deliveries that never arrived within reply_timeout (a customer message the agent "
+        "never got, or an agent reply the customer never got) / deliveries expected.",
+    ),
+    MetricInfo(
+        "messages_duplicated",
+        MetricKind.RATE,
+        "Messages duplicated",
+        "消息重复率",
+        "Deliveries of a message id already delivered (on either side) / all deliveries.",
     ),
 )

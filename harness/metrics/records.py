@@ -1,7 +1,9 @@
-"""Per-ticket records: streamed to disk as NDJSON during the run, gathered into Parquet after.
+"""Per-ticket and per-session records: streamed to disk as NDJSON during the run, gathered
+into Parquet after.
 
 Each load process appends to its own file and flushes at least once a second, so a crash loses
-at most the last second. ``to_parquet`` gathers every process's file into ``tickets.parquet``.
+at most the last second. ``to_parquet`` gathers every process's files into ``tickets.parquet``
+and, when the run held chat sessions, ``sessions.parquet``.
 """
 
 from __future__ import annotations
@@ -36,20 +38,55 @@ class TicketRecord:
     queue: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One chat session's life as the customer side of the harness saw it (agents' side: the
+    counts). Times are Unix seconds; latencies are ms; None where it never happened."""
+
+    external_id: str
+    session_id: str | None
+    arrival: int
+    process: str
+    model: str  # "closed" (kind sessions) | "open" (opens: sessions)
+    category: str
+    channel: str
+    intended_at: float | None  # open model: the arrival's intended start
+    opened_at: float  # open request sent
+    closed_at: float | None
+    outcome: str  # "closed" | "closed_by_vendor" | "failed:<kind>" | "cut" (run ended first)
+    closed_by: str | None  # "customer" | "vendor"
+    agent_id: str | None
+    open_ms: float | None  # open request -> answer (from the intended start in open model)
+    routing_ms: float | None  # open -> assignment seen
+    first_response_ms: float | None  # first customer message -> first agent reply seen
+    reply_mean_ms: float | None
+    reply_max_ms: float | None
+    resolution_ms: float | None  # open -> reply to the customer's last message seen
+    duration_ms: float | None  # open -> closed
+    messages_sent: int
+    messages_received: int  # agent messages the customer got (duplicates excluded)
+    unanswered: int  # customer messages with no reply within reply_timeout
+    lost: int  # deliveries lost (customer -> agent or agent -> customer)
+    duplicated: int  # deliveries seen twice, on either side
+
+
 _FIELDS = tuple(TicketRecord.__dataclass_fields__)
+_SESSION_FIELDS = tuple(SessionRecord.__dataclass_fields__)
 
 
 class RecordWriter:
-    """Appends records to ``<run_dir>/records/tickets-<process>.ndjson``."""
+    """Appends records to ``<run_dir>/records/<kind>-<process>.ndjson`` (kind: tickets or
+    sessions)."""
 
-    def __init__(self, run_dir: Path, process: str) -> None:
+    def __init__(self, run_dir: Path, process: str, kind: str = "tickets") -> None:
         folder = run_dir / RECORDS_DIR
         folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / f"tickets-{process}.ndjson"
+        self.path = folder / f"{kind}-{process}.ndjson"
+        self._fields = _SESSION_FIELDS if kind == "sessions" else _FIELDS
         self._file: IO[str] = self.path.open("a", encoding="utf-8")
 
-    def write(self, record: TicketRecord) -> None:
-        row = {name: getattr(record, name) for name in _FIELDS}  # asdict() deep-copies: slow
+    def write(self, record: TicketRecord | SessionRecord) -> None:
+        row = {name: getattr(record, name) for name in self._fields}  # asdict(): deep, slow
         self._file.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     def flush(self) -> None:
@@ -60,10 +97,10 @@ class RecordWriter:
             self._file.close()
 
 
-def read_records(run_dir: Path) -> list[dict[str, Any]]:
+def read_records(run_dir: Path, kind: str = "tickets") -> list[dict[str, Any]]:
     """Every record of the run; a torn last line (crash mid-write) is skipped."""
     rows: list[dict[str, Any]] = []
-    for path in sorted((run_dir / RECORDS_DIR).glob("tickets-*.ndjson")):
+    for path in sorted((run_dir / RECORDS_DIR).glob(f"{kind}-*.ndjson")):
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 try:
@@ -81,4 +118,9 @@ def to_parquet(run_dir: Path) -> Path:
     frame = pd.DataFrame(rows, columns=columns)
     out = run_dir / "tickets.parquet"
     frame.to_parquet(out, index=False)
+    if any((run_dir / RECORDS_DIR).glob("sessions-*.ndjson")):
+        sessions = pd.DataFrame(
+            read_records(run_dir, "sessions"), columns=list(SessionRecord.__dataclass_fields__)
+        )
+        sessions.to_parquet(run_dir / "sessions.parquet", index=False)
     return out

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from harness.sandbox.agents import AgentRoutes
 from harness.sandbox.loopback import is_loopback_host
 from harness.sandbox.profiles import Profile
 from harness.sandbox.ratelimit import RateLimiter
@@ -43,10 +44,10 @@ def build_app(profile: Profile, token: str, seed: int = 7) -> web.Application:
     router = app.router
     TicketRoutes(state).add_to(router)
     SessionRoutes(state).add_to(router)
+    AgentRoutes(state).add_to(router)
     misc = _MiscRoutes(state)
     router.add_get(HEALTH_PATH, misc.health)
     router.add_get("/_sandbox/truth", misc.truth)
-    router.add_get("/api/v1/agents", misc.agents)
     router.add_get("/api/v1/queues", misc.queues)
     router.add_post("/api/v1/webhooks", misc.add_webhook)
     router.add_delete("/api/v1/webhooks/{id}", misc.delete_webhook)
@@ -104,9 +105,6 @@ class _MiscRoutes:
 
     async def truth(self, request: web.Request) -> web.Response:
         return json_response(self._state.truth())
-
-    async def agents(self, request: web.Request) -> web.Response:
-        return json_response({"agents": [a.to_json() for a in self._state.engine.agents]})
 
     async def queues(self, request: web.Request) -> web.Response:
         return json_response({"queues": self._state.engine.queue_depths()})

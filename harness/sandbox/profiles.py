@@ -36,9 +36,14 @@ class Profile:
     routing_workers: int = 8
     decision_time_s: float = 0.005
     simulated_agents: bool = True
+    simulated_reply_s: float = 1.0  # mean reply time of a simulated agent in a chat session
     rate_limit_rps: float = 500.0
     rate_limit_burst: int = 500
     max_body_bytes: int = 64 * 1024
+    # Integration faults in chat delivery (0 = off): every Nth message accepted is never
+    # delivered to the other side, or delivered twice.
+    drop_message_every: int = 0
+    duplicate_message_every: int = 0
 
     def __post_init__(self) -> None:
         problems = [
@@ -94,6 +99,9 @@ _MINIMUMS: dict[str, float] = {
     "rate_limit_rps": 0,
     "rate_limit_burst": 0,
     "max_body_bytes": 1,
+    "simulated_reply_s": 0,
+    "drop_message_every": 0,
+    "duplicate_message_every": 0,
 }
 
 

@@ -1,5 +1,9 @@
 """The routing engine: skill-based agents with capacity, FIFO queues and a decision pool.
 
+With ``simulated_agents`` the sandbox's own agents take every item and finish it after an
+exponential handle time. Without, only agents signed in by API (the harness's agent users) are
+routed to, and only their ``close`` frees capacity.
+
 Every decision (placing a new item, or handing a parked item to an agent who just freed
 capacity) is a job on one intake queue, taken by one of ``routing_workers`` tasks that each
 spend ``decision_time_s`` on it. Throughput limits therefore emerge from the pool (decisions per
@@ -15,6 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from harness.sandbox.longpoll import Inbox
 from harness.sandbox.profiles import Profile
 from harness.sandbox.store import Routable
 
@@ -31,6 +36,8 @@ class Agent:
     capacity: int
     load: int = 0
     queues: list[_Queue] = field(default_factory=list)  # the queues this agent serves
+    signed_in: bool = False
+    inbox: Inbox = field(default_factory=Inbox)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -39,6 +46,7 @@ class Agent:
             "skills": list(self.skills),
             "capacity": self.capacity,
             "load": self.load,
+            "signed_in": self.signed_in,
         }
 
 
@@ -95,12 +103,20 @@ def build_agents(profile: Profile, seed: int) -> list[Agent]:
 class RoutingEngine:
     """Assigns tickets and sessions to agents; ``on_assign`` is called after each assignment."""
 
-    def __init__(self, profile: Profile, seed: int, on_assign: Callable[[Routable], None]) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        seed: int,
+        on_assign: Callable[[Routable], None],
+        on_finish: Callable[[Routable], None] = lambda item: None,
+    ) -> None:
         self._profile = profile
         self._on_assign = on_assign
+        self._on_finish = on_finish  # a simulated agent finished (closed) the item
         self._rng = random.Random(seed + 1)
         self.agents = build_agents(profile, seed)
-        self._agents_by_id = {agent.id: agent for agent in self.agents}
+        self.agents_by_id = {agent.id: agent for agent in self.agents}
+        self._simulated = profile.simulated_agents
         names = (*profile.categories, GENERAL_QUEUE)
         self._queues = {name: _Queue(name) for name in names}
         for agent in self.agents:
@@ -143,7 +159,7 @@ class RoutingEngine:
             handle.cancel()
         if item.holding:
             item.holding = False
-            agent = self._agents_by_id[item.assignee or ""]
+            agent = self.agents_by_id[item.assignee or ""]
             agent.load -= 1
             if any(q.depth for q in agent.queues):
                 self._intake.put_nowait(agent)  # handing over a parked item is a decision too
@@ -151,6 +167,18 @@ class RoutingEngine:
             item.cancelled = True
             if item.queue is not None:
                 self._queues[item.queue].depth -= 1
+
+    def sign_in(self, agent: Agent) -> None:
+        """``agent`` takes work: it may now be routed to (parked items first)."""
+        if agent.signed_in:
+            return
+        agent.signed_in = True
+        for _ in range(max(0, agent.capacity - agent.load)):
+            self._intake.put_nowait(agent)  # each hand-over is one decision
+
+    def sign_out(self, agent: Agent) -> None:
+        """No new work for ``agent``; what it holds stays with it until closed."""
+        agent.signed_in = False
 
     def queue_depths(self) -> list[dict[str, object]]:
         return [{"name": q.name, "depth": q.depth} for q in self._queues.values()]
@@ -172,7 +200,7 @@ class RoutingEngine:
 
     def _place(self, item: Routable) -> None:
         queue = self._queues[self.queue_for(item.category)]
-        agent = _least_loaded(queue.agents)
+        agent = _least_loaded(queue.agents, self._simulated)
         item.queue = queue.name
         if agent is not None and queue.head() is None:
             self._assign(item, agent)
@@ -184,7 +212,7 @@ class RoutingEngine:
             self._assign(queue.pop(), agent)
 
     def _hand_over(self, agent: Agent) -> None:
-        if agent.load >= agent.capacity:
+        if agent.load >= agent.capacity or not (self._simulated or agent.signed_in):
             return
         oldest: _Queue | None = None
         oldest_order = 0
@@ -210,14 +238,20 @@ class RoutingEngine:
         self._handling.pop(item, None)
         if item.holding:
             item.mark_resolved(time.time())
+            self._on_finish(item)
             self.release(item)
 
 
-def _least_loaded(agents: list[Agent]) -> Agent | None:
-    """The agent with the lowest load and free capacity; ties go to the lowest id (list order)."""
+def _least_loaded(agents: list[Agent], simulated: bool) -> Agent | None:
+    """The available agent with the lowest load and free capacity; ties go to the lowest id
+    (list order). Without simulated agents only signed-in agents are available."""
     best: Agent | None = None
     for agent in agents:
-        if agent.load < agent.capacity and (best is None or agent.load < best.load):
+        if (
+            agent.load < agent.capacity
+            and (simulated or agent.signed_in)
+            and (best is None or agent.load < best.load)
+        ):
             best = agent
             if not agent.load:
                 break

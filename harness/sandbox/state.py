@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness.sandbox.chat import ChatDesk
 from harness.sandbox.profiles import Profile
 from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.routing import RoutingEngine
@@ -18,7 +19,9 @@ class SandboxState:
         self.profile = profile
         self.store = Store()
         self.webhooks = WebhookDispatcher()
-        self.engine = RoutingEngine(profile, seed, self._on_assign)
+        self.chat = ChatDesk(profile, self.store, seed)
+        self.engine = RoutingEngine(profile, seed, self._on_assign, self.chat.on_finish)
+        self.chat.engine = self.engine
         self.limiter = RateLimiter(profile.rate_limit_rps, profile.rate_limit_burst)
 
     async def start(self) -> None:
@@ -30,6 +33,7 @@ class SandboxState:
         await self.webhooks.close()
 
     def _on_assign(self, item: Routable) -> None:
+        self.chat.on_assign(item)
         if not self.webhooks.hooks:
             return
         self.webhooks.emit(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from harness.model import SessionStatus, TicketStatus
+from harness.sandbox.longpoll import Waiters
 
 __all__ = ["Message", "Routable", "SessionRecord", "Store", "TicketRecord"]
 
@@ -113,6 +114,7 @@ class Message:
     sender: str
     text: str
     sent_at: float
+    client_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +122,7 @@ class Message:
             "session_id": self.session_id,
             "sender": self.sender,
             "text": self.text,
+            "client_id": self.client_id,
             "sent_at": self.sent_at,
         }
 
@@ -128,7 +131,12 @@ class Message:
 class SessionRecord(Routable):
     kind: ClassVar[str] = "session"
 
-    messages: list[Message] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)  # as delivered (faults included)
+    log: list[Message] = field(default_factory=list)  # every message accepted, once
+    by_client_id: dict[str, Message] = field(default_factory=dict)
+    deliveries: dict[str, int] = field(default_factory=dict)  # message id -> times delivered
+    waiters: Waiters = field(default_factory=Waiters)  # the customer's long-polls
+    closed_by: str | None = None  # "customer" | "agent" | "simulated"
 
     @property
     def done(self) -> bool:
@@ -157,6 +165,14 @@ class SessionRecord(Routable):
             "assigned_at": self.assigned_at,
             "closed_at": self.resolved_at,
         }
+
+    def truth(self) -> dict[str, Any]:
+        row = Routable.truth(self)
+        row["closed_by"] = self.closed_by
+        row["messages"] = [
+            {**m.to_json(), "delivered": self.deliveries.get(m.id, 0)} for m in self.log
+        ]
+        return row
 
 
 class Store:
@@ -202,8 +218,22 @@ class Store:
         self.sessions_by_external[session.external_id] = session
         return session
 
-    def add_message(self, session: SessionRecord, sender: str, text: str, now: float) -> Message:
+    def add_message(
+        self,
+        session: SessionRecord,
+        sender: str,
+        text: str,
+        now: float,
+        client_id: str | None = None,
+    ) -> Message:
+        """Accept a message into the session's log (delivery is the chat desk's business)."""
         self._message_seq += 1
-        message = Message(f"M{self._message_seq:08d}", session.id, sender, text, now)
-        session.messages.append(message)
+        message = Message(f"M{self._message_seq:08d}", session.id, sender, text, now, client_id)
+        session.log.append(message)
+        if client_id is not None:
+            session.by_client_id[client_id] = message
         return message
+
+    @property
+    def message_count(self) -> int:
+        return self._message_seq

@@ -5,6 +5,10 @@ values back into canonical objects. It never touches a socket. A call that needs
 requests is a generator (a :data:`Flow`), shaped like ``httpx.Auth.auth_flow``: it yields a
 request, receives the response, and finally returns its result. One small driver per executor
 (``harness.transport``) runs the same flow over Locust's FastHttpSession, httpx or respx.
+
+The chat flows (sessions and messages on the customer's side, sign-in, inbox, reply and close
+on the agent's) and the capabilities a vendor declares for them are in
+:mod:`harness.vendors.chat` (:class:`~harness.vendors.chat.ChatAdapter`).
 """
 
 from __future__ import annotations

@@ -9,9 +9,11 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from harness.model import (
+    Agent,
     Assignment,
     Page,
     Priority,
+    Sender,
     Ticket,
     TicketRef,
     TicketState,
@@ -27,6 +29,16 @@ from harness.vendors.base import (
     WebhookRejected,
     classify_status,
 )
+from harness.vendors.chat import (
+    AgentEvent,
+    AgentEventKind,
+    AgentInbox,
+    ChatCapabilities,
+    ChatMessage,
+    MessagePage,
+    NewSession,
+    SessionRef,
+)
 
 _API = "/api/v1"
 
@@ -35,6 +47,14 @@ class SandboxAdapter:
     """Speaks the sandbox's ``/api/v1`` API. Assignment is observable by webhook or polling."""
 
     name: ClassVar[str] = "sandbox"
+    chat: ClassVar[ChatCapabilities] = ChatCapabilities(
+        long_poll=True,
+        max_wait_s=30.0,
+        poll_interval_s=0.5,
+        agents_api=True,
+        client_message_ids=True,
+        sync_assignment=False,
+    )
 
     def create_ticket(self, ticket: Ticket) -> Flow[TicketRef]:
         request = ApiRequest(
@@ -122,6 +142,170 @@ class SandboxAdapter:
             return WebhookEvent(str(event["id"]), assignment)
         except (ValueError, KeyError, TypeError) as exc:
             raise WebhookRejected(f"malformed delivery: {exc!r}") from None
+
+    # -- chat: customer side ----------------------------------------------------------------
+    def open_session(self, session: NewSession) -> Flow[SessionRef]:
+        customer = session.customer
+        request = ApiRequest(
+            "POST",
+            f"{_API}/sessions",
+            "POST /sessions",
+            json={
+                "external_id": session.external_id,
+                "channel": session.channel.value,
+                "category": session.category,
+                "customer": {
+                    "id": customer.id,
+                    "name": customer.name,
+                    "identities": {k.value: v for k, v in customer.identities.items()},
+                },
+                "message": {"text": session.first_message, "client_id": session.client_message_id},
+            },
+        )
+        body = _ok_json(request, (yield request), "session")
+        return SessionRef(
+            id=str(body["id"]),
+            external_id=str(body.get("external_id", session.external_id)),
+            assignment=_assignment(body),
+        )
+
+    def send_message(
+        self, ref: SessionRef, sender: Sender, text: str, client_message_id: str
+    ) -> Flow[ChatMessage]:
+        request = ApiRequest(
+            "POST",
+            f"{_API}/sessions/{ref.id}/messages",
+            "POST /sessions/{id}/messages",
+            json={"sender": sender.value, "text": text, "client_id": client_message_id},
+        )
+        return _message(_ok_json(request, (yield request), "message"))
+
+    def fetch_messages(self, ref: SessionRef, after: str | None, wait: float) -> Flow[MessagePage]:
+        params = {"wait": _seconds(wait)}
+        if after is not None:
+            params["after"] = after
+        request = ApiRequest(
+            "GET",
+            f"{_API}/sessions/{ref.id}/messages",
+            "GET /sessions/{id}/messages",
+            params=params,
+        )
+        response = yield request
+        body = _ok_body(request, response)
+        try:
+            session = body["session"]
+            return MessagePage(
+                messages=tuple(_message(m) for m in body["messages"]),
+                cursor=body.get("cursor"),
+                agent_id=session.get("assignee"),
+                closed=session["status"] == "closed",
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _protocol(request, response, f"bad messages page: {exc!r}") from None
+
+    def close_session(self, ref: SessionRef) -> Flow[None]:
+        request = ApiRequest("POST", f"{_API}/sessions/{ref.id}/close", "POST /sessions/{id}/close")
+        _ok_json(request, (yield request), "session")
+
+    # -- chat: agent side -----------------------------------------------------------------
+    def list_agents(self) -> Flow[tuple[Agent, ...]]:
+        request = ApiRequest("GET", f"{_API}/agents", "GET /agents")
+        response = yield request
+        body = _ok_body(request, response)
+        try:
+            return tuple(
+                Agent(
+                    id=str(a["id"]),
+                    name=str(a["name"]),
+                    skills=frozenset(a["skills"]),
+                    capacity=int(a["capacity"]),
+                )
+                for a in body["agents"]
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _protocol(request, response, f"bad agent list: {exc!r}") from None
+
+    def agent_sign_in(self, agent_id: str) -> Flow[None]:
+        request = ApiRequest(
+            "POST", f"{_API}/agents/{agent_id}/sign-in", "POST /agents/{id}/sign-in"
+        )
+        _ok_json(request, (yield request), "agent")
+
+    def agent_sign_out(self, agent_id: str) -> Flow[None]:
+        request = ApiRequest(
+            "POST", f"{_API}/agents/{agent_id}/sign-out", "POST /agents/{id}/sign-out"
+        )
+        _ok_json(request, (yield request), "agent")
+
+    def agent_inbox(self, agent_id: str, after: str | None, wait: float) -> Flow[AgentInbox]:
+        params = {"wait": _seconds(wait)}
+        if after is not None:
+            params["after"] = after
+        request = ApiRequest(
+            "GET", f"{_API}/agents/{agent_id}/inbox", "GET /agents/{id}/inbox", params=params
+        )
+        response = yield request
+        body = _ok_body(request, response)
+        try:
+            events = tuple(_event(e) for e in body["events"])
+            return AgentInbox(events, body.get("cursor"))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _protocol(request, response, f"bad inbox: {exc!r}") from None
+
+    def agent_reply(
+        self, agent_id: str, session_id: str, text: str, client_message_id: str
+    ) -> Flow[ChatMessage]:
+        request = ApiRequest(
+            "POST",
+            f"{_API}/agents/{agent_id}/sessions/{session_id}/messages",
+            "POST /agents/{id}/sessions/{id}/messages",
+            json={"text": text, "client_id": client_message_id},
+        )
+        return _message(_ok_json(request, (yield request), "message"))
+
+    def agent_close(self, agent_id: str, session_id: str) -> Flow[None]:
+        request = ApiRequest(
+            "POST",
+            f"{_API}/agents/{agent_id}/sessions/{session_id}/close",
+            "POST /agents/{id}/sessions/{id}/close",
+        )
+        _ok_json(request, (yield request), "session")
+
+
+def _seconds(value: float) -> str:
+    return f"{max(0.0, value):g}"
+
+
+def _message(data: Mapping[str, Any]) -> ChatMessage:
+    return ChatMessage(
+        id=str(data["id"]),
+        session_id=str(data["session_id"]),
+        sender=Sender(data["sender"]),
+        text=str(data["text"]),
+        client_id=data.get("client_id"),
+        sent_at=data.get("sent_at"),
+    )
+
+
+def _event(data: Mapping[str, Any]) -> AgentEvent:
+    message = data.get("message")
+    return AgentEvent(
+        kind=AgentEventKind(data["type"]),
+        session_id=str(data["session_id"]),
+        external_id=data.get("external_id"),
+        message=_message(message) if message else None,
+        at=data.get("at"),
+    )
+
+
+def _ok_body(request: ApiRequest, response: ApiResponse) -> dict[str, Any]:
+    failure = classify_status(request, response)
+    if failure is not None:
+        raise failure
+    body = _decode(request, response)
+    if not isinstance(body, dict):
+        raise _protocol(request, response, "expected a JSON object")
+    return body
 
 
 def _decode(request: ApiRequest, response: ApiResponse) -> Any:

@@ -55,8 +55,10 @@ ERRORS = {
         "routing_latncy",
         "p95 < 30s",
         "unknown metric 'routing_latncy'. Did you mean 'routing_latency'? Known metrics: errors, "
-        "http_req_duration, late_arrivals, requests, routing_latency, throttled, ticket_create, "
-        "tickets_created, tickets_routed, unrouted.",
+        "first_response, http_req_duration, late_arrivals, messages_duplicated, messages_lost, "
+        "messages_received, messages_sent, reply_latency, requests, resolution_time, "
+        "routing_latency, session_duration, session_routing, sessions_closed, sessions_open, "
+        "sessions_opened, throttled, ticket_create, tickets_created, tickets_routed, unrouted.",
     ),
     "duration-without-unit": (
         "routing_latency",

@@ -28,8 +28,21 @@ def test_catalog_has_the_metrics_the_harness_reports() -> None:
         "tickets_created": MetricKind.COUNTER,
         "tickets_routed": MetricKind.COUNTER,
         "requests": MetricKind.COUNTER,
+        "session_routing": MetricKind.TREND,
+        "first_response": MetricKind.TREND,
+        "reply_latency": MetricKind.TREND,
+        "session_duration": MetricKind.TREND,
+        "resolution_time": MetricKind.TREND,
+        "sessions_opened": MetricKind.COUNTER,
+        "sessions_closed": MetricKind.COUNTER,
+        "sessions_open": MetricKind.COUNTER,
+        "messages_sent": MetricKind.COUNTER,
+        "messages_received": MetricKind.COUNTER,
+        "messages_lost": MetricKind.RATE,
+        "messages_duplicated": MetricKind.RATE,
     }
     assert METRICS["routing_latency"].title_zh == "路由延迟"
+    assert METRICS["first_response"].title_zh == "首次响应时间"
     assert all(info.title_en and info.title_zh and info.description for info in METRICS.values())
 
 

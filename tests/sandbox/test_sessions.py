@@ -53,11 +53,13 @@ def test_session_validation(api: httpx.Client) -> None:
 
 
 def test_closing_frees_capacity(sandbox_factory: SandboxFactory, client_for: ClientFactory) -> None:
-    """One agent, capacity one, no simulated agents: only the harness frees capacity."""
+    """One agent, capacity one, no simulated agents: only the harness frees capacity, and
+    only a signed-in agent is routed to."""
     sandbox = sandbox_factory(
         "solid", agents=1, agent_capacity=1, simulated_agents="false", decision_time_s=0
     )
     client = client_for(sandbox)
+    assert client.post("/api/v1/agents/A001/sign-in").status_code == 200
     first = client.post("/api/v1/sessions", json=session_body("s-1")).json()["session"]
     second = client.post("/api/v1/sessions", json=session_body("s-2")).json()["session"]
     ticket = client.post("/api/v1/tickets", json=ticket_body("t-1")).json()["ticket"]

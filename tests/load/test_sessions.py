@@ -1,0 +1,90 @@
+"""Chat sessions end to end: ``csm-harness run`` with a real Locust child against the sandbox,
+customers and harness agents on both sides of the desk; the sandbox's truth is the referee."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from harness.metrics.series import SeriesStore
+from tests.load.helpers import SCENARIOS, csm_harness, records, run_dirs, summary
+
+pytestmark = pytest.mark.slow
+
+
+def _concurrency(run_dir: Path) -> list[int]:
+    store = SeriesStore()
+    for line in (run_dir / "metrics.ndjson").read_text(encoding="utf-8").splitlines():
+        store.merge(json.loads(line)["metrics"])
+    return [store.counter_at("sessions_open", second) for second in store.seconds()]
+
+
+def _truth(run_dir: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((run_dir / "sandbox_truth.json").read_text("utf-8"))
+    return data
+
+
+def test_200_sessions_with_10_agents_lose_and_duplicate_nothing(tmp_path: Path) -> None:
+    done = csm_harness(
+        "run", str(SCENARIOS / "sessions.yaml"), "--out", str(tmp_path), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    [run_dir] = run_dirs(tmp_path)
+    metrics = summary(run_dir)["metrics"]
+
+    # every per-session metric is reported
+    for name in ("session_routing", "first_response", "reply_latency", "session_duration",
+                 "resolution_time"):  # fmt: skip
+        assert metrics[name]["count"] > 100, name
+    assert metrics["messages_lost"]["hits"] == 0
+    assert metrics["messages_lost"]["total"] > 1000
+    assert metrics["messages_duplicated"]["hits"] == 0
+    assert metrics["errors"]["hits"] == 0
+
+    # the harness's own concurrency measurement reaches the target and holds it
+    concurrency = _concurrency(run_dir)
+    assert max(concurrency) == 200
+    assert sum(1 for value in concurrency if value >= 195) >= 10
+
+    # sessions close (by the harness's agents), and the sandbox agrees with every count
+    sessions = pd.read_parquet(run_dir / "sessions.parquet")
+    closed = sessions[sessions.outcome == "closed"]
+    assert len(closed) >= 200
+    assert set(closed.closed_by) == {"agent"}
+    assert (closed.unanswered == 0).all() and (closed.lost == 0).all()
+    truth = _truth(run_dir)
+    rows = truth["sessions"]
+    assert len(rows) == metrics["sessions_opened"]["count"] == len(sessions)
+    assert Counter(r["closed_by"] for r in rows)["agent"] == metrics["sessions_closed"]["count"]
+    senders = Counter(m["sender"] for r in rows for m in r["messages"])
+    assert senders["customer"] == metrics["messages_sent"]["count"]
+    assert senders["agent"] == metrics["messages_received"]["count"]
+    assert all(m["delivered"] == 1 for r in rows for m in r["messages"])
+    by_external = {r["external_id"]: r for r in rows}
+    for record in records(run_dir):
+        if record.get("outcome") == "closed":
+            row = by_external[record["external_id"]]
+            assert record["agent_id"] == row["agent_id"]
+            routing_s = record["routing_ms"] / 1000
+            assert row["queue_wait_s"] - 0.05 <= routing_s <= row["queue_wait_s"] + 1.0
+
+
+def test_a_vendor_that_drops_messages_shows_messages_lost(tmp_path: Path) -> None:
+    scenario = SCENARIOS / "sessions-drop.yaml"
+    done = csm_harness("run", str(scenario), "--out", str(tmp_path), cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr  # the 'rate == 0%' line fails
+    assert "✗ messages_lost 'rate == 0%'" in done.stdout
+    [run_dir] = run_dirs(tmp_path)
+    lost = summary(run_dir)["metrics"]["messages_lost"]
+    assert lost["hits"] > 0
+    dropped = [m for r in _truth(run_dir)["sessions"] for m in r["messages"] if m["delivered"] == 0]
+    assert dropped
+    # every drop the sandbox made in a finished conversation is one the harness counted
+    sessions = pd.read_parquet(run_dir / "sessions.parquet")
+    finished = set(sessions[sessions.outcome.isin(["closed"])].session_id)
+    assert sessions.lost.sum() >= sum(1 for m in dropped if m["session_id"] in finished)
