@@ -36,7 +36,7 @@ from harness.analysis.thresholds import (
     evaluate,
     parse_threshold,
 )
-from harness.config import Scenario, format_duration, format_rate, load_vendor
+from harness.config import Scenario, format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import Breakpoint
 from harness.errors import ConfigError
 from harness.metrics.records import read_records
@@ -127,7 +127,7 @@ def run_breakpoint(
             step_began = clock()
             outcome = run_vendor(
                 step_path,
-                Scenario.model_validate(yaml.safe_load(step_path.read_text(encoding="utf-8"))),
+                load_scenario(step_path),  # as the Locust child will read it
                 vendor_path,
                 out_dir=steps_dir,
                 run_id=run_id,

@@ -159,7 +159,6 @@ def render_breakpoint(result: SearchResult, lang: Lang, *, switch_href: str | No
         title=title,
         r=result,
         vendor=vendor,
-        found=result.breakpoint_rate is not None and result.stop_reason != "max_rate",
         broken=[(slo_title(v, lang), v) for v in result.broken],
         stop_text=_stop_text(result, lang),
         usl_chart=_usl_chart(result, lang),

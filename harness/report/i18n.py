@@ -162,6 +162,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "bp.title": _m("{vendor} · {scenario} · breakpoint search", "{vendor} · {scenario} · 断点搜索"),
     "bp.found": _m("Breakpoint: {rate}", "断点：{rate}"),
     "bp.not_found": _m("No breakpoint found", "未找到断点"),
+    "bp.at_least": _m("Breakpoint: at least {rate}", "断点：不低于 {rate}"),
     "bp.first_bad": _m("First bad rate", "首个不达标的到达率"),
     "bp.broken": _m("What broke", "失效的 SLO"),
     "bp.peak": _m("Peak measured throughput", "实测最高吞吐量"),

@@ -72,7 +72,7 @@ def test_stops_at_the_rate_ceiling_and_says_so(tmp_path: Path) -> None:
     assert [s["rate_per_s"] for s in result["steps"]] == [2.0, 4.0, 5.0]
     assert result["stop_reason"] == "max_rate"
     assert "up to the rate ceiling (5/s)" in " ".join(done.stdout.split())
-    assert done.stdout.strip().splitlines()[-1] == "Breakpoint: none found"
+    assert done.stdout.strip().splitlines()[-1] == "Breakpoint: at least 5/s"
 
 
 def test_stops_at_the_time_ceiling_and_says_so(tmp_path: Path) -> None:

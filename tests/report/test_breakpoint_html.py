@@ -49,8 +49,14 @@ def test_page_shows_verdict_curve_and_steps(lang: Lang) -> None:
 
 def test_rate_ceiling_says_the_breakpoint_is_above_it() -> None:
     page = render_breakpoint(_result(capacity=100.0, max_rate="5/s"), "en")
-    assert "No breakpoint found" in page
+    assert "Breakpoint: at least 5/s" in page
     assert "up to the rate ceiling (5/s): the breakpoint lies above it" in page
+
+
+def test_a_first_step_that_breaks_finds_nothing() -> None:
+    page = render_breakpoint(_result(capacity=1.0, start="3/s"), "en")
+    assert "No breakpoint found" in page
+    assert "The first step already broke an SLO: lower breakpoint.start" in page
 
 
 def test_writes_json_and_both_pages(tmp_path: Path) -> None:
