@@ -58,6 +58,8 @@ def once(folder: Path, overrides: dict[str, str]) -> dict[str, Any]:
         "seconds": result.search_time_s,
         "stop": result.stop_reason,
         "usl_peak": result.usl.peak_x if result.usl else None,
+        "peak_measured": result.peak_throughput,
+        "broken": "; ".join(f"{v.name} {v.measured_text}" for v in result.broken) or "-",
     }
 
 
@@ -77,7 +79,8 @@ def main() -> None:
         print(
             f"run {n + 1}: true capacity {row['capacity']:.3f}/s  found {found} ({error})  "
             f"first bad {row['first_bad']}/s  steps {row['steps']}  "
-            f"search {row['seconds']:.0f} s  stop {row['stop']}"
+            f"search {row['seconds']:.0f} s  stop {row['stop']}\n"
+            f"       peak measured throughput {row['peak_measured']:.3f}/s  broke: {row['broken']}"
         )
     errors = [abs(r["error"]) for r in rows if r["error"] is not None]
     if errors:

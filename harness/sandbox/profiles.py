@@ -65,7 +65,10 @@ class Profile:
         """Items per second the routing pool and the agents can take, and the lower of the two.
 
         Reported in ``/_sandbox/truth`` for tests to compare a measured breakpoint with; the
-        harness itself never reads it.
+        harness itself never reads it. An upper bound: skills split the agents into smaller
+        pools, and handing a parked item to an agent costs a routing decision too, so when the
+        agents are busy the sustainable rate is lower (not so for ``saturating``, whose single
+        routing worker binds while the agents are half idle).
         """
         routing = self.routing_workers / self.decision_time_s if self.decision_time_s else 0.0
         slots = self.agents * self.agent_capacity
