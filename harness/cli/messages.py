@@ -43,6 +43,41 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Demo finished in {seconds:.0f} s.",
         "zh-CN": "演示用时 {seconds:.0f} 秒。",
     },
+    # breakpoint (harness/cli/breakpoint.py)
+    "bp.intro": {
+        "en": "Breakpoint search: {scenario} against {vendor}, from {start} {steps}, "
+        "ceilings {max_rate} and {max_time}",
+        "zh-CN": "断点搜索：对 {vendor} 运行 {scenario}，从 {start} 起 {steps}，"
+        "上限 {max_rate}、{max_time}",
+    },
+    "bp.steps_factor": {"en": "x{factor} per step", "zh-CN": "每步 x{factor}"},
+    "bp.steps_increment": {"en": "+{increment} per step", "zh-CN": "每步 +{increment}"},
+    "bp.step_start": {
+        "en": "Step {index} ({phase}) at {rate}",
+        "zh-CN": "第 {index} 步（{phase}），到达率 {rate}",
+    },
+    "bp.step_done": {
+        "en": "Step {index} at {rate}: routed {routed} of offered {offered} ({ratio}), "
+        "concurrency {concurrency}, routing p95 {p95}: {verdict}",
+        "zh-CN": "第 {index} 步 {rate}：分配 {routed}，到达 {offered}（{ratio}），"
+        "并发 {concurrency}，路由 p95 {p95}：{verdict}",
+    },
+    "bp.cooling": {"en": "Cooling down {seconds:g} s", "zh-CN": "冷却 {seconds:g} 秒"},
+    "bp.result": {
+        "en": "Breakpoint: {rate}, first bad {bad}: {broken}",
+        "zh-CN": "断点：{rate}，首个不达标 {bad}：{broken}",
+    },
+    "bp.result_none": {"en": "Breakpoint: none found", "zh-CN": "断点：未找到"},
+    "bp.result_open": {"en": "Breakpoint: at least {rate}", "zh-CN": "断点：不低于 {rate}"},
+    "bp.report": {"en": "Report: {path}", "zh-CN": "报告：{path}"},
+    "bp.json": {"en": "Results: {path}", "zh-CN": "结果：{path}"},
+    "bp.elapsed": {"en": "Search time: {seconds:.0f} s", "zh-CN": "搜索用时：{seconds:.0f} 秒"},
+    "bp.pick_vendor": {
+        "en": "{scenario} lists several vendors ({vendors}); a breakpoint search measures one: "
+        "pass --vendor NAME.",
+        "zh-CN": "{scenario} 列出了多个厂商（{vendors}）；"
+        "断点搜索一次只测一个：请使用 --vendor 指定。",
+    },
     # profile / generate (issue 3)
     "profile.written": {"en": "Profile: {path}", "zh-CN": "画像文件：{path}"},
     "generate.progress": {"en": "Generating: {phase}", "zh-CN": "正在生成：{phase}"},

@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from harness.config.breakpoint import Breakpoint
 from harness.config.conversation import Conversation
 from harness.config.loader import Slug, StrictModel, display_path, load_yaml, validate
 from harness.config.plan_numbers import plan_numbers
@@ -203,6 +204,9 @@ class Scenario(StrictModel):
     thresholds: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Metric -> expressions such as 'p95 < 30s' or 'rate < 1%'.",
+    )
+    breakpoint: Breakpoint | None = Field(
+        default=None, description="How `csm-harness breakpoint` raises the load (optional)."
     )
 
     _networks: tuple[IPv4Network | IPv6Network, ...] = PrivateAttr(default=())

@@ -158,6 +158,114 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "row.requests_per_s": _m("Mean requests per second", "平均每秒请求数"),
     "row.thresholds": _m("Thresholds passed", "通过的阈值"),
     "row.saturated": _m("Seconds with the generator saturated", "压测机饱和秒数"),
+    # breakpoint search (harness/report/breakpoint_html.py)
+    "bp.title": _m("{vendor} · {scenario} · breakpoint search", "{vendor} · {scenario} · 断点搜索"),
+    "bp.found": _m("Breakpoint: {rate}", "断点：{rate}"),
+    "bp.not_found": _m("No breakpoint found", "未找到断点"),
+    "bp.at_least": _m("Breakpoint: at least {rate}", "断点：不低于 {rate}"),
+    "bp.first_bad": _m("First bad rate", "首个不达标的到达率"),
+    "bp.broken": _m("What broke", "失效的 SLO"),
+    "bp.peak": _m("Peak measured throughput", "实测最高吞吐量"),
+    "bp.search_time": _m("Search time", "搜索用时"),
+    "bp.steps_run": _m("Steps run", "已运行步数"),
+    "bp.ceilings": _m("Ceilings", "上限"),
+    "bp.ceilings_value": _m("{rate} · {time}", "{rate} · {time}"),
+    "bp.stop.resolved": _m(
+        "Bisected until the first bad rate was within {resolution} of the last good one.",
+        "已二分至首个不达标的到达率与最后达标的到达率相差不超过 {resolution}。",
+    ),
+    "bp.stop.max_rate": _m(
+        "Every step met the SLOs up to the rate ceiling ({rate}): the breakpoint lies above it.",
+        "直到到达率上限（{rate}）每一步都满足 SLO：断点高于该上限。",
+    ),
+    "bp.stop.max_time": _m(
+        "Stopped at the time ceiling ({time}) before the search finished: the breakpoint is at "
+        "least the last good rate.",
+        "搜索未完成即达到时间上限（{time}）而停止：断点不低于最后达标的到达率。",
+    ),
+    "bp.stop.start_too_high": _m(
+        "The first step already broke an SLO: lower breakpoint.start and search again.",
+        "第一步就已不满足 SLO：请降低 breakpoint.start 后重新搜索。",
+    ),
+    "bp.stop.incomplete_step": _m(
+        "A step was cut short by the scenario's bounds, so the search stopped there.",
+        "有一步被场景的 bounds 截断，搜索在此停止。",
+    ),
+    "bp.stop.interrupted": _m(
+        "The search was interrupted; these are the steps that ran.",
+        "搜索被中断；以下为已运行的步骤。",
+    ),
+    "bp.section.usl": _m("Universal Scalability Law fit", "通用可扩展性定律（USL）拟合"),
+    "bp.section.offered": _m("Throughput against offered load", "吞吐量与施加负载"),
+    "bp.section.steps": _m("Steps", "各步结果"),
+    "bp.section.method": _m("How it was measured", "测量方法"),
+    "bp.chart.usl": _m("Throughput against concurrency (USL)", "吞吐量与并发（USL）"),
+    "bp.chart.concurrency": _m(
+        "Concurrency: tickets in the system (Little's law)", "并发：系统内工单数（利特尔法则）"
+    ),
+    "bp.chart.routed": _m("Routed per second", "每秒分配数"),
+    "bp.chart.offered_title": _m("Routed against offered per second", "每秒分配数与每秒到达数"),
+    "bp.chart.offered": _m("Offered per second", "每秒到达数"),
+    "bp.series.fit": _m("USL fit", "USL 拟合曲线"),
+    "bp.series.measured": _m("Measured steps", "实测各步"),
+    "bp.series.ideal": _m("Routed = offered", "分配数 = 到达数"),
+    "bp.marker.knee": _m("knee N*", "拐点 N*"),
+    "bp.marker.breakpoint": _m("breakpoint", "断点"),
+    "bp.usl.lambda": _m("λ: throughput at concurrency 1", "λ：并发为 1 时的吞吐量"),
+    "bp.usl.sigma": _m("σ: contention", "σ：争用系数"),
+    "bp.usl.kappa": _m("κ: coherency", "κ：一致性开销系数"),
+    "bp.usl.r2": _m("R² of the fit", "拟合优度 R²"),
+    "bp.usl.knee": _m("Knee N* = √((1 − σ) / κ)", "拐点 N* = √((1 − σ) / κ)"),
+    "bp.usl.peak": _m("Peak throughput X(N*)", "峰值吞吐量 X(N*)"),
+    "bp.usl.ceiling": _m("Ceiling λ / σ (κ ≈ 0: no knee)", "上限 λ / σ（κ ≈ 0：无拐点）"),
+    "bp.usl.linear": _m(
+        "No peak: throughput grows linearly over the measured range.",
+        "无峰值：在实测范围内吞吐量线性增长。",
+    ),
+    "bp.usl.no_fit": _m(
+        "Too few steps to fit the USL (three with different concurrency are needed).",
+        "步数不足，无法拟合 USL（需要至少三个并发不同的步骤）。",
+    ),
+    "bp.col.step": _m("Step", "步"),
+    "bp.col.phase": _m("Phase", "阶段"),
+    "bp.col.rate": _m("Rate", "到达率"),
+    "bp.col.offered": _m("Offered (measured)", "实测到达"),
+    "bp.col.routed": _m("Routed", "分配"),
+    "bp.col.ratio": _m("Routed / offered", "分配 / 到达"),
+    "bp.col.concurrency": _m("Concurrency", "并发"),
+    "bp.col.p95": _m("Routing p95", "路由延迟 p95"),
+    "bp.col.errors": _m("Errors", "错误率"),
+    "bp.col.verdict": _m("Verdict", "结论"),
+    "bp.col.failed": _m("Failed SLOs", "未满足的 SLO"),
+    "bp.col.report": _m("Report", "报告"),
+    "bp.phase.ramp": _m("ramp", "递增"),
+    "bp.phase.bisect": _m("bisect", "二分"),
+    "bp.verdict.good": _m("✓ good", "✓ 达标"),
+    "bp.verdict.bad": _m("✗ broke", "✗ 不达标"),
+    "bp.verdict.cut": _m("cut short", "被截断"),
+    "bp.slo.throughput": _m("Throughput keeps up", "吞吐量跟上负载"),
+    "bp.method.steps": _m(
+        "Each step is a run of the scenario at one arrival rate for {duration}, with its own "
+        "report; the target drains (every ticket routed or timed out) before the next step.",
+        "每一步以一个固定到达率运行场景 {duration}，并有独立报告；下一步开始前目标系统先排空"
+        "（所有工单均已分配或超时）。",
+    ),
+    "bp.method.window": _m(
+        "Throughput, offered rate and concurrency are measured by the harness from its own "
+        "per-ticket records, over each step after the first {warm_up}.",
+        "吞吐量、到达率和并发均由压测工具根据自身的逐单记录测得，"
+        "测量窗口为每步开头 {warm_up} 之后。",
+    ),
+    "bp.method.throughput": _m(
+        "A step is good when every SLO holds and tickets are routed at least {share} as fast as "
+        "they arrive.",
+        "当所有 SLO 均满足，且工单分配速度不低于到达速度的 {share} 时，该步达标。",
+    ),
+    "bp.method.concurrency": _m(
+        "Concurrency is the mean number of tickets in the system (sent, not yet assigned); by "
+        "Little's law it equals throughput × mean time in the system.",
+        "并发为系统内工单的平均数量（已发送、尚未分配）；按利特尔法则等于吞吐量 × 平均停留时间。",
+    ),
     # findings (Comparison.build renders each in both languages)
     "what.error_rate": _m("error rate", "错误率"),
     "what.unrouted_rate": _m("unrouted rate", "未路由率"),

@@ -66,6 +66,25 @@ class Profile:
         data["categories"] = list(self.categories)
         return data
 
+    def capacity(self) -> dict[str, float]:
+        """Items per second the routing pool and the agents can take, and the lower of the two.
+
+        Reported in ``/_sandbox/truth`` for tests to compare a measured breakpoint with; the
+        harness itself never reads it. An upper bound: skills split the agents into smaller
+        pools, and handing a parked item to an agent costs a routing decision too, so when the
+        agents are busy the sustainable rate is lower (not so for ``saturating``, whose single
+        routing worker binds while the agents are half idle).
+        """
+        routing = self.routing_workers / self.decision_time_s if self.decision_time_s else 0.0
+        slots = self.agents * self.agent_capacity
+        service = slots / self.handle_time_s if self.handle_time_s else 0.0
+        limits = [value for value in (routing, service) if value > 0]
+        return {
+            "routing_per_s": routing,
+            "service_per_s": service,
+            "items_per_s": min(limits) if limits else 0.0,
+        }
+
     def with_overrides(self, overrides: Mapping[str, str]) -> Profile:
         """A copy with string values converted to each field's type (``--set key=value``).
 

@@ -51,6 +51,7 @@ class SandboxState:
         """The server-side record tests compare the harness's measurements against."""
         return {
             "profile": self.profile.to_dict(),
+            "capacity": self.profile.capacity(),
             "tickets": [ticket.truth() for ticket in self.store.tickets],
             "sessions": [session.truth() for session in self.store.sessions],
             "webhooks": self.webhooks.counts(),

@@ -420,6 +420,6 @@ def test_all_public_names_are_exported() -> None:
     for name in harness.config.__all__:
         assert getattr(harness.config, name) is not None
     public = {n for n in dir(harness.config) if not n.startswith("_")}
-    modules = {"loader", "problems", "scenario", "shapes", "suggest", "vendor"}
+    modules = {"breakpoint", "loader", "problems", "scenario", "shapes", "suggest", "vendor"}
     modules |= {"conversation", "plan_numbers"}
     assert public - modules == set(harness.config.__all__)

@@ -1,0 +1,226 @@
+"""Runs a breakpoint search against one vendor: one short arrival-rate run per step.
+
+Each step is an ordinary run (:func:`harness.runs.run_vendor`) of a derived scenario written
+into the search folder (``steps/step-NN.yaml``): the scenario with ``load`` set to the step's
+rate and duration, ``thresholds`` set to the search's SLOs and ``bounds.max_duration`` cut to
+what is left of ``breakpoint.max_time``. So every step has its own run folder, summary and
+report, and the load shape drains the target (every ticket routed or timed out) before the
+step ends; the cool-down follows. An ``embedded`` vendor gets a fresh sandbox per step.
+
+Ceilings: no step runs above ``max_rate`` (the search never proposes one), and no step starts
+unless its arrivals, its start-up and the cool-down before it fit in what is left of
+``max_time``; its drain is cut at that limit too.
+
+Everything judged comes from the harness's own measurements (records and merged metrics),
+never from the target's figures.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.analysis.breakpoint import Phase, SearchResult, StepOutcome, StepSearch, judge
+from harness.analysis.step_measure import measure_step
+from harness.analysis.thresholds import (
+    MeasuredMetric,
+    Threshold,
+    ThresholdResult,
+    evaluate,
+    parse_threshold,
+)
+from harness.config import Scenario, format_duration, format_rate, load_scenario, load_vendor
+from harness.config.breakpoint import Breakpoint
+from harness.errors import ConfigError
+from harness.metrics.records import read_records
+from harness.metrics.series import SeriesStore
+from harness.report.model import ERRORS, ROUTING_LATENCY, RunSummary
+from harness.runs import Progress, run_vendor
+from harness.transport.allowlist import check_target
+
+__all__ = ["SearchObserver", "require_breakpoint", "run_breakpoint"]
+
+_START_DELAY_S = 1.0  # the load shape's pause before the first arrival (harness.load.entry)
+_FIRST_OVERHEAD_S = 10.0  # start-up and write-out of one step, until one has been measured
+_DRAIN_EXTRA_S = 10.0  # beyond probe.timeout, as the load shape allows
+
+
+class SearchObserver:
+    """Hooks for progress display; every method does nothing unless overridden."""
+
+    def step_started(self, index: int, phase: Phase, rate: float) -> None:
+        """A step at ``rate`` per second is about to run."""
+
+    def step_progress(self, progress: Progress) -> None:
+        """Half-second progress of the running step."""
+
+    def step_finished(self, step: StepOutcome) -> None:
+        """A step has been measured and judged."""
+
+    def cooling_down(self, seconds: float) -> None:
+        """The pause before the next step."""
+
+
+def require_breakpoint(scenario: Scenario, scenario_path: Path) -> Breakpoint:
+    if scenario.breakpoint is None:
+        raise ConfigError(
+            f"{scenario_path}: no `breakpoint:` block; add one, e.g. "
+            "'breakpoint: {start: 2/s, factor: 1.5, max_rate: 50/s, max_time: 20m}' "
+            "(see scenarios/breakpoint.yaml)."
+        )
+    return scenario.breakpoint
+
+
+def run_breakpoint(
+    scenario_path: Path,
+    scenario: Scenario,
+    vendor_path: Path,
+    *,
+    search_dir: Path,
+    observer: SearchObserver | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SearchResult:
+    """Search the breakpoint of one vendor; results go to ``search_dir``."""
+    spec = require_breakpoint(scenario, scenario_path)
+    vendor = load_vendor(vendor_path)
+    if vendor.base_url != "embedded":  # refused before anything is written or sent
+        check_target(vendor.base_url, scenario.allows, scenario.allow_hosts, str(scenario_path))
+    watch = observer or SearchObserver()
+    steps_dir = search_dir / "steps"
+    steps_dir.mkdir(parents=True, exist_ok=True)
+    search = StepSearch(spec)
+    thresholds = [parse_threshold(m, s) for m, sources in spec.slos.items() for s in sources]
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    began = clock()
+    overhead = _FIRST_OVERHEAD_S
+    try:
+        while (planned := search.next_step()) is not None:
+            rate, phase = planned
+            pause = spec.cool_down if search.steps else 0.0
+            remaining = spec.max_time - (clock() - began) - pause
+            if remaining < overhead + _START_DELAY_S + spec.step_duration:
+                search.stop("max_time")
+                break
+            if pause:
+                watch.cooling_down(pause)
+                sleep(pause)
+            index = len(search.steps) + 1
+            budget = math.floor(remaining - overhead)
+            full = _START_DELAY_S + spec.step_duration + scenario.probe.timeout + _DRAIN_EXTRA_S
+            max_duration = max(
+                math.ceil(_START_DELAY_S + spec.step_duration), min(budget, math.ceil(full))
+            )
+            step_path = steps_dir / f"step-{index:02d}.yaml"
+            _write_step_scenario(
+                step_path, scenario_path, scenario, vendor_path, rate, max_duration
+            )
+            watch.step_started(index, phase, rate)
+            run_id = f"step-{index:02d}-{format_rate(rate).replace('/', '-per-')}"
+            step_began = clock()
+            outcome = run_vendor(
+                step_path,
+                load_scenario(step_path),  # as the Locust child will read it
+                vendor_path,
+                out_dir=steps_dir,
+                run_id=run_id,
+                on_progress=watch.step_progress,
+            )
+            wall = clock() - step_began
+            overhead = max(overhead if search.steps else 0.0, wall - outcome.summary.duration_s)
+            step = _judge_step(
+                spec, thresholds, outcome.run_dir, outcome.summary, index, phase, rate, wall
+            )
+            search.add(step)
+            watch.step_finished(step)
+            if not step.complete:
+                search.stop("max_time" if max_duration < math.ceil(full) else "incomplete_step")
+    except KeyboardInterrupt:
+        search.stop("interrupted")
+    return SearchResult.build(
+        search,
+        scenario=scenario.name,
+        vendor={"name": vendor.name, "title_en": vendor.title.en, "title_zh": vendor.title.zh_cn},
+        started_at=started_at,
+        search_time_s=clock() - began,
+    )
+
+
+def _write_step_scenario(
+    path: Path,
+    scenario_path: Path,
+    scenario: Scenario,
+    vendor_path: Path,
+    rate: float,
+    max_duration: int,
+) -> None:
+    spec = require_breakpoint(scenario, scenario_path)
+    data: dict[str, Any] = scenario.model_dump(mode="json", exclude={"breakpoint"})
+    data["vendors"] = [str(vendor_path.resolve())]
+    data["load"] = {
+        "kind": "arrival-rate",
+        "rate": format_rate(rate),
+        "duration": format_duration(spec.step_duration),
+        "max_users": getattr(scenario.load, "max_users", 100),
+        "arrivals": spec.arrivals,
+    }
+    data["bounds"] = {
+        "max_duration": format_duration(float(max_duration)),
+        "max_requests": scenario.bounds.max_requests,
+    }
+    data["thresholds"] = spec.slos
+    header = f"# Breakpoint step at {format_rate(rate)}, derived from {scenario_path}\n"
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(header + text, encoding="utf-8")
+
+
+def _judge_step(
+    spec: Breakpoint,
+    thresholds: list[Threshold],
+    run_dir: Path,
+    summary: RunSummary,
+    index: int,
+    phase: Phase,
+    rate: float,
+    wall: float,
+) -> StepOutcome:
+    info = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    start = float(info["start_at"])
+    measure = measure_step(read_records(run_dir), start + spec.warm_up, start + spec.step_duration)
+    store = _load_store(run_dir)
+    results: list[ThresholdResult] = [
+        evaluate(t, MeasuredMetric.from_store(store, t.metric, summary.duration_s))
+        for t in thresholds
+    ]
+    return StepOutcome(
+        index=index,
+        phase=phase,
+        rate=rate,
+        run_id=summary.run_id,
+        measure=measure,
+        verdicts=judge(spec, results, measure),
+        complete=summary.complete,
+        p95_ms=summary.stat(ROUTING_LATENCY, "p95_ms"),
+        error_rate=summary.stat(ERRORS, "rate"),
+        wall_s=wall,
+    )
+
+
+def _load_store(run_dir: Path) -> SeriesStore:
+    """The run's merged per-second metrics, read back from ``metrics.ndjson``."""
+    store = SeriesStore()
+    path = run_dir / "metrics.ndjson"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                store.merge(json.loads(line)["metrics"])
+            except (ValueError, KeyError):
+                continue
+    return store

@@ -1,0 +1,173 @@
+"""The breakpoint search's outputs: ``breakpoint.json`` and a self-contained HTML page.
+
+The page shows the verdict (breakpoint, first bad rate, the SLO that broke with its measured
+value), the USL curve (fitted line and measured steps, knee marked), routed against offered
+rate, and the steps table with a link to each step's own report. Built on the same jinja2
+environment, i18n catalog and page frame as the run report, in both languages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from harness.analysis.breakpoint import THROUGHPUT, SearchResult, SloVerdict, StepOutcome
+from harness.analysis.usl import UslFit
+from harness.config.breakpoint import format_percent
+from harness.metrics.catalog import METRICS
+from harness.report.html import _render, _write_pair
+from harness.report.i18n import Lang, fmt_duration_s, fmt_per_second, t
+from harness.report.xy_chart import XY, Marker, xy_chart
+
+__all__ = ["render_breakpoint", "slo_title", "write_breakpoint_json", "write_breakpoint_report"]
+
+JSON_NAME = "breakpoint.json"
+HTML_NAME = "breakpoint.html"
+_CURVE_POINTS = 120
+
+
+def slo_title(verdict: SloVerdict, lang: Lang) -> str:
+    if verdict.name == THROUGHPUT:
+        return t("bp.slo.throughput", lang)
+    info = METRICS.get(verdict.name)
+    if info is None:
+        return verdict.name
+    return info.title_zh if lang == "zh-CN" else info.title_en
+
+
+def write_breakpoint_json(result: SearchResult, out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / JSON_NAME
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
+    partial = path.with_name(f".{JSON_NAME}.partial")
+    partial.write_text(text + "\n", encoding="utf-8")
+    os.replace(partial, path)
+    return path
+
+
+def write_breakpoint_report(result: SearchResult, out_dir: Path, lang: Lang) -> Path:
+    """``out_dir/breakpoint.html`` in ``lang`` and its twin in the other language."""
+    return _write_pair(
+        out_dir / HTML_NAME,
+        lang,
+        lambda lg, href: render_breakpoint(result, lg, switch_href=href),
+    )
+
+
+def _usl_chart(result: SearchResult, lang: Lang) -> Markup:
+    measured: list[XY] = [
+        (s.measure.concurrency, s.measure.throughput_per_s) for s in result.steps if s.complete
+    ]
+    fit = result.usl
+    curve: list[XY] = []
+    markers: list[Marker] = []
+    if fit is not None and measured:
+        top = max(n for n, _ in measured) * 1.1
+        if fit.knee_n is not None and fit.knee_n < top * 3:
+            top = max(top, fit.knee_n * 1.2)
+            markers.append(Marker(fit.knee_n, t("bp.marker.knee", lang)))
+        curve = [(top * i / _CURVE_POINTS, fit.predict(top * i / _CURVE_POINTS)) for i in
+                 range(1, _CURVE_POINTS + 1)]  # fmt: skip
+    lines = {t("bp.series.fit", lang): curve} if curve else {}
+    svg = xy_chart(
+        lines=lines,
+        dots={t("bp.series.measured", lang): measured},
+        markers=markers,
+        title=t("bp.chart.usl", lang),
+        x_label=t("bp.chart.concurrency", lang),
+        y_label=f"{t('bp.chart.routed', lang)} ({t('unit.per_s', lang)})",
+        empty_text=t("chart.no_data", lang),
+    )
+    return Markup(svg)  # xy_chart escapes every text it draws
+
+
+def _offered_chart(result: SearchResult, lang: Lang) -> Markup:
+    steps = [s for s in result.steps if s.complete]
+    top = max((s.rate for s in steps), default=0.0) * 1.05
+    markers = []
+    if result.breakpoint_rate is not None:
+        markers.append(Marker(result.breakpoint_rate, t("bp.marker.breakpoint", lang)))
+    svg = xy_chart(
+        lines={t("bp.series.ideal", lang): [(0.0, 0.0), (top, top)]} if steps else {},
+        dots={
+            t("bp.series.measured", lang): [
+                (s.measure.offered_per_s, s.measure.throughput_per_s) for s in steps
+            ]
+        },
+        markers=markers,
+        title=t("bp.chart.offered_title", lang),
+        x_label=f"{t('bp.chart.offered', lang)} ({t('unit.per_s', lang)})",
+        y_label=f"{t('bp.chart.routed', lang)} ({t('unit.per_s', lang)})",
+        empty_text=t("chart.no_data", lang),
+    )
+    return Markup(svg)
+
+
+def _usl_rows(fit: UslFit | None, lang: Lang) -> list[tuple[str, str]]:
+    if fit is None:
+        return []
+    rows = [
+        (t("bp.usl.lambda", lang), fmt_per_second(fit.lam, lang)),
+        (t("bp.usl.sigma", lang), f"{fit.sigma:.4g}"),
+        (t("bp.usl.kappa", lang), f"{fit.kappa:.4g}"),
+        (t("bp.usl.r2", lang), f"{fit.r2:.3f}"),
+    ]
+    if fit.peak_kind == "knee" and fit.knee_n is not None and fit.peak_x is not None:
+        rows.append((t("bp.usl.knee", lang), f"{fit.knee_n:.3g}"))
+        rows.append((t("bp.usl.peak", lang), fmt_per_second(fit.peak_x, lang)))
+    elif fit.peak_kind == "ceiling" and fit.peak_x is not None:
+        rows.append((t("bp.usl.ceiling", lang), fmt_per_second(fit.peak_x, lang)))
+    return rows
+
+
+def _stop_text(result: SearchResult, lang: Lang) -> str:
+    spec = result.spec
+    values: dict[str, Any] = {
+        "resolution": format_percent(spec.resolution),
+        "rate": fmt_per_second(spec.max_rate, lang),
+        "time": fmt_duration_s(spec.max_time, lang),
+    }
+    return t(f"bp.stop.{result.stop_reason}", lang, **values)
+
+
+def _step_row(step: StepOutcome, lang: Lang) -> dict[str, Any]:
+    verdict = "bp.verdict.cut" if not step.complete else (
+        "bp.verdict.good" if step.ok else "bp.verdict.bad"
+    )  # fmt: skip
+    return {
+        "s": step,
+        "phase": t(f"bp.phase.{step.phase}", lang),
+        "verdict": t(verdict, lang),
+        "failed": [f"{slo_title(v, lang)} '{v.source}': {v.measured_text}" for v in step.broken],
+        "href": f"steps/{step.run_id}/report.html",
+    }
+
+
+def render_breakpoint(result: SearchResult, lang: Lang, *, switch_href: str | None = None) -> str:
+    vendor = result.vendor.get("title_zh" if lang == "zh-CN" else "title_en", "")
+    title = t("bp.title", lang, vendor=vendor or result.vendor.get("name", ""),
+              scenario=result.scenario)  # fmt: skip
+    spec = result.spec
+    return _render(
+        "breakpoint.html.j2",
+        lang,
+        switch_href,
+        title=title,
+        r=result,
+        vendor=vendor,
+        broken=[(slo_title(v, lang), v) for v in result.broken],
+        stop_text=_stop_text(result, lang),
+        usl_chart=_usl_chart(result, lang),
+        offered_chart=_offered_chart(result, lang),
+        usl_rows=_usl_rows(result.usl, lang),
+        rows=[_step_row(step, lang) for step in result.steps],
+        method={
+            "duration": fmt_duration_s(spec.step_duration, lang),
+            "warm_up": fmt_duration_s(spec.warm_up, lang),
+            "share": format_percent(spec.min_throughput),
+        },
+    )
