@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness import __version__
+from harness.analysis.phases import phase_plan
 from harness.analysis.summary import SummaryInputs, build_summary
 from harness.config.plan_numbers import plan_numbers
-from harness.data.schedule import planned_arrivals
+from harness.data.schedule import scenario_offsets
 from harness.metrics.records import to_parquet
 from harness.report import html
 from harness.report.model import RunSummary
@@ -138,9 +139,11 @@ def _iso(unix: float) -> str:
 
 
 def _load_info(scenario: Scenario) -> dict[str, object]:
-    """What the report says of the load: mean planned rate over the shape's whole length."""
+    """What the report says of the load: mean planned rate over the shape's whole length, and
+    the named phases the report measures (stages, spike, soak windows)."""
     load = scenario.load
-    planned = planned_arrivals(scenario)
+    offsets = scenario_offsets(scenario)
+    planned = len(offsets)
     numbers = plan_numbers(load, scenario.conversation)
     rate = numbers.mean_rate_per_s
     if rate is None or load.open_model:
@@ -151,4 +154,5 @@ def _load_info(scenario: Scenario) -> dict[str, object]:
         "rate_per_s": rate,
         "duration_s": load.total_duration,
         "max_users": load.max_users,
+        "phases": [phase.to_dict() for phase in phase_plan(load, offsets)],
     }

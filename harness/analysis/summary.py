@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from harness.analysis.phases import drift, measure_phases
 from harness.analysis.thresholds import MeasuredMetric, Threshold, evaluate
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore
 from harness.report.model import (
     Bucket,
+    Drift,
     GeneratorInfo,
     LoadInfo,
     MetricSummary,
@@ -54,6 +56,9 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
     outcomes = [_outcome(t, store, duration_s) for t in inputs.thresholds]
     processes = inputs.processes
     complete = inputs.cut_reason is None and not any(p.budget_exhausted for p in processes)
+    load = LoadInfo.from_dict(info.load)
+    phases = measure_phases(load.phases, store, info.start_at)
+    verdict = drift(load.kind, phases)
     return RunSummary(
         run_id=info.run_id,
         scenario=info.scenario,
@@ -67,7 +72,7 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             poll_interval_s=info.probe["poll_interval_s"],
             timeout_s=info.probe["timeout_s"],
         ),
-        load=LoadInfo(**info.load),
+        load=load,
         metrics={name: _metric(name, store, duration_s) for name in METRICS},
         timeline=_timeline(store, seconds, origin),
         routing_distribution=_distribution(store),
@@ -79,7 +84,9 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             workers=info.workers,
             histogram_relative_error=Histogram.RELATIVE_ERROR,
         ),
-        notes=_notes(inputs),
+        notes=_notes(inputs, load.kind, verdict),
+        phases=phases,
+        drift=verdict,
     )
 
 
@@ -166,20 +173,40 @@ def _note(level: Literal["info", "warning"], en: str, zh: str) -> Note:
     return Note(level=level, en=en, zh=zh)
 
 
-def _notes(inputs: SummaryInputs) -> list[Note]:
+# What to lower, besides raising load.max_users, when arrivals start late: per load kind.
+_LOWER: dict[str, tuple[str, str]] = {
+    "step": ("the stage rates", "各阶段的到达率"),
+    "spike": ("load.peak", " load.peak"),
+    "replay": ("load.compress or load.peak_multiplier", " load.compress 或 load.peak_multiplier"),
+}
+
+
+def _notes(inputs: SummaryInputs, kind: str, verdict: Drift | None) -> list[Note]:
     notes: list[Note] = []
     processes = inputs.processes
     late = sum(p.late for p in processes)
     if late:
         lag = max(p.max_lag_s for p in processes)
+        lower_en, lower_zh = _LOWER.get(kind, ("the rate", "到达率"))
         notes.append(
             _note(
                 "warning",
                 f"Insufficient users: {late} arrivals started late (max lag {lag:.1f} s); "
-                "raise load.max_users or lower the rate. Their latency is measured from "
+                f"raise load.max_users or lower {lower_en}. Their latency is measured from "
                 "the intended start.",
                 f"用户不足：{late} 个到达晚于计划开始（最大延迟 {lag:.1f} 秒）；请提高 "
-                "load.max_users 或降低到达率。其延迟从计划开始时间算起。",
+                f"load.max_users 或降低{lower_zh}。其延迟从计划开始时间算起。",
+            )
+        )
+    if verdict is not None and verdict.drifted and verdict.ratio is not None:
+        notes.append(
+            _note(
+                "warning",
+                f"Drift: routing p95 in the soak's last window is {verdict.ratio:.1f}x the "
+                f"first window's (limit {verdict.limit:g}x): the vendor slows down as the run "
+                "goes on.",
+                f"漂移：浸泡测试最后一段的路由延迟 p95 是第一段的 {verdict.ratio:.1f} 倍"
+                f"（上限 {verdict.limit:g} 倍）：厂商随运行时间变慢。",
             )
         )
     saturated = max((p.saturated_seconds for p in processes), default=0)

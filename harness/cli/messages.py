@@ -23,6 +23,39 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh-CN": "{vendor}：已创建 {created}/{planned}，已分配 {routed}，错误 {errors}",
     },
     "run.report": {"en": "Report: {path}", "zh-CN": "报告：{path}"},
+    # plan numbers: run --explain and the start of each run (harness/cli/plan_view.py)
+    "plan.header": {
+        "en": "scenario {name}: canonical form (shortcuts expanded, defaults filled in)",
+        "zh-CN": "场景 {name}：规范形式（简写已展开，默认值已填入）",
+    },
+    "plan.load": {
+        "en": "load: {kind}, {duration}, each arrival opens a {opens}",
+        "zh-CN": "负载：{kind}，时长 {duration}，每个到达打开一个{opens}",
+    },
+    "plan.opens.tickets": {"en": "ticket", "zh-CN": "工单"},
+    "plan.opens.sessions": {"en": "chat session", "zh-CN": "会话"},
+    "plan.arrivals": {"en": "planned arrivals: {planned}", "zh-CN": "计划到达数：{planned}"},
+    "plan.rate": {
+        "en": "arrival rate: mean {mean}/s ({per_min}/min), peak {peak}/s",
+        "zh-CN": "到达率：平均 {mean}/秒（{per_min}/分钟），峰值 {peak}/秒",
+    },
+    "plan.rate_schedule": {
+        "en": "arrival rate: mean {mean}/s ({per_min}/min), peak {peak}/s "
+        "(busiest {window} s of the schedule)",
+        "zh-CN": "到达率：平均 {mean}/秒（{per_min}/分钟），"
+        "峰值 {peak}/秒（回放计划中最忙的 {window} 秒）",
+    },
+    "plan.concurrency": {
+        "en": "concurrency (Little's law): {peak} sessions at peak, {mean} on average "
+        "= rate x {length} s expected session length",
+        "zh-CN": "并发（利特尔法则）：峰值 {peak} 个会话，平均 {mean} 个"
+        " = 到达率 × 预期会话时长 {length} 秒",
+    },
+    "plan.concurrency_tickets": {
+        "en": "concurrency: rate x the vendor's time to route and handle a ticket "
+        "(measured in the run)",
+        "zh-CN": "并发：到达率 × 厂商路由和处理一个工单的耗时（运行中实测）",
+    },
     "run.comparison": {"en": "Comparison: {path}", "zh-CN": "对比报告：{path}"},
     "run.verdict.pass": {"en": "PASS", "zh-CN": "通过"},
     "run.verdict.fail": {"en": "FAIL", "zh-CN": "未通过"},

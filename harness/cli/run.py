@@ -13,8 +13,8 @@ import typer
 from harness.analysis.durations import format_duration_ms
 from harness.cli.console import progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.plan_view import explain_text, plan_lines, scenario_plan
 from harness.config import load_scenario, load_vendor, resolve_vendors
-from harness.data.schedule import planned_arrivals
 from harness.errors import ConfigError, ThresholdsFailed
 from harness.report import html
 from harness.report.compare import Comparison
@@ -45,7 +45,7 @@ def run(
     language = detect_lang(lang)
     parsed = load_scenario(scenario)
     if explain:
-        say(parsed.explain())
+        say(explain_text(parsed, language))
         return
     summaries = _run_all(scenario, vendor or [], workers, out / _batch_id(parsed.name), language)
     if any(s.verdict == "fail" for s in summaries):
@@ -80,13 +80,16 @@ def _run_all(
             )
         vendor_paths = [by_name[name] for name in only]
     summaries: list[RunSummary] = []
+    plan = scenario_plan(scenario)
     for vendor_path in vendor_paths:
         vendor = load_vendor(vendor_path)
         title = vendor.title.zh_cn if lang == "zh-CN" else vendor.title.en
         run_id = f"{scenario.name}-{vendor.name}"
-        planned = planned_arrivals(scenario)
+        planned = plan.planned
         say(msg("run.starting", lang, scenario=scenario.name, vendor=title, planned=planned,
                 duration=format_duration_ms(scenario.load.total_duration * 1000)))  # fmt: skip
+        for text in plan_lines(plan, lang, full=False):
+            say(f"  {text}")
         with progress_bar(title, planned) as bar:
             reporter = _Reporter(bar, title, lang)
             outcome = run_vendor(

@@ -5,7 +5,8 @@ The schedule file (``harness.data.traffic.write_schedule``) holds one ticket per
 compress)``, divides their offsets (minus ``skip``) by ``compress``, and applies
 ``peak_multiplier``: row ``i`` is sent ``floor(m)`` times plus once more with probability
 ``m - floor(m)`` (seeded), extra copies a uniform fraction of a second later so a multiplied
-peak stays a peak. Every process computes the same plan and takes its share by arrival number.
+peak stays a peak. Every process computes the same plan and takes its share by arrival number;
+:class:`harness.data.tickets.ReplayTickets` turns its share's rows into the tickets it sends.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class ReplayPlan:
     offsets: list[float]  # run-time offsets, ascending
     rows: list[int]  # the schedule row each arrival replays (same order)
     frame: pd.DataFrame  # the schedule's ticket columns
+    copies: list[int]  # which copy of its row each arrival is: 0, then 1.. (peak_multiplier)
 
 
 def replay_plan(scenario: Scenario) -> ReplayPlan:
@@ -50,12 +52,17 @@ def replay_plan(scenario: Scenario) -> ReplayPlan:
     rng = random.Random(scenario.traffic.seed)
     whole = math.floor(load.peak_multiplier)
     extra = load.peak_multiplier - whole
-    pairs: list[tuple[float, int]] = []
+    triples: list[tuple[float, int, int]] = []
     for row, at in zip(picked.tolist(), times.tolist(), strict=True):
         copies = whole + (1 if rng.random() < extra else 0)
         for copy in range(copies):
             shifted = at if copy == 0 else at + rng.random() * _COPY_SPREAD_S
             if shifted < load.duration:
-                pairs.append((shifted, row))
-    pairs.sort()
-    return ReplayPlan([p[0] for p in pairs], [p[1] for p in pairs], frame.drop(columns="offset_s"))
+                triples.append((shifted, row, copy))
+    triples.sort()
+    return ReplayPlan(
+        offsets=[t[0] for t in triples],
+        rows=[t[1] for t in triples],
+        frame=frame.drop(columns="offset_s"),
+        copies=[t[2] for t in triples],
+    )

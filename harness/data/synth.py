@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from faker import Faker
 
 from harness.data.templates import templates_for_locale
+from harness.data.tickets import external_id
 from harness.model import Channel, Customer, Priority, Ticket
 
 _POOL_SIZE = 512  # Faker is slow (~100 us a name): draw names from a seeded pool
@@ -70,7 +71,7 @@ class TicketFactory:
             identities={channel: f"{channel.value}-{customer_id}"},
         )
         return Ticket(
-            external_id=f"{self._run_tag}-{number:07d}",
+            external_id=external_id(self._run_tag, number),
             subject=subject,
             description=rng.choice(self._bodies[category]),
             channel=channel,

@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from harness.config import Scenario, VendorSpec, load_scenario, load_vendor, resolve_vendors
+from harness.config.shapes import Replay
+from harness.data.replay import replay_plan
 from harness.data.schedule import scenario_offsets, share_of
 from harness.data.synth import TicketFactory
+from harness.data.tickets import ReplayTickets, TicketSource
 from harness.errors import ConfigError
 from harness.load.feed import ArrivalFeed
 from harness.redact import Secret, secret_from_env
@@ -89,30 +92,39 @@ class ProcessPlan:
     adapter: VendorAdapter
     signer: Signer
     feed: ArrivalFeed
-    tickets: TicketFactory
+    tickets: TicketSource
     max_requests: int
 
 
 def build_process_plan(
     target: Target, run_id: str, index: int, count: int, start_at: float
 ) -> ProcessPlan:
+    """This process's feed and tickets. Every process computes the whole schedule (it is
+    deterministic) and keeps its round-robin share; a replay reads only its share's rows."""
     scenario = target.scenario
     traffic = scenario.traffic
-    offsets = scenario_offsets(scenario)
     source = str(target.vendor_path)
-    return ProcessPlan(
-        target=target,
-        adapter=create_adapter(target.vendor.adapter, source),
-        signer=signer_for(target.vendor, source),
-        feed=ArrivalFeed(share_of(offsets, index, count), start_at),
-        tickets=TicketFactory(
+    tickets: TicketSource
+    if isinstance(scenario.load, Replay):
+        replay = replay_plan(scenario)
+        share = share_of(replay.offsets, index, count)
+        tickets = ReplayTickets(replay, [number for number, _ in share], run_tag=run_id)
+    else:
+        share = share_of(scenario_offsets(scenario), index, count)
+        tickets = TicketFactory(
             seed=traffic.seed * 1009 + index,
             locale=traffic.locale,
             categories=traffic.categories,
             channels=traffic.channels,
             priorities=traffic.priorities,
             run_tag=run_id,
-        ),
+        )
+    return ProcessPlan(
+        target=target,
+        adapter=create_adapter(target.vendor.adapter, source),
+        signer=signer_for(target.vendor, source),
+        feed=ArrivalFeed(share, start_at),
+        tickets=tickets,
         max_requests=max(1, scenario.bounds.max_requests // count),
     )
 

@@ -27,10 +27,12 @@ from harness.report.i18n import (
     fmt_duration_s,
     fmt_int,
     fmt_ms,
+    fmt_ms_pair,
     fmt_ms_range,
     fmt_number,
     fmt_pct,
     fmt_per_second,
+    fmt_ratio,
     ms_unit,
     other_lang,
     t,
@@ -40,7 +42,9 @@ from harness.report.model import (
     ROUTING_LATENCY,
     TICKET_CREATE,
     UNROUTED,
+    Drift,
     Percentiles,
+    Phase,
     RunSummary,
 )
 
@@ -149,6 +153,21 @@ def _run_charts(summary: RunSummary, lang: Lang) -> dict[str, Markup]:
     }
 
 
+def phase_label(phase: Phase, lang: Lang) -> str:
+    """``Stage 2``, ``During the spike``, ``Window 3`` (zh-CN ``第 2 阶段`` ...)."""
+    return t(f"phase.{phase.kind}", lang, n=phase.index)
+
+
+def drift_text(drift: Drift, lang: Lang) -> str:
+    """The soak's drift verdict in one sentence."""
+    if drift.ratio is None or drift.first_p95_ms is None or drift.last_p95_ms is None:
+        return t("drift.unknown", lang)
+    last, first = fmt_ms_pair(drift.last_p95_ms, drift.first_p95_ms, lang)
+    key = "drift.flagged" if drift.drifted else "drift.ok"
+    return t(key, lang, ratio=fmt_ratio(drift.ratio), last=last, first=first,
+             limit=fmt_number(drift.limit))  # fmt: skip
+
+
 def render_run(summary: RunSummary, lang: Lang, *, switch_href: str | None = None) -> str:
     """The report of one run; ``switch_href`` links to the same report in the other language."""
     title = t("report.title", lang, vendor=summary.vendor.title(lang), scenario=summary.scenario)
@@ -164,6 +183,9 @@ def render_run(summary: RunSummary, lang: Lang, *, switch_href: str | None = Non
         trends=kinds["trend"],
         rates=kinds["rate"],
         counters=kinds["counter"],
+        phase_label=partial(phase_label, lang=lang),
+        drift_text=partial(drift_text, lang=lang),
+        phase_ms_unit=ms_unit(*(p.routing_p95_ms for p in summary.phases)),
     )
 
 

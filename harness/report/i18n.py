@@ -92,6 +92,45 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "col.routing_p95": _m("Routing p95", "路由延迟 p95"),
     "col.thresholds": _m("Thresholds passed", "通过的阈值"),
     "col.report": _m("Report", "报告"),
+    # phases of the load (harness.analysis.phases)
+    "section.phases": _m("Phases of the load", "分阶段结果"),
+    "phases.intro": _m(
+        "Each phase of the {kind} shape: what it offered against what the vendor achieved. "
+        "Tickets count in the second they were created or routed; the last phase keeps the "
+        "drain after the schedule.",
+        "{kind} 负载的每个阶段：计划压力与厂商实际达到的对比。工单按创建或分配完成的那一秒"
+        "计入；最后一个阶段包含计划结束后的收尾时间。",
+    ),
+    "phase.stage": _m("Stage {n}", "第 {n} 阶段"),
+    "phase.before": _m("Before the spike", "尖峰前"),
+    "phase.during": _m("During the spike", "尖峰期间"),
+    "phase.after": _m("After the spike", "尖峰后"),
+    "phase.window": _m("Window {n}", "第 {n} 段"),
+    "col.phase": _m("Phase", "阶段"),
+    "col.span": _m("Time", "时间"),
+    "col.offered": _m("Offered /s", "计划 /秒"),
+    "col.planned": _m("Planned", "计划数"),
+    "col.created_per_s": _m("Created /s", "创建 /秒"),
+    "col.routed_per_s": _m("Routed /s", "分配 /秒"),
+    "col.errors": _m("Errors", "错误数"),
+    "col.error_rate": _m("Error rate", "错误率"),
+    "drift.title": _m("Drift", "漂移"),
+    "drift.ok": _m(
+        "No drift: routing p95 in the last window is {ratio}× the first ({last} vs {first}); "
+        "the limit is {limit}×.",
+        "无漂移：最后一段的路由延迟 p95 是第一段的 {ratio} 倍（{last} 对 {first}），上限为 "
+        "{limit} 倍。",
+    ),
+    "drift.flagged": _m(
+        "Drift: routing p95 in the last window is {ratio}× the first ({last} vs {first}), "
+        "above the {limit}× limit: the vendor slows down as the run goes on.",
+        "出现漂移：最后一段的路由延迟 p95 是第一段的 {ratio} 倍（{last} 对 {first}），超过 "
+        "{limit} 倍上限：厂商随运行时间变慢。",
+    ),
+    "drift.unknown": _m(
+        "Drift unknown: the first or the last window routed no ticket.",
+        "无法判断漂移：第一段或最后一段没有工单被分配。",
+    ),
     "metrics.trends": _m("Latencies", "延迟类指标"),
     "metrics.rates": _m("Rates", "比率类指标"),
     "metrics.counters": _m("Counters", "计数类指标"),

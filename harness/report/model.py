@@ -71,6 +71,28 @@ class ProbeInfo(_Record):
     timeout_s: float
 
 
+PhaseKind = Literal["stage", "before", "during", "after", "window"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Phase(_Record):
+    """A named stretch of the load, cut per kind (:mod:`harness.analysis.phases`): a ``step``'s
+    stages, a ``spike``'s before/during/after, a ``soak``'s equal windows. Seconds are from the
+    schedule's origin; ``index`` counts from 1 within the kind."""
+
+    name: str  # "stage-2", "before", "during", "after", "window-3"
+    kind: PhaseKind
+    index: int
+    start_s: float
+    end_s: float
+    offered_rate_per_s: float  # what the shape asked for, on average over the phase
+    planned: int  # arrivals the schedule put in the phase
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class LoadInfo(_Record):
     kind: str
@@ -78,6 +100,34 @@ class LoadInfo(_Record):
     rate_per_s: float
     duration_s: float
     max_users: int
+    phases: list[Phase] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PhaseResult(_Record):
+    """What one phase achieved, from the per-second series (seconds of completion: a ticket
+    created or routed in a phase counts there; the last phase keeps the drain after it)."""
+
+    phase: Phase
+    created: int
+    routed: int
+    created_per_s: float
+    routed_per_s: float
+    routing_p95_ms: float | None
+    requests: int
+    errors: int
+    error_rate: float | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Drift(_Record):
+    """A soak's verdict: routing p95 of its last window against its first."""
+
+    first_p95_ms: float | None
+    last_p95_ms: float | None
+    ratio: float | None  # last / first; None when either window routed nothing
+    limit: float  # drifted when ratio > limit
+    drifted: bool
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -183,6 +233,8 @@ class RunSummary(_Record):
     verdict: Literal["pass", "fail"]
     generator: GeneratorInfo
     notes: list[Note] = dataclasses.field(default_factory=list)
+    phases: list[PhaseResult] = dataclasses.field(default_factory=list)
+    drift: Drift | None = None
     schema_version: int = SCHEMA_VERSION
 
     def metric(self, name: str) -> MetricSummary | None:
