@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness.sandbox.profiles import Profile
+from harness.sandbox.stall import Stall
 from harness.sandbox.store import Routable
 
 __all__ = ["GENERAL_QUEUE", "Agent", "RoutingEngine", "build_agents"]
@@ -95,8 +96,15 @@ def build_agents(profile: Profile, seed: int) -> list[Agent]:
 class RoutingEngine:
     """Assigns tickets and sessions to agents; ``on_assign`` is called after each assignment."""
 
-    def __init__(self, profile: Profile, seed: int, on_assign: Callable[[Routable], None]) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        seed: int,
+        on_assign: Callable[[Routable], None],
+        stall: Stall | None = None,
+    ) -> None:
         self._profile = profile
+        self._stall = stall or Stall()
         self._on_assign = on_assign
         self._rng = random.Random(seed + 1)
         self.agents = build_agents(profile, seed)
@@ -164,6 +172,7 @@ class RoutingEngine:
         intake = self._intake
         while True:
             job = await intake.get()
+            await self._stall.wait()  # a paused sandbox decides nothing
             await asyncio.sleep(delay)
             if isinstance(job, Agent):
                 self._hand_over(job)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from harness.sandbox.profiles import Profile
 from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.routing import RoutingEngine
+from harness.sandbox.stall import Stall
 from harness.sandbox.store import Routable, Store
 from harness.sandbox.webhooks import WebhookDispatcher
 
@@ -18,7 +19,8 @@ class SandboxState:
         self.profile = profile
         self.store = Store()
         self.webhooks = WebhookDispatcher()
-        self.engine = RoutingEngine(profile, seed, self._on_assign)
+        self.stall = Stall()  # POST /_sandbox/pause holds /api requests and routing
+        self.engine = RoutingEngine(profile, seed, self._on_assign, self.stall)
         self.limiter = RateLimiter(profile.rate_limit_rps, profile.rate_limit_burst)
 
     async def start(self) -> None:
