@@ -120,6 +120,7 @@ def finalize_run(
             thresholds=scenario.parsed_thresholds(),
             store=totals.store,
             processes=list(totals.processes.values()),
+            machine=totals.machine,
             ended_at=ended_at,
             cut_reason=cut_reason,
         )

@@ -21,13 +21,13 @@ import httpx
 
 from harness.config import Scenario, VendorSpec, load_vendor
 from harness.data.schedule import planned_arrivals
+from harness.distributed import LOCUSTFILE, MasterSpec
 from harness.errors import ConfigError, HarnessError, VendorError
 from harness.metrics.series import SeriesStore
 from harness.redact import redact_text
 from harness.report.model import RunSummary
 from harness.transport.allowlist import check_target
 
-LOCUSTFILE = Path(__file__).parent / "load" / "locustfile.py"
 _GRACE_S = 90.0  # beyond bounds.max_duration before the child is killed
 
 
@@ -58,8 +58,11 @@ def run_vendor(
     out_dir: Path,
     run_id: str,
     workers: int = 1,
+    master: MasterSpec | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> RunOutcome:
+    """``workers`` local processes, or with ``master`` a Locust master that waits for
+    ``master.expect_workers`` external workers (:mod:`harness.distributed`)."""
     vendor = load_vendor(vendor_path)
     run_dir = out_dir / run_id
     env = dict(os.environ)
@@ -72,7 +75,16 @@ def run_vendor(
         check_target(host, scenario.allows, scenario.allow_hosts, str(scenario_path))
         run_dir.mkdir(parents=True, exist_ok=True)
         code = _run_locust(
-            scenario_path, scenario, vendor, host, run_dir, run_id, workers, env, on_progress
+            scenario_path,
+            scenario,
+            vendor,
+            host,
+            run_dir,
+            run_id,
+            workers,
+            env,
+            on_progress,
+            master,
         )
         if vendor.base_url == "embedded":
             _save_truth(host, env[_token_env(vendor)], run_dir)
@@ -96,7 +108,8 @@ def _start_sandbox(vendor: VendorSpec, stack: ExitStack) -> tuple[str, str]:
     from harness.sandbox.server import SandboxProcess
 
     assert vendor.sandbox is not None
-    token = secrets.token_urlsafe(24)
+    # A token already in the vendor's env var is used, so external workers can share it.
+    token = os.environ.get(_token_env(vendor)) or secrets.token_urlsafe(24)
     sandbox = SandboxProcess(
         profile=vendor.sandbox.profile, overrides=dict(vendor.sandbox.overrides), token=token
     )
@@ -115,6 +128,7 @@ def _run_locust(
     workers: int,
     env: dict[str, str],
     on_progress: ProgressCallback | None,
+    master: MasterSpec | None = None,
 ) -> int:
     args = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
@@ -123,10 +137,13 @@ def _run_locust(
         "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
         "--stop-timeout", "5", "--csv", str(run_dir / "locust"),
     ]  # fmt: skip
-    if workers > 1:
+    if master is not None:
+        args += master.locust_args()
+    elif workers > 1:
         args += ["--processes", str(workers)]
     log_path = run_dir / "locust.log"
-    deadline = time.monotonic() + scenario.bounds.max_duration + _GRACE_S
+    waiting = master.max_wait_s if master is not None else 0.0
+    deadline = time.monotonic() + scenario.bounds.max_duration + _GRACE_S + waiting
     started = time.monotonic()
     watcher = _ProgressWatcher(run_dir, scenario)
     with log_path.open("wb") as log:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from harness.analysis.phases import drift, measure_phases
+from harness.analysis.saturation import CpuRecord, Saturation, judge_saturation
 from harness.analysis.thresholds import MeasuredMetric, Threshold, evaluate
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
@@ -46,6 +47,7 @@ class SummaryInputs:
     processes: Sequence[ProcessState]
     ended_at: float
     cut_reason: str | None = None
+    machine: CpuRecord | None = None  # whole-machine CPU of the master / local process's host
 
 
 def build_summary(inputs: SummaryInputs) -> RunSummary:
@@ -59,6 +61,8 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
     load = LoadInfo.from_dict(info.load)
     phases = measure_phases(load.phases, store, info.start_at)
     verdict = drift(load.kind, phases)
+    saturation = judge_saturation(inputs.machine, _cpu_records(processes))
+    machine = inputs.machine
     return RunSummary(
         run_id=info.run_id,
         scenario=info.scenario,
@@ -83,11 +87,26 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             saturated_seconds=max((p.saturated_seconds for p in processes), default=0),
             workers=info.workers,
             histogram_relative_error=Histogram.RELATIVE_ERROR,
+            machine_cpu_max_percent=machine.max_percent if machine and machine.samples else None,
+            machine_saturated_seconds=machine.saturated if machine else 0,
+            sampled_seconds=machine.samples if machine else 0,
+            late_arrivals=sum(p.late for p in processes),
+            max_lag_s=round(max((p.max_lag_s for p in processes), default=0.0), 3),
+            saturated_share=round(saturation.share, 4),
+            reliable=not saturation.unreliable,
+            unreliable_reason=saturation.reason,
         ),
-        notes=_notes(inputs, load.kind, verdict),
+        notes=_notes(inputs, load.kind, verdict, saturation),
         phases=phases,
         drift=verdict,
     )
+
+
+def _cpu_records(processes: Sequence[ProcessState]) -> list[CpuRecord]:
+    return [
+        CpuRecord(f"process {i}", p.cpu_samples, p.saturated_seconds, p.cpu_max_percent)
+        for i, p in enumerate(processes)
+    ]
 
 
 def _outcome(threshold: Threshold, store: SeriesStore, duration_s: float) -> ThresholdOutcome:
@@ -181,7 +200,9 @@ _LOWER: dict[str, tuple[str, str]] = {
 }
 
 
-def _notes(inputs: SummaryInputs, kind: str, verdict: Drift | None) -> list[Note]:
+def _notes(
+    inputs: SummaryInputs, kind: str, verdict: Drift | None, saturation: Saturation
+) -> list[Note]:
     notes: list[Note] = []
     processes = inputs.processes
     late = sum(p.late for p in processes)
@@ -209,17 +230,29 @@ def _notes(inputs: SummaryInputs, kind: str, verdict: Drift | None) -> list[Note
                 f"（上限 {verdict.limit:g} 倍）：厂商随运行时间变慢。",
             )
         )
-    saturated = max((p.saturated_seconds for p in processes), default=0)
-    if saturated:
-        notes.append(
-            _note(
-                "warning",
-                f"The load generator's CPU was at 90 % or more for {saturated} s: latencies "
-                "measured then include the generator's own queueing and are unreliable.",
-                f"压测机 CPU 有 {saturated} 秒不低于 90%："
-                "这段时间的延迟包含压测机自身排队，不可靠。",
-            )
+    worst = saturation.worst
+    if worst is not None and worst.saturated:
+        where_en = "whole machine" if worst.source == "machine" else f"load {worst.source}"
+        where_zh = (
+            "整机"
+            if worst.source == "machine"
+            else f"压测进程 {worst.source.removeprefix('process ')}"
         )
+        share = f"{worst.share * 100:.0f}"
+        if saturation.unreliable:
+            en = (f"Results unreliable: generator saturated. The {where_en} CPU was at 90 % or "
+                  f"more for {worst.saturated} of {worst.samples} s ({share} %): latencies "
+                  "include the generator's own queueing. Add workers or machines, or lower the "
+                  "load, and run again.")  # fmt: skip
+            zh = (f"结果不可靠：压测机饱和。{where_zh} CPU 在 {worst.samples} 秒中有 "
+                  f"{worst.saturated} 秒（{share}%）不低于 90%：延迟包含压测机自身排队。"
+                  "请增加 worker 或机器，或降低负载后重跑。")  # fmt: skip
+        else:
+            en = (f"The {where_en} CPU was at 90 % or more for {worst.saturated} s; latencies "
+                  "measured then include the generator's own queueing.")  # fmt: skip
+            zh = (f"{where_zh} CPU 有 {worst.saturated} 秒不低于 90%："
+                  "这段时间的延迟包含压测机自身排队。")  # fmt: skip
+        notes.append(_note("warning", en, zh))
     cut = sum(p.cut for p in processes)
     if cut:
         notes.append(

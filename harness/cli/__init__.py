@@ -12,6 +12,7 @@ from harness.cli import data as data_commands
 from harness.cli import profiling as profiling_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
+from harness.cli import worker as worker_commands
 from harness.cli.console import warn
 from harness.cli.messages import detect_lang, msg
 from harness.errors import HarnessError
@@ -31,6 +32,7 @@ app.command("demo")(run_commands.demo)
 app.command("run")(run_commands.run)
 app.command("breakpoint")(breakpoint_commands.breakpoint)
 app.command("sandbox")(sandbox_commands.sandbox)
+app.command("worker")(worker_commands.worker)
 app.command("profile")(profiling_commands.profile)
 app.command("generate")(profiling_commands.generate)
 app.command("anonymise")(data_commands.anonymise)

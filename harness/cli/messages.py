@@ -22,6 +22,22 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{vendor}: created {created}/{planned}, routed {routed}, errors {errors}",
         "zh-CN": "{vendor}：已创建 {created}/{planned}，已分配 {routed}，错误 {errors}",
     },
+    "run.unreliable": {
+        "en": "  ! Results unreliable: generator saturated (CPU at 90 % or more for {share} of "
+        "the run). Add workers or machines, or lower the load.",
+        "zh-CN": "  ! 结果不可靠：压测机饱和（{share} 的运行时间 CPU 不低于 90%）。"
+        "请增加 worker 或机器，或降低负载。",
+    },
+    "worker.joining": {
+        "en": "Joining the master at {master}:{port} with {processes} worker process(es).",
+        "zh-CN": "正在以 {processes} 个工作进程加入 {master}:{port} 的主控节点。",
+    },
+    "run.master": {
+        "en": "Master: waiting for {workers} worker(s) on port {port}; start each with "
+        "'csm-harness worker --master <this host> --master-port {port}'.",
+        "zh-CN": "主控节点：在端口 {port} 等待 {workers} 个 worker；在各机器上运行 "
+        "'csm-harness worker --master <本机地址> --master-port {port}'。",
+    },
     "run.report": {"en": "Report: {path}", "zh-CN": "报告：{path}"},
     # plan numbers: run --explain and the start of each run (harness/cli/plan_view.py)
     "plan.header": {

@@ -15,6 +15,7 @@ from harness.cli.console import progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.cli.plan_view import explain_text, plan_lines, scenario_plan
 from harness.config import load_scenario, load_vendor, resolve_vendors
+from harness.distributed import DEFAULT_MASTER_PORT, MasterSpec
 from harness.errors import ConfigError, ThresholdsFailed
 from harness.report import html
 from harness.report.compare import Comparison
@@ -37,6 +38,23 @@ def run(
     workers: Annotated[
         int, typer.Option(min=1, help="Local Locust worker processes (Locust master/worker).")
     ] = 1,
+    expect_workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Run as a master and wait for this many external workers "
+            "('csm-harness worker --master HOST' on other machines).",
+        ),
+    ] = 0,
+    master_bind_host: Annotated[
+        str, typer.Option(help="With --expect-workers: interface the master listens on.")
+    ] = "*",
+    master_bind_port: Annotated[
+        int, typer.Option(min=1, max=65535, help="With --expect-workers: the master's port.")
+    ] = DEFAULT_MASTER_PORT,
+    expect_workers_max_wait: Annotated[
+        float, typer.Option(min=1, help="With --expect-workers: seconds to wait for them.")
+    ] = 120.0,
     out: OutOption = Path("reports"),
     explain: Annotated[bool, typer.Option(help="Print the expanded scenario and exit.")] = False,
     lang: LangOption = None,
@@ -47,7 +65,16 @@ def run(
     if explain:
         say(explain_text(parsed, language))
         return
-    summaries = _run_all(scenario, vendor or [], workers, out / _batch_id(parsed.name), language)
+    master = None
+    if expect_workers:
+        if workers > 1:
+            raise ConfigError("--workers and --expect-workers exclude each other: pick one.")
+        master = MasterSpec(
+            expect_workers, master_bind_host, master_bind_port, expect_workers_max_wait
+        )
+        say(msg("run.master", language, workers=expect_workers, port=master_bind_port))
+    batch_dir = out / _batch_id(parsed.name)
+    summaries = _run_all(scenario, vendor or [], workers, batch_dir, language, master)
     if any(s.verdict == "fail" for s in summaries):
         raise ThresholdsFailed("at least one vendor failed a threshold (see the table above)")
 
@@ -66,7 +93,12 @@ def _batch_id(name: str) -> str:
 
 
 def _run_all(
-    scenario_path: Path, only: list[str], workers: int, batch_dir: Path, lang: Lang
+    scenario_path: Path,
+    only: list[str],
+    workers: int,
+    batch_dir: Path,
+    lang: Lang,
+    master: MasterSpec | None = None,
 ) -> list[RunSummary]:
     scenario = load_scenario(scenario_path)
     vendor_paths = resolve_vendors(scenario, scenario_path)
@@ -94,7 +126,7 @@ def _run_all(
             reporter = _Reporter(bar, title, lang)
             outcome = run_vendor(
                 scenario_path, scenario, vendor_path, out_dir=batch_dir, run_id=run_id,
-                workers=workers, on_progress=reporter,
+                workers=workers, master=master, on_progress=reporter,
             )  # fmt: skip
         summaries.append(outcome.summary)
         for line in outcome.summary.thresholds:
@@ -103,6 +135,12 @@ def _run_all(
         for note in outcome.summary.notes:
             if note.level == "warning":
                 say(f"  ! {note.text(lang)}")
+        if not outcome.summary.generator.reliable:
+            say(
+                msg(
+                    "run.unreliable", lang, share=f"{outcome.summary.generator.saturated_share:.0%}"
+                )
+            )
         say(msg("run.report", lang, path=outcome.run_dir / "report.html"))
     _print_table(summaries, lang)
     if len(summaries) > 1:

@@ -5,6 +5,10 @@ they recorded since their last report on Locust's own worker reports (``report_t
 every 3 s and once more when they stop); the master merges the deltas (``worker_report``).
 A local (single-process) run drains its own store once a second. Every merged delta is also
 appended to ``metrics.ndjson`` in the run folder, so a crash loses seconds, not the run.
+
+CPU: every load process samples its own CPU once a second; the master (or local process) also
+samples the whole machine's, because Locust's own warning is per process and stays silent in
+distributed runs (see :mod:`harness.analysis.saturation`, which judges both).
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ import gevent
 import psutil
 from locust.env import Environment
 
+from harness.analysis.saturation import SATURATED_PERCENT, CpuRecord
 from harness.metrics.series import SeriesStore
 
 METRICS_FILE = "metrics.ndjson"
 REPORT_KEY = "csm_harness"
-CPU_SATURATED_PERCENT = 90.0
+CPU_SATURATED_PERCENT = SATURATED_PERCENT
 
 
 @dataclass(slots=True)
@@ -36,6 +41,7 @@ class ProcessState:
     pending: int = 0
     cpu_max_percent: float = 0.0
     saturated_seconds: int = 0
+    cpu_samples: int = 0
     late: int = 0
     max_lag_s: float = 0.0
     cut: int = 0
@@ -50,6 +56,7 @@ class RunTotals:
 
     store: SeriesStore = field(default_factory=SeriesStore)
     processes: dict[str, ProcessState] = field(default_factory=dict)
+    machine: CpuRecord = field(default_factory=lambda: CpuRecord("machine"))
 
     def drained(self) -> bool:
         states = self.processes.values()
@@ -69,6 +76,7 @@ class MetricsHub:
         self._metrics_file: IO[str] | None = None
         self._cpu = psutil.Process()
         self._greenlets: list[gevent.Greenlet[Any, Any]] = []
+        self._machine: gevent.Greenlet[Any, Any] | None = None
         self.requests_sent = 0
         self.before_ship: Callable[[], None] | None = None
         events = environment.events
@@ -86,6 +94,8 @@ class MetricsHub:
         self.totals = RunTotals() if run_dir is not None else None
         if run_dir is not None:
             self._metrics_file = (run_dir / METRICS_FILE).open("a", encoding="utf-8")
+            psutil.cpu_percent(None)  # prime: the first reading covers nothing
+            self._machine = gevent.spawn(self._sample_machine)
         self._cpu.cpu_percent(None)
 
     # -- recording (hot path) ------------------------------------------------------------
@@ -126,9 +136,18 @@ class MetricsHub:
         while True:
             gevent.sleep(1.0)
             percent = self._cpu.cpu_percent(None)
+            self.state.cpu_samples += 1
             self.state.cpu_max_percent = max(self.state.cpu_max_percent, percent)
             if percent >= CPU_SATURATED_PERCENT:
                 self.state.saturated_seconds += 1
+
+    def _sample_machine(self) -> None:
+        """Whole-machine CPU (% of all cores), once a second, while this process aggregates."""
+        while True:
+            gevent.sleep(1.0)
+            totals = self.totals
+            if totals is not None:
+                totals.machine = totals.machine.add(psutil.cpu_percent(None))
 
     def _drain_locally(self) -> None:
         while True:
@@ -163,6 +182,9 @@ class MetricsHub:
             self._metrics_file.flush()
 
     def close(self) -> None:
+        if self._machine is not None:
+            self._machine.kill(block=False)
+            self._machine = None
         if self._metrics_file is not None and not self._metrics_file.closed:
             self._metrics_file.close()
 

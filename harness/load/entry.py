@@ -23,7 +23,7 @@ from locust.runners import MasterRunner, WorkerRunner
 
 from harness.config.shapes import Sessions
 from harness.errors import HarnessError
-from harness.load import chat, session
+from harness.load import chat, gevent_fix, session
 from harness.load.collect import MetricsHub
 from harness.load.plan import Target, new_run_id
 from harness.load.users import AgentUser, ChatArrivals, ChatCustomer, CustomerUser
@@ -36,6 +36,7 @@ __all__ = ["AgentUser", "ArrivalRateShape", "ChatArrivals", "ChatCustomer", "Cus
 log = logging.getLogger("csm_harness")
 _START_DELAY_S = 1.0  # time for the user pool to spawn before the first arrival is due
 _PLAN_MESSAGE = "csm_plan"
+gevent_fix.apply()  # keep-alive reuse on sockets >= fd 1024 (see the module docstring)
 
 
 class _State:

@@ -50,6 +50,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "banner.thresholds": _m(
         "{passed} of {total} thresholds passed", "{total} 项阈值中通过 {passed} 项"
     ),
+    "banner.unreliable": _m("Results unreliable: generator saturated.", "结果不可靠：压测机饱和。"),
+    "banner.unreliable_why": _m(
+        "The load generator's CPU (a load process or the whole machine) was at 90 % or more "
+        "for over 10 % of the run, so the latencies include its own queueing. See the notes.",
+        "压测机 CPU（某个压测进程或整机）在超过 10% 的运行时间里不低于 90%，"
+        "延迟中包含压测机自身排队。详见说明。",
+    ),
     "banner.incomplete": _m(
         "This run was cut short: the figures cover only the part that ran.",
         "本次运行被提前中止：数据仅覆盖已运行的部分。",
@@ -174,6 +181,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     ),
     "info.generator_cpu": _m("Load generator CPU max", "压测机 CPU 峰值"),
     "info.saturated": _m("Seconds with the generator saturated", "压测机饱和秒数"),
+    "info.machine_cpu": _m("Whole-machine CPU max", "整机 CPU 峰值"),
+    "info.machine_saturated": _m(
+        "{seconds} of {total} s at 90 % or more", "{total} 秒中 {seconds} 秒不低于 90%"
+    ),
+    "info.reliable": _m("Generator health", "压测机状态"),
+    "info.reliable_yes": _m("Not saturated: results reliable", "未饱和：结果可靠"),
+    "info.late": _m("Late arrivals", "迟到的到达"),
+    "info.late_value": _m("{count} (max lag {lag})", "{count} 个（最大延迟 {lag}）"),
     "info.workers": _m("Worker processes", "工作进程数"),
     "info.hist_error": _m("Histogram relative error", "直方图相对误差"),
     "probe.webhook": _m("Webhook (exact)", "Webhook（精确）"),

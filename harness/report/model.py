@@ -199,10 +199,23 @@ class ThresholdOutcome(_Record):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class GeneratorInfo(_Record):
-    cpu_max_percent: float
+    """The load generator's health. ``reliable`` is False (with ``unreliable_reason``
+    ``"generator saturated"``) when the machine or a load process was CPU-saturated for too
+    much of the run (:mod:`harness.analysis.saturation`); ``late_arrivals`` / ``max_lag_s``
+    count arrivals that started after their intended time."""
+
+    cpu_max_percent: float  # highest load process, % of one core
     saturated_seconds: int
     workers: int
     histogram_relative_error: float
+    machine_cpu_max_percent: float | None = None  # % of all cores; None when not sampled
+    machine_saturated_seconds: int = 0
+    sampled_seconds: int = 0
+    late_arrivals: int = 0
+    max_lag_s: float = 0.0
+    saturated_share: float = 0.0  # the worst source's share of saturated seconds
+    reliable: bool = True
+    unreliable_reason: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

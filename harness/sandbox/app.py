@@ -1,7 +1,8 @@
 """The aiohttp application: bearer auth and rate limiting at the gate, then the routes.
 
 ``/_sandbox/health`` is open; every other path needs ``Authorization: Bearer <token>``.
-``/api/*`` is rate limited per token; ``/_sandbox/*`` is not.
+``/api/*`` is rate limited per token; ``/_sandbox/*`` is not. ``POST /_sandbox/pause
+{"seconds": 2}`` stalls the vendor: ``/api/*`` requests wait at the gate until it ends.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from harness.sandbox.profiles import Profile
 from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.responses import ApiError, error_response, json_response, read_json
 from harness.sandbox.sessions import SessionRoutes
+from harness.sandbox.stall import MAX_PAUSE_S, Stall
 from harness.sandbox.state import SandboxState
 from harness.sandbox.tickets import TicketRoutes, invalid
 
@@ -36,7 +38,7 @@ def build_app(profile: Profile, token: str, seed: int = 7) -> web.Application:
     """The sandbox app for ``profile``; engine and webhook senders start with the app."""
     state = SandboxState(profile, seed)
     app = web.Application(
-        middlewares=[_gate(token, state.limiter)],
+        middlewares=[_gate(token, state.limiter, state.stall)],
         client_max_size=profile.max_body_bytes + 1,  # aiohttp refuses size >= this
     )
     app[STATE] = state
@@ -48,6 +50,7 @@ def build_app(profile: Profile, token: str, seed: int = 7) -> web.Application:
     misc = _MiscRoutes(state)
     router.add_get(HEALTH_PATH, misc.health)
     router.add_get("/_sandbox/truth", misc.truth)
+    router.add_post("/_sandbox/pause", misc.pause)
     router.add_get("/api/v1/queues", misc.queues)
     router.add_post("/api/v1/webhooks", misc.add_webhook)
     router.add_delete("/api/v1/webhooks/{id}", misc.delete_webhook)
@@ -61,7 +64,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     await state.stop()
 
 
-def _gate(token: str, limiter: RateLimiter) -> Middleware:
+def _gate(token: str, limiter: RateLimiter, stall: Stall) -> Middleware:
     expected = f"Bearer {token}".encode()
 
     @web.middleware
@@ -74,6 +77,7 @@ def _gate(token: str, limiter: RateLimiter) -> Middleware:
                     401, "unauthorized", "missing or wrong bearer token", headers=_UNAUTHORIZED
                 )
             if not path.startswith("/_sandbox/"):
+                await stall.wait()  # POST /_sandbox/pause: every /api request waits it out
                 wait = limiter.check(token)
                 if wait:
                     return error_response(
@@ -105,6 +109,18 @@ class _MiscRoutes:
 
     async def truth(self, request: web.Request) -> web.Response:
         return json_response(self._state.truth())
+
+    async def pause(self, request: web.Request) -> web.Response:
+        body = await read_json(request, self._state.profile.max_body_bytes)
+        seconds = body.get("seconds") if isinstance(body, dict) else None
+        if (
+            not isinstance(seconds, int | float)
+            or isinstance(seconds, bool)
+            or not 0 < seconds <= MAX_PAUSE_S
+        ):
+            raise invalid({"seconds": f"required, a number of seconds in (0, {MAX_PAUSE_S:g}]"})
+        until = self._state.stall.pause(float(seconds))
+        return json_response({"paused_until": until, "seconds": float(seconds)})
 
     async def queues(self, request: web.Request) -> web.Response:
         return json_response({"queues": self._state.engine.queue_depths()})

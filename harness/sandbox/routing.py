@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from harness.sandbox.longpoll import Inbox
 from harness.sandbox.profiles import Profile
+from harness.sandbox.stall import Stall
 from harness.sandbox.store import Routable
 
 __all__ = ["GENERAL_QUEUE", "Agent", "RoutingEngine", "build_agents"]
@@ -109,8 +110,10 @@ class RoutingEngine:
         seed: int,
         on_assign: Callable[[Routable], None],
         on_finish: Callable[[Routable], None] = lambda item: None,
+        stall: Stall | None = None,
     ) -> None:
         self._profile = profile
+        self._stall = stall or Stall()
         self._on_assign = on_assign
         self._on_finish = on_finish  # a simulated agent finished (closed) the item
         self._rng = random.Random(seed + 1)
@@ -192,6 +195,7 @@ class RoutingEngine:
         intake = self._intake
         while True:
             job = await intake.get()
+            await self._stall.wait()  # a paused sandbox decides nothing
             await asyncio.sleep(delay)
             if isinstance(job, Agent):
                 self._hand_over(job)

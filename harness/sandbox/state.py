@@ -6,6 +6,7 @@ from harness.sandbox.chat import ChatDesk
 from harness.sandbox.profiles import Profile
 from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.routing import RoutingEngine
+from harness.sandbox.stall import Stall
 from harness.sandbox.store import Routable, Store
 from harness.sandbox.webhooks import WebhookDispatcher
 
@@ -19,8 +20,11 @@ class SandboxState:
         self.profile = profile
         self.store = Store()
         self.webhooks = WebhookDispatcher()
+        self.stall = Stall()  # POST /_sandbox/pause holds /api requests and routing
         self.chat = ChatDesk(profile, self.store, seed)
-        self.engine = RoutingEngine(profile, seed, self._on_assign, self.chat.on_finish)
+        self.engine = RoutingEngine(
+            profile, seed, self._on_assign, self.chat.on_finish, stall=self.stall
+        )
         self.chat.engine = self.engine
         self.limiter = RateLimiter(profile.rate_limit_rps, profile.rate_limit_burst)
 
