@@ -11,7 +11,8 @@ import pytest
 
 from harness.analysis.scorecard import VendorInputs, read_scores, write_scores
 from harness.analysis.scoring import score
-from harness.config.loader import LineMap, validate_data
+from harness.config.loader import validate_data
+from harness.config.problems import LineMap
 from harness.config.scoring import ScoringModel, load_scoring
 from harness.errors import ConfigError
 
@@ -49,7 +50,7 @@ def _vendor(name: str, **sources: object) -> VendorInputs:
     return VendorInputs(name=name, title_en=name.title(), title_zh=name, sources=sources)
 
 
-def _summary(**metrics: dict[str, float]) -> dict[str, Any]:
+def _summary(**metrics: dict[str, float | None]) -> dict[str, Any]:
     return {"metrics": metrics}
 
 
