@@ -8,6 +8,7 @@ import sys
 import typer
 
 from harness.cli import data as data_commands
+from harness.cli import export as export_commands
 from harness.cli import profiling as profiling_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
@@ -35,6 +36,7 @@ app.command("generate")(profiling_commands.generate)
 app.command("anonymise")(data_commands.anonymise)
 app.command("scan")(data_commands.scan)
 app.command("score")(score_commands.score)
+app.command("export")(export_commands.export)
 
 
 def main() -> None:

@@ -95,6 +95,7 @@ SCORING_TEXT: dict[str, dict[Lang, str]] = {
     "col.explanation": _m("Explanation", "说明"),
     "col.source": _m("Source", "来源"),
     "none": _m("none", "无"),
+    "export.written": _m("Wrote {path}", "已写入 {path}"),
     "scores.written": _m("Scores: {path}", "评分结果：{path}"),
     "scores.unused_manual": _m(
         "Note: manual inputs for {vendors} match no scored run.",
