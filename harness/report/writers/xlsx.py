@@ -65,8 +65,7 @@ def write(
     """Write ``out_dir/results.xlsx`` and return its path."""
     from openpyxl import Workbook
 
-    book = Workbook(write_only=False)
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     views: list[tuple[str, Table | None]] = [
         ("summary", summary_table(summary, lang)),
         ("metrics", metrics_table(summary, lang)),
@@ -86,24 +85,42 @@ def write(
 
 
 def _sheet(book: Any, title: str, table: Table, lang: Lang) -> None:
+    """One write-only sheet: widths and the frozen header are set before the rows stream out."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(title)
     headers = table.headers(lang)
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    kinds = [column.kind for column in table.columns]
-    for index, row in enumerate(table.rows):
-        sheet.append([_cell(value) for value in row])
-        row_kinds = list(kinds)
-        if table.value_kinds is not None:
-            row_kinds[-1] = table.value_kinds[index]
-        for cell, kind, value in zip(sheet[sheet.max_row], row_kinds, row, strict=True):
-            if kind in FORMATS and isinstance(value, int | float) and not isinstance(value, bool):
-                cell.number_format = FORMATS[kind]
+    for position, width in enumerate(_widths(headers, table.rows), start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = width
     sheet.freeze_panes = "A2"
-    _widths(sheet, headers, table.rows)
+    bold = Font(bold=True)
+    head = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        head.append(cell)
+    sheet.append(head)
+    kinds = [column.kind for column in table.columns]
+    styled: dict[tuple[int, Kind], Any] = {}  # one cell per column and format, reused per row:
+    for index, row in enumerate(table.rows):  # a write-only sheet serialises it on append
+        row_kinds = kinds
+        if table.value_kinds is not None:
+            row_kinds = [*kinds[:-1], table.value_kinds[index]]
+        cells: list[object] = []
+        for position, (kind, value) in enumerate(zip(row_kinds, row, strict=True)):
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if number and kind in FORMATS:
+                cell = styled.get((position, kind))
+                if cell is None:
+                    cell = styled[(position, kind)] = WriteOnlyCell(sheet)
+                    cell.number_format = FORMATS[kind]
+                cell.value = value
+                cells.append(cell)
+            else:
+                cells.append(_cell(value))
+        sheet.append(cells)
 
 
 def _cell(value: object) -> object:
@@ -112,15 +129,13 @@ def _cell(value: object) -> object:
     return str(value)
 
 
-def _widths(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    from openpyxl.utils import get_column_letter
-
+def _widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
+    """Each column's width: its widest header or value (the first 1,000 rows), capped."""
+    widths: list[float] = []
     for position, header in enumerate(headers):
-        widest = max(
-            [_display_width(header), *(_display_width(_shown(row[position])) for row in rows)]
-        )
-        letter = get_column_letter(position + 1)
-        sheet.column_dimensions[letter].width = min(_MAX_WIDTH, widest + 2)
+        shown = (_display_width(_shown(row[position])) for row in rows[:1000])
+        widths.append(min(_MAX_WIDTH, max(_display_width(header), *shown, 4) + 2))
+    return widths
 
 
 def _shown(value: object) -> str:
