@@ -9,9 +9,11 @@ import typer
 
 from harness.cli import breakpoint as breakpoint_commands
 from harness.cli import data as data_commands
+from harness.cli import export as export_commands
 from harness.cli import profiling as profiling_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
+from harness.cli import score as score_commands
 from harness.cli import worker as worker_commands
 from harness.cli.console import warn
 from harness.cli.messages import detect_lang, msg
@@ -37,6 +39,8 @@ app.command("profile")(profiling_commands.profile)
 app.command("generate")(profiling_commands.generate)
 app.command("anonymise")(data_commands.anonymise)
 app.command("scan")(data_commands.scan)
+app.command("score")(score_commands.score)
+app.command("export")(export_commands.export)
 
 
 def main() -> None:
