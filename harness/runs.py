@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -140,7 +141,11 @@ def _run_locust(
     if master is not None:
         args += master.locust_args()
     elif workers > 1:
-        args += ["--processes", str(workers)]
+        # Locust's master port defaults to 5557 for everyone: two runs on one machine (or a
+        # run beside another Locust) would collide, so local workers get a free port.
+        port = str(_free_loopback_port())
+        args += ["--processes", str(workers), "--master-bind-host", "127.0.0.1"]
+        args += ["--master-bind-port", port, "--master-host", "127.0.0.1", "--master-port", port]
     log_path = run_dir / "locust.log"
     waiting = master.max_wait_s if master is not None else 0.0
     deadline = time.monotonic() + scenario.bounds.max_duration + _GRACE_S + waiting
@@ -170,6 +175,13 @@ def _run_locust(
         message = "\n".join(line.removeprefix("Error: ") for line in tail if line.strip())
         raise ConfigError(redact_text(message, []) or f"the load run failed; see {log_path}")
     return code
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class _ProgressWatcher:
