@@ -36,10 +36,13 @@ from harness.config.shapes import (
     parse_rate,
 )
 from harness.config.suggest import closest, did_you_mean
+from harness.config.rest import RestSpec
 from harness.config.vendor import (
     Auth,
+    BasicAuth,
     BearerAuth,
     NoAuth,
+    SignatureAuth,
     SandboxOptions,
     Title,
     VendorSpec,
@@ -52,6 +55,7 @@ __all__ = [
     "SHAPE_KINDS",
     "ArrivalRate",
     "Auth",
+    "BasicAuth",
     "BearerAuth",
     "Bounds",
     "ConfigValueError",
@@ -62,8 +66,10 @@ __all__ = [
     "NoAuth",
     "Probe",
     "Rate",
+    "RestSpec",
     "SandboxOptions",
     "Scenario",
+    "SignatureAuth",
     "Slug",
     "StrictModel",
     "SyntheticTraffic",

@@ -376,7 +376,7 @@ def test_without_a_source_file_vendor_names_are_not_checked() -> None:
 VENDOR: dict[str, Any] = {
     "name": "acme",
     "title": {"en": "Acme", "zh-CN": "艾克米"},
-    "adapter": "rest",
+    "adapter": "zendesk",
     "base_url": "https://acme.example.com/api",
     "auth": {"kind": "none"},
 }
@@ -421,5 +421,5 @@ def test_all_public_names_are_exported() -> None:
         assert getattr(harness.config, name) is not None
     public = {n for n in dir(harness.config) if not n.startswith("_")}
     modules = {"loader", "problems", "scenario", "shapes", "suggest", "vendor"}
-    modules |= {"conversation", "plan_numbers"}
+    modules |= {"conversation", "plan_numbers", "rest", "templates"}
     assert public - modules == set(harness.config.__all__)
