@@ -13,6 +13,7 @@ from harness.config.loader import (
     validate_data,
 )
 from harness.config.problems import ConfigValueError, LineMap, Loc, format_errors, format_loc
+from harness.config.rest import RestSpec
 from harness.config.scenario import (
     DEFAULT_ALLOW_HOSTS,
     Bounds,
@@ -36,14 +37,13 @@ from harness.config.shapes import (
     parse_rate,
 )
 from harness.config.suggest import closest, did_you_mean
-from harness.config.rest import RestSpec
 from harness.config.vendor import (
     Auth,
     BasicAuth,
     BearerAuth,
     NoAuth,
-    SignatureAuth,
     SandboxOptions,
+    SignatureAuth,
     Title,
     VendorSpec,
     Webhooks,
