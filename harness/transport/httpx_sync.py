@@ -3,6 +3,8 @@ load path). Optional bounded backoff on quota answers (:mod:`harness.transport.b
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -40,6 +42,7 @@ class HttpxExecutor:
         transport: httpx.BaseTransport | None = None,
         backoff: Backoff | None = None,
         classify: Classifier = classify_status,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._signer = signer
         self._client = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
@@ -47,7 +50,7 @@ class HttpxExecutor:
         self._send = (
             self.send
             if backoff is None
-            else with_backoff(self.send, classify, backoff, self.counts)
+            else with_backoff(self.send, classify, backoff, self.counts, sleep)
         )
 
     def send(self, request: ApiRequest) -> ApiResponse:
