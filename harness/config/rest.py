@@ -323,7 +323,10 @@ class RestSpec(StrictModel):
                     (("enums", field), f"unknown enumeration.{hint} Known: {', '.join(_CANONICAL)}")
                 )
                 continue
-            valid = f"Valid: {', '.join(canonical)}"
+            valid = (
+                f"Valid: {', '.join(canonical)}; write canonical: vendor pairs such as "
+                f"'{canonical[1]}: 2'"
+            )
             problems.extend(
                 (("enums", field, "write", key),
                  f"'{key}' is not a canonical {field}.{did_you_mean(key, canonical)} {valid}")
@@ -347,7 +350,8 @@ class RestSpec(StrictModel):
         if "polling" in observe and ops.fetch_assignment is None and ops.get_ticket is None:
             problems.append(
                 (("assignment", "observe"),
-                 "'polling' needs operations.get_ticket or operations.fetch_assignment")
+                 "'polling' needs operations.get_ticket or operations.fetch_assignment; add e.g. "
+                 "'get_ticket: {request: {method: GET, path: \"/tickets/{ref.id}\"}}'")
             )  # fmt: skip
         if (self.ticket.assignee is None) and ("polling" in observe or "same_response" in observe):
             problems.append(

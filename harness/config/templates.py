@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
-from harness.config.suggest import did_you_mean
+from harness.config.suggest import closest
 
 __all__ = ["ENV_PREFIX", "PLACEHOLDER", "check", "names", "walk_strings"]
 
@@ -54,15 +54,16 @@ def check(value: Any, allowed: Iterable[str], *, env: bool = False) -> str | Non
                 variable = name.removeprefix(ENV_PREFIX)
                 if not env:
                     return f"'{{{name}}}': environment variables are only allowed in auth"
-                if not _ENV_NAME.match(variable):
+                if not _ENV_NAME.match(variable):  # never echo it: it may be the secret itself
                     return (
-                        f"'{{{name}}}': write the NAME of an environment variable "
-                        "(capital letters, digits and _), never the secret itself"
+                        "'{env:...}' must hold the NAME of an environment variable (capital "
+                        "letters, digits and _, e.g. {env:ACME_TOKEN}), never the secret itself"
                     )
                 continue
             if name in exact or any(name.startswith(p) and len(name) > len(p) for p in prefixes):
                 continue
             shown = ", ".join(f"{{{n}}}" for n in sorted(allowed))
-            hint = did_you_mean(name, exact)
+            match = closest(name, exact)
+            hint = f" Did you mean '{{{match}}}'?" if match else ""
             return f"unknown placeholder '{{{name}}}'.{hint} Valid here: {shown}"
     return None

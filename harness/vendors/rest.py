@@ -9,7 +9,6 @@ from __future__ import annotations
 import hmac
 import json
 import re
-import time
 import uuid
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -295,7 +294,6 @@ class RestAdapter:
             },
             "ticket.custom_fields": dict(ticket.custom_fields),
             "idempotency_key": str(uuid.uuid5(uuid.NAMESPACE_URL, ticket.external_id)),
-            "now": int(time.time()),
         }
 
     def _result(self, op: Operation, request: ApiRequest, response: ApiResponse, body: Any) -> Any:
