@@ -11,6 +11,7 @@ from harness.cli import data as data_commands
 from harness.cli import profiling as profiling_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
+from harness.cli import vendors as vendors_commands
 from harness.cli.console import warn
 from harness.cli.messages import detect_lang, msg
 from harness.errors import HarnessError
@@ -33,6 +34,7 @@ app.command("profile")(profiling_commands.profile)
 app.command("generate")(profiling_commands.generate)
 app.command("anonymise")(data_commands.anonymise)
 app.command("scan")(data_commands.scan)
+app.command("vendors")(vendors_commands.vendors)
 
 
 def main() -> None:

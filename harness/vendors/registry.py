@@ -21,13 +21,22 @@ from harness.config.suggest import did_you_mean
 from harness.config.vendor import VendorSpec, load_vendor
 from harness.errors import ConfigError
 from harness.vendors.base import VendorAdapter
+from harness.vendors.capabilities import capabilities
 from harness.vendors.freshdesk import FreshdeskAdapter
 from harness.vendors.rest import RestAdapter
 from harness.vendors.sandbox import SandboxAdapter
 from harness.vendors.udesk import UdeskAdapter
 from harness.vendors.zendesk import ZendeskAdapter
 
-__all__ = ["ENTRY_POINT_GROUP", "Installed", "adapter_for", "available", "create_adapter"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Installed",
+    "adapter_for",
+    "available",
+    "create_adapter",
+    "installed",
+    "offers",
+]
 
 ENTRY_POINT_GROUP = "csm_harness.vendors"
 _BUNDLED: dict[str, type[Any]] = {
@@ -101,6 +110,22 @@ def create_adapter(
 def adapter_for(vendor: VendorSpec, source: str) -> VendorAdapter:
     """The adapter a loaded vendor file names, configured by it."""
     return create_adapter(vendor.adapter, source, vendor)
+
+
+def offers(name: str) -> list[str] | None:
+    """Optional operations adapter ``name`` offers; None when its vendor file decides (rest)."""
+    cls: Any = _BUNDLED.get(name)
+    if cls is None:
+        ep = next((ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == name), None)
+        if ep is None:
+            return []
+        cls = ep.load()
+    if getattr(cls, "from_spec", None) is not None:
+        return None
+    found = capabilities(cls())
+    if callable(getattr(cls, "open_session", None)):
+        found.append("open-session")
+    return found
 
 
 def _distribution(ep: EntryPoint) -> str:
