@@ -117,6 +117,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "what the vendor file describes",
         "zh-CN": "由厂商文件描述",
     },
+    "vendors.checked": {
+        "en": "{path}: OK: vendor {name}, adapter {adapter}, also offers: {offers}",
+        "zh-CN": "{path}：通过：厂商 {name}，适配器 {adapter}，附加能力：{offers}",
+    },
     "vendors.hint": {
         "en": "Use one with 'adapter: <name>' in scenarios/vendors/<vendor>.yaml. Packages add "
         "adapters through the '{group}' entry-point group; 'rest' needs no Python at all "

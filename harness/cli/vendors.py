@@ -7,6 +7,7 @@ names both (exit 2).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,11 +18,24 @@ from harness.cli.messages import Lang, detect_lang, msg
 LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]
 
 
-def vendors(lang: LangOption = None) -> None:
+def vendors(
+    check: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--check",
+            help="Validate this vendor file and build its adapter (repeatable); exit 2 on a "
+            "mistake, with file:line: field: problem.",
+        ),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
     """List installed vendor adapters: name, origin, class and optional operations."""
     from harness.vendors.registry import ENTRY_POINT_GROUP, installed, offers
 
     language = detect_lang(lang)
+    if check:
+        _check(check, language)
+        return
     rows = [
         [
             item.name,
@@ -35,6 +49,21 @@ def vendors(lang: LangOption = None) -> None:
                                               "vendors.class", "vendors.offers")]  # fmt: skip
     table(headers, rows, title=msg("vendors.title", language))
     say(msg("vendors.hint", language, group=ENTRY_POINT_GROUP))
+
+
+def _check(paths: list[Path], language: Lang) -> None:
+    from harness.config import display_path, load_vendor
+    from harness.vendors.registry import adapter_for, offers
+
+    for path in paths:
+        vendor = load_vendor(path)
+        adapter = adapter_for(vendor, str(path))
+        described = getattr(adapter, "capabilities", None)
+        extra = described() if callable(described) else (offers(vendor.adapter) or [])
+        say(
+            msg("vendors.checked", language, path=display_path(path), name=vendor.name,
+                adapter=vendor.adapter, offers=", ".join(extra) or "-")
+        )  # fmt: skip
 
 
 def _offers(names: list[str] | None, language: Lang) -> str:

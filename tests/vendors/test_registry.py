@@ -99,3 +99,15 @@ def test_cli_speaks_chinese(tmp_path: Path) -> None:
     done = _cli(tmp_path, "vendors", "--lang", "zh-CN")
     assert done.returncode == 0, done.stderr
     assert "厂商适配器" in done.stdout and "内置" in done.stdout
+
+
+def test_check_validates_vendor_files(tmp_path: Path) -> None:
+    good = _cli(tmp_path, "vendors", "--check", "scenarios/vendors/sandbox-rest.yaml")
+    assert good.returncode == 0, good.stderr
+    assert "sandbox-rest.yaml: OK: vendor sandbox-rest, adapter rest" in good.stdout
+    bad = _cli(tmp_path, "vendors", "--check", "tests/config/bad/vendor-rest-placeholder.yaml")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith(
+        "Error: tests/config/bad/vendor-rest-placeholder.yaml:13: "
+        "rest.operations.create_ticket.request.body: unknown placeholder '{ticket.subjet}'."
+    )
