@@ -5,7 +5,8 @@ guide walks through it. The parts:
 
 - ``operations``: one request template per adapter operation (``create_ticket`` is required;
   ``get_ticket``, ``fetch_assignment``, ``update_ticket``, ``list_tickets``,
-  ``export_tickets``, ``register_webhook``, ``unregister_webhook`` are optional), each with
+  ``export_tickets``, ``import_tickets`` + ``import_status``, ``register_webhook``,
+  ``unregister_webhook`` are optional), each with
   where its result sits in the answer (``result``), and for listings the pagination style.
 - ``ticket``: response field paths (``assignee``, ``via.channel``, ``items.0.id``) -> canonical
   ticket fields.
@@ -29,12 +30,15 @@ from harness.config.loader import StrictModel
 from harness.config.problems import ConfigValueError, Loc
 from harness.config.suggest import did_you_mean
 from harness.config.templates import check as check_template
+from harness.config.templates import walk_strings
 
 __all__ = [
     "OPERATION_PLACEHOLDERS",
     "AssignmentSpec",
     "BodyMatch",
     "ErrorRule",
+    "ImportOperation",
+    "ImportStatusOperation",
     "ListOperation",
     "Operation",
     "Operations",
@@ -65,6 +69,8 @@ OPERATION_PLACEHOLDERS: Final[dict[str, tuple[str, ...]]] = {
     "update_ticket": (*_REF, "changes.status", "changes.priority", "changes.subject"),
     "list_tickets": ("cursor", "limit"),
     "export_tickets": ("cursor", "limit", "since"),
+    "import_tickets": ("tickets",),
+    "import_status": ("job.id",),
     "register_webhook": ("webhook.url", "webhook.secret"),
     "unregister_webhook": ("webhook.id",),
 }
@@ -144,6 +150,38 @@ class RegisterWebhookOperation(Operation):
     id: FieldPath = Field(examples=["webhook.id"], description="Where the new webhook's id is.")
 
 
+class ImportOperation(Operation):
+    """Asynchronous bulk create: ``{tickets}`` in the request body becomes the batch, each
+    ticket rendered through ``item`` (the create_ticket placeholders)."""
+
+    item: dict[str, object] = Field(examples=[{"subject": "{ticket.subject}"}])
+    batch: int = Field(default=100, ge=1, le=10000, description="Tickets per request.")
+    job_id: FieldPath = Field(examples=["job_status.id"], description="Where the job id is.")
+
+    @model_validator(mode="after")
+    def _item_placeholders(self) -> Self:
+        problem = check_template(self.item, _TICKET)
+        if problem:
+            raise ConfigValueError.at(("item",), problem)
+        if not any("{tickets}" in text for text in walk_strings(self.request.body)):
+            raise ConfigValueError.at(
+                ("request", "body"), "put \"{tickets}\" where the batch goes, e.g. "
+                "'body: {tickets: \"{tickets}\"}'"
+            )  # fmt: skip
+        return self
+
+
+class ImportStatusOperation(Operation):
+    """Polls one import job: ``{job.id}``; ``done`` lists the states that end it."""
+
+    status: FieldPath = Field(examples=["job_status.status"])
+    done: list[Scalar] = Field(min_length=1, examples=[["completed", "failed", "killed"]])
+    results: FieldPath | None = Field(default=None, examples=["job_status.results"])
+    index: FieldPath = Field(default="index", description="In one result: its input position.")
+    id: FieldPath = Field(default="id", description="In one result: the created ticket's id.")
+    error: FieldPath = Field(default="error", description="In one result: why it failed.")
+
+
 class Operations(StrictModel):
     create_ticket: Operation
     get_ticket: Operation | None = None
@@ -151,6 +189,8 @@ class Operations(StrictModel):
     update_ticket: Operation | None = None
     list_tickets: ListOperation | None = None
     export_tickets: ListOperation | None = None
+    import_tickets: ImportOperation | None = None
+    import_status: ImportStatusOperation | None = None
     register_webhook: RegisterWebhookOperation | None = None
     unregister_webhook: Operation | None = None
 
@@ -166,6 +206,8 @@ class Operations(StrictModel):
                 problem = check_template(getattr(request, part), allowed)
                 if problem:
                     problems.append(((name, "request", part), problem))
+        if (self.import_tickets is None) != (self.import_status is None):
+            problems.append((("import_tickets",), "import_tickets and import_status go together"))
         if (self.register_webhook is None) != (self.unregister_webhook is None):
             problems.append(
                 (("register_webhook",), "register_webhook and unregister_webhook go together")

@@ -10,11 +10,13 @@ import hmac
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from harness.config.rest import (
     ErrorRule,
+    ImportOperation,
+    ImportStatusOperation,
     ListOperation,
     Operation,
     RegisterWebhookOperation,
@@ -42,7 +44,7 @@ from harness.vendors.base import (
     WebhookRejected,
     classify_status,
 )
-from harness.vendors.capabilities import NotSupported, TicketChanges
+from harness.vendors.capabilities import ImportJob, NotSupported, TicketChanges
 from harness.vendors.common import check, protocol, read_enum
 from harness.vendors.digests import sign
 from harness.vendors.templating import MISSING, get_path, render, render_text
@@ -79,6 +81,7 @@ class RestAdapter:
             name
             for name, present in (
                 ("update", ops.update_ticket is not None),
+                ("bulk-import", ops.import_tickets is not None),
                 ("export", ops.export_tickets is not None),
             )
             if present
@@ -147,6 +150,18 @@ class RestAdapter:
         if op is None:
             raise NotSupported(self._vendor, "export_tickets")
         return self._page(op, cursor, limit, {"since": int(since)})
+
+    def import_tickets(self, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+        op = self._spec.operations.import_tickets
+        if op is None:
+            raise NotSupported(self._vendor, "import_tickets")
+        return self._import(op, tickets)
+
+    def import_status(self, job_id: str) -> Flow[ImportJob]:
+        op = self._spec.operations.import_status
+        if op is None:
+            raise NotSupported(self._vendor, "import_status")
+        return self._import_status(op, job_id)
 
     def register_webhook(self, url: str, secret: str) -> Flow[str]:
         op = self._spec.operations.register_webhook
@@ -257,6 +272,37 @@ class RestAdapter:
         else:
             next_cursor = str(int(cursor or 0) + len(items))
         return Page(states, next_cursor)
+
+    def _import(self, op: ImportOperation, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+        job_ids: list[str] = []
+        for start in range(0, len(tickets), op.batch):
+            batch = tickets[start : start + op.batch]
+            items = [render(op.item, self._ticket_values(ticket)) for ticket in batch]
+            request, response, body = yield from self._call(op, {"tickets": items})
+            found = get_path(body, op.job_id)
+            if found in (MISSING, None, ""):
+                raise protocol(request, response, f"no job id at '{op.job_id}'")
+            job_ids.append(str(found))
+        return ImportJob(job_ids=tuple(job_ids), done=False)
+
+    def _import_status(self, op: ImportStatusOperation, job_id: str) -> Flow[ImportJob]:
+        request, response, body = yield from self._call(op, {"job.id": job_id})
+        state = get_path(body, op.status)
+        if state is MISSING:
+            raise protocol(request, response, f"no job status at '{op.status}'")
+        created: list[tuple[int, str]] = []
+        failed: list[tuple[int, str]] = []
+        results = get_path(body, op.results) if op.results is not None else None
+        for position, result in enumerate(results if isinstance(results, list) else []):
+            index = get_path(result, op.index)
+            at = int(index) if isinstance(index, int | str) and str(index).isdigit() else position
+            error = _text(_opt(result, op.error))
+            ticket_id = _text(_opt(result, op.id))
+            if error is not None or ticket_id is None:
+                failed.append((at, error or "no id"))
+            else:
+                created.append((at, ticket_id))
+        return ImportJob((job_id,), state in op.done, tuple(created), tuple(failed))
 
     def _register(self, op: RegisterWebhookOperation, url: str, secret: str) -> Flow[str]:
         values = {"webhook.url": url, "webhook.secret": secret}

@@ -60,6 +60,19 @@ ACME: dict[str, Any] = {
                 "items": "data.items",
                 "pagination": {"style": "page", "first": 1},
             },
+            "import_tickets": {
+                "request": {"method": "POST", "path": "/v1/work_items/create_many",
+                            "body": {"items": "{tickets}"}},
+                "item": {"title": "{ticket.subject}", "level": "{ticket.priority}"},
+                "batch": 2,
+                "job_id": "job.id",
+            },
+            "import_status": {
+                "request": {"method": "GET", "path": "/v1/jobs/{job.id}"},
+                "status": "job.state",
+                "done": ["completed", "failed"],
+                "results": "job.results",
+            },
             "export_tickets": {
                 "request": {
                     "method": "GET",
@@ -211,4 +224,24 @@ def test_undescribed_operations_are_not_supported(adapter: RestAdapter) -> None:
         adapter.update_ticket(TicketRef("7", ""), None)  # type: ignore[arg-type]
     with pytest.raises(NotSupported):
         adapter.register_webhook("http://127.0.0.1/hook", "s")
-    assert adapter.capabilities() == ["export"]
+    assert adapter.capabilities() == ["bulk-import", "export"]
+
+
+def test_bulk_import_in_batches_then_job_status(
+    adapter: RestAdapter, api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    submit = api.post("/v1/work_items/create_many").respond(
+        200, json={"code": 1000, "job": {"id": "j-1", "state": "queued"}}
+    )
+    job = client.run(adapter.import_tickets([_ticket()] * 3))
+    assert job.job_ids == ("j-1", "j-1") and not job.done
+    batches = [json.loads(call.request.content)["items"] for call in submit.calls]
+    assert [len(b) for b in batches] == [2, 1]
+    assert batches[0][0] == {"title": "退款", "level": 2}
+    api.get("/v1/jobs/j-1").respond(
+        200,
+        json={"code": 1000, "job": {"state": "completed", "results": [
+            {"index": 0, "id": 71}, {"index": 1, "error": "duplicate"}]}},
+    )  # fmt: skip
+    status = client.run(adapter.import_status("j-1"))
+    assert status.done and status.created == ((0, "71"),) and status.failed == ((1, "duplicate"),)
