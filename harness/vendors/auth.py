@@ -132,7 +132,7 @@ def signature(
         )
         params = {**request.params, **{k: _fill(v, values, secrets) for k, v in query.items()}}
         sent = {**request.headers, **{k: _fill(v, values, secrets) for k, v in headers.items()}}
-        if content is not None and content != request.content:
+        if needs_body and request.content is None and request.json is not None:
             sent.setdefault("Content-Type", "application/json; charset=utf-8")
             return replace(request, params=params, headers=sent, content=content, json=None)
         return replace(request, params=params, headers=sent)

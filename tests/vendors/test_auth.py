@@ -114,3 +114,11 @@ def test_signer_for_reads_env_at_build_time(monkeypatch: pytest.MonkeyPatch) -> 
     assert params["sign"] == hashlib.sha256(message.encode()).hexdigest()
     assert "tok-secret-1" not in repr(signed.params)
     assert os.environ["UDESK_API_TOKEN"] == "tok-secret-1"
+
+
+def test_a_get_is_signed_over_an_empty_body_and_stays_a_get() -> None:
+    sign = signature("sha256", "{body_sha256}", secrets={}, headers={"X-Sign": "{signature}"})
+    signed = sign(ApiRequest("GET", "/tickets", "GET /tickets"))
+    empty = hashlib.sha256(b"").hexdigest()
+    assert signed.headers["X-Sign"] == hashlib.sha256(empty.encode()).hexdigest()
+    assert signed.content is None and "Content-Type" not in signed.headers
