@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from harness.config.rest import (
-    ErrorRule,
     ImportOperation,
     ImportStatusOperation,
     ListOperation,
@@ -23,7 +22,6 @@ from harness.config.rest import (
     RestSpec,
     TicketFields,
 )
-from harness.config.templates import PLACEHOLDER
 from harness.config.vendor import VendorSpec
 from harness.model import (
     Assignment,
@@ -47,6 +45,15 @@ from harness.vendors.base import (
 from harness.vendors.capabilities import ImportJob, NotSupported, TicketChanges
 from harness.vendors.common import check, protocol, read_enum
 from harness.vendors.digests import sign
+from harness.vendors.rest_support import (
+    classify_by_rules,
+    mapped,
+    message_bytes,
+    number,
+    opt,
+    reader,
+    text,
+)
 from harness.vendors.templating import MISSING, get_path, render, render_text
 
 __all__ = ["RestAdapter"]
@@ -66,8 +73,8 @@ class RestAdapter:
         self._write: dict[str, dict[str, Any]] = {
             field: dict(mapping.write) for field, mapping in spec.enums.items()
         }
-        self._read_status = _reader(TicketStatus, spec, "status")
-        self._read_priority = _reader(Priority, spec, "priority")
+        self._read_status = reader(TicketStatus, spec, "status")
+        self._read_priority = reader(Priority, spec, "priority")
 
     @classmethod
     def from_spec(cls, vendor: VendorSpec) -> RestAdapter:
@@ -91,20 +98,8 @@ class RestAdapter:
 
     def classify(self, request: ApiRequest, response: ApiResponse) -> ApiFailure | None:
         """The first matching ``errors`` rule, else plain HTTP status classification."""
-        body: Any = MISSING
-        for rule in self._spec.errors:
-            if not _status_matches(rule, response.status):
-                continue
-            if rule.body is not None:
-                if body is MISSING:
-                    try:
-                        body = response.json()
-                    except ValueError:
-                        body = None
-                if not _body_matches(rule, body):
-                    continue
-            return _failure(rule, request, response, body)
-        return classify_status(request, response)
+        failure = classify_by_rules(self._spec.errors, request, response)
+        return failure if failure is not None else classify_status(request, response)
 
     # --- operations -------------------------------------------------------------------------
 
@@ -131,8 +126,8 @@ class RestAdapter:
         values = {
             "ref.id": ref.id,
             "ref.external_id": ref.external_id,
-            "changes.status": _mapped(self._write, "status", changes.status),
-            "changes.priority": _mapped(self._write, "priority", changes.priority),
+            "changes.status": mapped(self._write, "status", changes.status),
+            "changes.priority": mapped(self._write, "priority", changes.priority),
             "changes.subject": changes.subject,
         }
         return self._read_one(op, ref, values)
@@ -184,7 +179,7 @@ class RestAdapter:
         if signature is not None and secret is not None:
             supplied = lower.get(signature.header.lower(), "")
             timestamp = lower.get((signature.timestamp_header or "").lower(), "")
-            message = _message_bytes(signature.message, body, timestamp, secret)
+            message = message_bytes(signature.message, body, timestamp, secret)
             key = secret.encode() if signature.algorithm.startswith("hmac-") else None
             expected = signature.prefix + sign(
                 signature.algorithm, message, key, signature.encoding
@@ -199,9 +194,9 @@ class RestAdapter:
         if fields.event_type is not None:
             if get_path(event, fields.event_type) not in fields.assigned_types:
                 return None
-        ticket_id = _text(get_path(event, fields.ticket_id))
-        agent_id = _text(get_path(event, fields.agent_id))
-        event_id = _text(get_path(event, fields.event_id))
+        ticket_id = text(get_path(event, fields.ticket_id))
+        agent_id = text(get_path(event, fields.agent_id))
+        event_id = text(get_path(event, fields.event_id))
         if event_id is None or ticket_id is None:
             raise WebhookRejected("malformed delivery: no event id or ticket id")
         if agent_id is None:
@@ -209,9 +204,9 @@ class RestAdapter:
         assignment = Assignment(
             ticket_id=ticket_id,
             agent_id=agent_id,
-            queue=_text(_opt(event, fields.queue)),
-            assigned_at=_number(_opt(event, fields.assigned_at)),
-            external_id=_text(_opt(event, fields.external_id)),
+            queue=text(opt(event, fields.queue)),
+            assigned_at=number(opt(event, fields.assigned_at)),
+            external_id=text(opt(event, fields.external_id)),
         )
         return WebhookEvent(event_id, assignment)
 
@@ -243,7 +238,7 @@ class RestAdapter:
             op, {"ref.id": ref.id, "ref.external_id": ref.external_id}
         )
         item = self._result(op, request, response, body)
-        return self._assignment(item, _text(get_path(item, self._fields.id)) or ref.id)
+        return self._assignment(item, text(get_path(item, self._fields.id)) or ref.id)
 
     def _page(
         self, op: ListOperation, cursor: str | None, limit: int, extra: Mapping[str, Any]
@@ -296,8 +291,8 @@ class RestAdapter:
         for position, result in enumerate(results if isinstance(results, list) else []):
             index = get_path(result, op.index)
             at = int(index) if isinstance(index, int | str) and str(index).isdigit() else position
-            error = _text(_opt(result, op.error))
-            ticket_id = _text(_opt(result, op.id))
+            error = text(opt(result, op.error))
+            ticket_id = text(opt(result, op.id))
             if error is not None or ticket_id is None:
                 failed.append((at, error or "no id"))
             else:
@@ -330,8 +325,8 @@ class RestAdapter:
             "ticket.external_id": ticket.external_id,
             "ticket.subject": ticket.subject,
             "ticket.description": ticket.description,
-            "ticket.channel": _mapped(self._write, "channel", ticket.channel),
-            "ticket.priority": _mapped(self._write, "priority", ticket.priority),
+            "ticket.channel": mapped(self._write, "channel", ticket.channel),
+            "ticket.priority": mapped(self._write, "priority", ticket.priority),
             "ticket.category": ticket.category,
             "ticket.customer.id": ticket.customer.id,
             "ticket.customer.name": ticket.customer.name,
@@ -350,35 +345,35 @@ class RestAdapter:
         return item
 
     def _ref(self, item: Any, request: ApiRequest, fallback_external: str) -> TicketRef:
-        ticket_id = _text(get_path(item, self._fields.id))
+        ticket_id = text(get_path(item, self._fields.id))
         if ticket_id is None:
             raise ApiFailure(
                 FailureKind.PROTOCOL, request, None, f"no ticket id at '{self._fields.id}'"
             )
-        external = _text(_opt(item, self._fields.external_id)) or fallback_external
+        external = text(opt(item, self._fields.external_id)) or fallback_external
         assignment = None
         if "same_response" in self._spec.assignment.observe:
             assignment = self._assignment(item, ticket_id)
         return TicketRef(ticket_id, external, assignment)
 
     def _assignment(self, item: Any, ticket_id: str) -> Assignment | None:
-        agent = _text(_opt(item, self._fields.assignee))
+        agent = text(opt(item, self._fields.assignee))
         if not agent:
             return None
         return Assignment(
             ticket_id=ticket_id,
             agent_id=agent,
-            queue=_text(_opt(item, self._fields.queue)),
-            assigned_at=_number(_opt(item, self._fields.assigned_at)),
-            external_id=_text(_opt(item, self._fields.external_id)),
+            queue=text(opt(item, self._fields.queue)),
+            assigned_at=number(opt(item, self._fields.assigned_at)),
+            external_id=text(opt(item, self._fields.external_id)),
         )
 
     def _state(self, item: Any, request: ApiRequest, response: ApiResponse) -> TicketState:
         f = self._fields
         ref = self._ref(item, request, fallback_external="")
-        raw_status = _opt(item, f.status)
-        raw_priority = _opt(item, f.priority)
-        custom = _opt(item, f.custom_fields)
+        raw_status = opt(item, f.status)
+        raw_priority = opt(item, f.priority)
+        custom = opt(item, f.custom_fields)
         return TicketState(
             ref=TicketRef(ref.id, ref.external_id, self._assignment(item, ref.id)),
             status=(
@@ -391,109 +386,12 @@ class RestAdapter:
                 if raw_priority is None
                 else read_enum(Priority, self._read_priority, raw_priority, request, response)
             ),
-            category=_text(_opt(item, f.category)) or "",
-            subject=_text(_opt(item, f.subject)) or "",
-            description=_text(_opt(item, f.description)) or "",
-            queue=_text(_opt(item, f.queue)),
-            assignee=_text(_opt(item, f.assignee)),
+            category=text(opt(item, f.category)) or "",
+            subject=text(opt(item, f.subject)) or "",
+            description=text(opt(item, f.description)) or "",
+            queue=text(opt(item, f.queue)),
+            assignee=text(opt(item, f.assignee)),
             custom_fields=(
                 {str(k): str(v) for k, v in custom.items()} if isinstance(custom, Mapping) else {}
             ),
         )
-
-
-def _reader(enum: type[Any], spec: RestSpec, field: str) -> dict[str, Any]:
-    mapping = spec.enums.get(field)
-    table: dict[str, Any] = {member.value: member for member in enum}
-    if mapping is not None:
-        table = {str(raw): enum(canonical) for canonical, raw in reversed(mapping.write.items())}
-        table.update({raw: enum(canonical) for raw, canonical in mapping.read.items()})
-    return table
-
-
-def _mapped(write: Mapping[str, Mapping[str, Any]], field: str, value: Any) -> Any:
-    if value is None:
-        return None
-    table = write.get(field)
-    return table.get(value.value, value.value) if table else value.value
-
-
-def _opt(item: Any, path: str | None) -> Any:
-    if path is None:
-        return None
-    found = get_path(item, path)
-    return None if found is MISSING else found
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value is MISSING or value == "":
-        return None
-    return str(value)
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _status_matches(rule: ErrorRule, status: int) -> bool:
-    wanted = rule.status
-    if wanted is None:
-        return True
-    if isinstance(wanted, int):
-        return status == wanted
-    if isinstance(wanted, list):
-        return status in wanted
-    return str(status)[0] == wanted[0]
-
-
-def _body_matches(rule: ErrorRule, body: Any) -> bool:
-    match = rule.body
-    assert match is not None
-    found = get_path(body, match.path) if body is not None else MISSING
-    if found is MISSING:
-        return match.not_equals is not None or match.not_in is not None
-    if match.equals is not None:
-        return bool(found == match.equals)
-    if match.not_equals is not None:
-        return bool(found != match.not_equals)
-    if match.in_ is not None:
-        return found in match.in_
-    return found not in (match.not_in or [])
-
-
-def _failure(rule: ErrorRule, request: ApiRequest, response: ApiResponse, body: Any) -> ApiFailure:
-    if body is MISSING:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-    detail = None
-    if rule.message is not None and body is not None:
-        detail = _text(get_path(body, rule.message))
-    if detail is None:
-        detail = response.body[:300].decode("utf-8", "replace") or "(empty body)"
-    retry_after = None
-    if rule.kind == "throttled":
-        raw = response.headers.get(rule.retry_after.lower())
-        try:
-            retry_after = max(0.0, float(raw)) if raw is not None else None
-        except ValueError:
-            retry_after = None
-    return ApiFailure(FailureKind(rule.kind), request, response.status, detail, retry_after)
-
-
-def _message_bytes(template: str, body: bytes, timestamp: str, secret: str) -> bytes:
-    """The signed message with the raw body spliced in byte for byte."""
-    parts: list[bytes] = []
-    last = 0
-    for match in PLACEHOLDER.finditer(template):
-        parts.append(template[last : match.start()].encode())
-        name = match.group(1)
-        parts.append(
-            body if name == "body" else (timestamp if name == "timestamp" else secret).encode()
-        )
-        last = match.end()
-    parts.append(template[last:].encode())
-    return b"".join(parts)

@@ -421,5 +421,5 @@ def test_all_public_names_are_exported() -> None:
         assert getattr(harness.config, name) is not None
     public = {n for n in dir(harness.config) if not n.startswith("_")}
     modules = {"loader", "problems", "scenario", "shapes", "suggest", "vendor"}
-    modules |= {"conversation", "plan_numbers", "rest", "templates"}
+    modules |= {"conversation", "plan_numbers", "rest", "rest_operations", "templates"}
     assert public - modules == set(harness.config.__all__)
