@@ -48,6 +48,8 @@ from harness.config.vendor import (
     VendorSpec,
     Webhooks,
     load_vendor,
+    vendor_schema_text,
+    write_vendor_schema,
 )
 
 __all__ = [
@@ -92,5 +94,7 @@ __all__ = [
     "schema_text",
     "validate",
     "validate_data",
+    "vendor_schema_text",
     "write_schema",
+    "write_vendor_schema",
 ]

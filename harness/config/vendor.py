@@ -8,8 +8,10 @@ was written, in case someone pasted the secret itself.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from pathlib import Path
 from typing import Annotated, Final, Literal, Self
 from urllib.parse import urlsplit
 
@@ -32,6 +34,8 @@ __all__ = [
     "VendorSpec",
     "Webhooks",
     "load_vendor",
+    "vendor_schema_text",
+    "write_vendor_schema",
 ]
 
 _ENV_NAME: Final = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -248,6 +252,20 @@ class VendorSpec(StrictModel):
     def embedded(self) -> bool:
         """True when the harness starts its own sandbox for this vendor."""
         return self.base_url == "embedded"
+
+
+def vendor_schema_text() -> str:
+    """``scenarios/vendors/schema.json``: the JSON Schema of :class:`VendorSpec`, rest included."""
+    schema = VendorSpec.model_json_schema(by_alias=True)
+    document = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_vendor_schema(path: str | os.PathLike[str] = "scenarios/vendors/schema.json") -> Path:
+    """Write :func:`vendor_schema_text` to ``path`` (for editor completion); return the path."""
+    target = Path(path)
+    target.write_text(vendor_schema_text(), encoding="utf-8")
+    return target
 
 
 def load_vendor(path: str | os.PathLike[str]) -> VendorSpec:

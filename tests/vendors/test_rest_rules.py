@@ -245,3 +245,14 @@ def test_bulk_import_in_batches_then_job_status(
     )  # fmt: skip
     status = client.run(adapter.import_status("j-1"))
     assert status.done and status.created == ((0, "71"),) and status.failed == ((1, "duplicate"),)
+
+
+def test_vendor_schema_json_is_fresh() -> None:
+    from harness.config import vendor_schema_text
+
+    root = Path(__file__).resolve().parents[2]
+    shipped = (root / "scenarios" / "vendors" / "schema.json").read_text(encoding="utf-8")
+    assert shipped == vendor_schema_text(), (
+        "run: python -c 'from harness.config import write_vendor_schema; write_vendor_schema()'"
+    )
+    assert "import_status" in shipped and "hmac-sha256" in shipped
