@@ -96,6 +96,15 @@ class NoAuth(StrictModel):
     kind: Literal["none"] = Field(examples=["none"])
 
 
+def _check_placeholder_password(value: str) -> str:
+    if len(value) != 1:  # never echo it: it may be a real password
+        raise ValueError(
+            "a literal password is only for one-character placeholders such as Freshdesk's 'X'; "
+            "put the real password in an environment variable and name it in password_env"
+        )
+    return value
+
+
 class BasicAuth(StrictModel):
     """HTTP Basic. Zendesk: ``username_env: ZENDESK_EMAIL, username_suffix: /token,
     password_env: ZENDESK_API_TOKEN``; Freshdesk: ``username_env: FRESHDESK_API_KEY, password: X``.
@@ -105,9 +114,8 @@ class BasicAuth(StrictModel):
     username_env: EnvVarName = Field(examples=["ZENDESK_EMAIL"])
     username_suffix: str = Field(default="", max_length=40, examples=["/token"])
     password_env: EnvVarName | None = Field(default=None, examples=["ZENDESK_API_TOKEN"])
-    password: str | None = Field(
+    password: Annotated[str, AfterValidator(_check_placeholder_password)] | None = Field(
         default=None,
-        max_length=1,
         description="A literal one-character placeholder password such as Freshdesk's 'X'.",
     )
 

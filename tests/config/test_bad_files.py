@@ -69,3 +69,8 @@ def test_a_pasted_secret_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_a_pasted_signature_secret_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
     error = _error(BAD / "vendor-signature-secret.yaml", monkeypatch)
     assert "sk_live" not in str(error)
+
+
+def test_a_literal_password_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    error = _error(BAD / "vendor-basic-password.yaml", monkeypatch)
+    assert "hunter2" not in str(error)
