@@ -207,6 +207,8 @@ def test_webhooks_are_admin_rules_and_unsigned() -> None:
     adapter = FreshdeskAdapter()
     with pytest.raises(NotSupported, match="Automations"):
         adapter.register_webhook("https://probe.example/hook", "s")
+    with pytest.raises(NotSupported):
+        adapter.unregister_webhook("w1")
     body = json.dumps({"ticket_id": "18", "agent": "li.na@acme.example", "group": "VIP"}).encode()
     event = adapter.parse_webhook({"X-CSM-Webhook-Secret": "s3cret"}, body, "s3cret")
     assert event is not None and event.assignment.agent_id == "li.na@acme.example"

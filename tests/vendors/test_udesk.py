@@ -208,6 +208,8 @@ def test_push_start_session_is_the_assignment() -> None:
     assert (event.assignment.ticket_id, event.assignment.agent_id) == ("3", "1")
     with pytest.raises(NotSupported):
         UdeskAdapter().register_webhook("https://probe.example/hook", "s")
+    with pytest.raises(NotSupported):
+        UdeskAdapter().unregister_webhook("w1")
 
 
 def test_429_is_still_throttled(api: respx.MockRouter, client: HttpxExecutor) -> None:
