@@ -14,6 +14,7 @@ from harness.cli import profiling as profiling_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
 from harness.cli import score as score_commands
+from harness.cli import vendors as vendors_commands
 from harness.cli import worker as worker_commands
 from harness.cli.console import warn
 from harness.cli.messages import detect_lang, msg
@@ -41,6 +42,7 @@ app.command("anonymise")(data_commands.anonymise)
 app.command("scan")(data_commands.scan)
 app.command("score")(score_commands.score)
 app.command("export")(export_commands.export)
+app.command("vendors")(vendors_commands.vendors)
 
 
 def main() -> None:

@@ -190,6 +190,28 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Scanning {file}: {rows} rows, registry key id {key_id}",
         "zh-CN": "扫描 {file}：{rows} 行，登记表密钥 ID {key_id}",
     },
+    # vendors (issue 6)
+    "vendors.title": {"en": "Vendor adapters", "zh-CN": "厂商适配器"},
+    "vendors.name": {"en": "Adapter", "zh-CN": "适配器"},
+    "vendors.origin": {"en": "From", "zh-CN": "来源"},
+    "vendors.class": {"en": "Class", "zh-CN": "实现类"},
+    "vendors.offers": {"en": "Also offers", "zh-CN": "附加能力"},
+    "vendors.bundled": {"en": "bundled", "zh-CN": "内置"},
+    "vendors.from_file": {
+        "en": "what the vendor file describes",
+        "zh-CN": "由厂商文件描述",
+    },
+    "vendors.checked": {
+        "en": "{path}: OK: vendor {name}, adapter {adapter}, also offers: {offers}",
+        "zh-CN": "{path}：通过：厂商 {name}，适配器 {adapter}，附加能力：{offers}",
+    },
+    "vendors.hint": {
+        "en": "Use one with 'adapter: <name>' in scenarios/vendors/<vendor>.yaml. Packages add "
+        "adapters through the '{group}' entry-point group; 'rest' needs no Python at all "
+        '(see the README, "Add your vendor").',
+        "zh-CN": "在 scenarios/vendors/<厂商>.yaml 中写 'adapter: <名称>' 即可使用。第三方包通过 "
+        "'{group}' 入口点组注册适配器；'rest' 适配器无需编写 Python（见 README“接入新厂商”）。",
+    },
 }
 
 

@@ -13,6 +13,7 @@ from harness.config.loader import (
     validate_data,
 )
 from harness.config.problems import ConfigValueError, LineMap, Loc, format_errors, format_loc
+from harness.config.rest import RestSpec
 from harness.config.scenario import (
     DEFAULT_ALLOW_HOSTS,
     Bounds,
@@ -38,13 +39,17 @@ from harness.config.shapes import (
 from harness.config.suggest import closest, did_you_mean
 from harness.config.vendor import (
     Auth,
+    BasicAuth,
     BearerAuth,
     NoAuth,
     SandboxOptions,
+    SignatureAuth,
     Title,
     VendorSpec,
     Webhooks,
     load_vendor,
+    vendor_schema_text,
+    write_vendor_schema,
 )
 
 __all__ = [
@@ -52,6 +57,7 @@ __all__ = [
     "SHAPE_KINDS",
     "ArrivalRate",
     "Auth",
+    "BasicAuth",
     "BearerAuth",
     "Bounds",
     "ConfigValueError",
@@ -62,8 +68,10 @@ __all__ = [
     "NoAuth",
     "Probe",
     "Rate",
+    "RestSpec",
     "SandboxOptions",
     "Scenario",
+    "SignatureAuth",
     "Slug",
     "StrictModel",
     "SyntheticTraffic",
@@ -86,5 +94,7 @@ __all__ = [
     "schema_text",
     "validate",
     "validate_data",
+    "vendor_schema_text",
     "write_schema",
+    "write_vendor_schema",
 ]

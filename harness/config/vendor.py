@@ -8,8 +8,10 @@ was written, in case someone pasted the secret itself.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from pathlib import Path
 from typing import Annotated, Final, Literal, Self
 from urllib.parse import urlsplit
 
@@ -17,16 +19,23 @@ from pydantic import AfterValidator, Field, model_validator
 
 from harness.config.loader import Slug, StrictModel, validate
 from harness.config.problems import ConfigValueError
+from harness.config.rest import RestSpec
+from harness.config.templates import check as check_template
 
 __all__ = [
+    "SIGNATURE_PLACEHOLDERS",
     "Auth",
+    "BasicAuth",
     "BearerAuth",
     "NoAuth",
     "SandboxOptions",
+    "SignatureAuth",
     "Title",
     "VendorSpec",
     "Webhooks",
     "load_vendor",
+    "vendor_schema_text",
+    "write_vendor_schema",
 ]
 
 _ENV_NAME: Final = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -87,7 +96,108 @@ class NoAuth(StrictModel):
     kind: Literal["none"] = Field(examples=["none"])
 
 
-Auth = Annotated[BearerAuth | NoAuth, Field(discriminator="kind")]
+def _check_placeholder_password(value: str) -> str:
+    if len(value) != 1:  # never echo it: it may be a real password
+        raise ValueError(
+            "a literal password is only for one-character placeholders such as Freshdesk's 'X'; "
+            "put the real password in an environment variable and name it in password_env"
+        )
+    return value
+
+
+class BasicAuth(StrictModel):
+    """HTTP Basic. Zendesk: ``username_env: ZENDESK_EMAIL, username_suffix: /token,
+    password_env: ZENDESK_API_TOKEN``; Freshdesk: ``username_env: FRESHDESK_API_KEY, password: X``.
+    """
+
+    kind: Literal["basic"] = Field(examples=["basic"])
+    username_env: EnvVarName = Field(examples=["ZENDESK_EMAIL"])
+    username_suffix: str = Field(default="", max_length=40, examples=["/token"])
+    password_env: EnvVarName | None = Field(default=None, examples=["ZENDESK_API_TOKEN"])
+    password: Annotated[str, AfterValidator(_check_placeholder_password)] | None = Field(
+        default=None,
+        description="A literal one-character placeholder password such as Freshdesk's 'X'.",
+    )
+
+    @model_validator(mode="after")
+    def _one_password(self) -> Self:
+        if (self.password_env is None) == (self.password is None):
+            raise ConfigValueError.at(
+                ("password_env",),
+                "write exactly one of password_env (the environment variable holding the "
+                "password or API token) and password (a literal placeholder such as X)",
+            )
+        return self
+
+
+SignatureAlgorithm = Literal["md5", "sha1", "sha256", "hmac-sha1", "hmac-sha256"]
+SIGNATURE_PLACEHOLDERS: Final = (
+    "timestamp",
+    "timestamp_ms",
+    "nonce",
+    "method",
+    "path",
+    "body",
+    "body_md5",
+    "body_sha1",
+    "body_sha256",
+)
+
+
+class SignatureAuth(StrictModel):
+    """A digest or HMAC over a message built from a template, sent as query or header values.
+
+    Udesk Open API v2::
+
+        kind: signature
+        algorithm: sha256
+        message: "{env:UDESK_EMAIL}&{env:UDESK_API_TOKEN}&{timestamp}&{nonce}&v2"
+        query: {email: "{env:UDESK_EMAIL}", timestamp: "{timestamp}", nonce: "{nonce}",
+                sign: "{signature}", sign_version: v2}
+    """
+
+    kind: Literal["signature"] = Field(examples=["signature"])
+    algorithm: SignatureAlgorithm = Field(examples=["sha256"])
+    key_env: EnvVarName | None = Field(
+        default=None, description="HMAC key (hmac-* algorithms only).", examples=["ACME_SECRET"]
+    )
+    message: str = Field(min_length=1, examples=["{env:ACME_KEY}{timestamp}{nonce}"])
+    encoding: Literal["hex", "base64"] = "hex"
+    query: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        hmac_kind = self.algorithm.startswith("hmac-")
+        if hmac_kind and self.key_env is None:
+            problems.append((("key_env",), f"{self.algorithm} needs key_env: the HMAC key"))
+        if not hmac_kind and self.key_env is not None:
+            problems.append(
+                (("key_env",), f"only for hmac-* algorithms; put the secret in message instead "
+                 f"(e.g. '{{env:{self.key_env}}}{{timestamp}}')")
+            )  # fmt: skip
+        message_problem = check_template(self.message, SIGNATURE_PLACEHOLDERS, env=True)
+        if message_problem:
+            problems.append((("message",), message_problem))
+        allowed = (*SIGNATURE_PLACEHOLDERS, "signature")
+        for part in ("query", "headers"):
+            for key, value in getattr(self, part).items():
+                problem = check_template(value, allowed, env=True)
+                if problem:
+                    problems.append(((part, key), problem))
+        sent = [*self.query.values(), *self.headers.values()]
+        if not any("{signature}" in value for value in sent):
+            problems.append(
+                (("query",), "the signature is never sent; add e.g. 'sign: \"{signature}\"' "
+                 "under query or headers")
+            )  # fmt: skip
+        if problems:
+            raise ConfigValueError(problems)
+        return self
+
+
+Auth = Annotated[BearerAuth | BasicAuth | SignatureAuth | NoAuth, Field(discriminator="kind")]
 
 
 class Webhooks(StrictModel):
@@ -110,6 +220,29 @@ class VendorSpec(StrictModel):
     sandbox: SandboxOptions | None = None
     auth: Auth = Field(examples=[{"kind": "bearer", "token_env": "ACME_TOKEN"}])
     webhooks: Webhooks = Field(default_factory=lambda: Webhooks(supported=False))
+    rest: RestSpec | None = Field(
+        default=None, description="The API description the declarative 'rest' adapter speaks."
+    )
+
+    @model_validator(mode="after")
+    def _rest_only_with_rest_adapter(self) -> Self:
+        if self.adapter == "rest" and self.rest is None:
+            raise ConfigValueError.at(
+                ("adapter",),
+                "the rest adapter needs a 'rest:' section describing the API; see "
+                "scenarios/vendors/sandbox-rest.yaml for a complete example",
+            )
+        if self.adapter != "rest" and self.rest is not None:
+            raise ConfigValueError.at(
+                ("rest",), "only read by 'adapter: rest'; remove it or write 'adapter: rest'"
+            )
+        if self.rest is not None and "webhook" in self.rest.assignment.observe:
+            if not self.webhooks.supported:
+                raise ConfigValueError.at(
+                    ("rest", "assignment", "observe"),
+                    "'webhook' needs 'webhooks: {supported: true}'",
+                )
+        return self
 
     @model_validator(mode="after")
     def _sandbox_only_when_embedded(self) -> Self:
@@ -127,6 +260,20 @@ class VendorSpec(StrictModel):
     def embedded(self) -> bool:
         """True when the harness starts its own sandbox for this vendor."""
         return self.base_url == "embedded"
+
+
+def vendor_schema_text() -> str:
+    """``scenarios/vendors/schema.json``: the JSON Schema of :class:`VendorSpec`, rest included."""
+    schema = VendorSpec.model_json_schema(by_alias=True)
+    document = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_vendor_schema(path: str | os.PathLike[str] = "scenarios/vendors/schema.json") -> Path:
+    """Write :func:`vendor_schema_text` to ``path`` (for editor completion); return the path."""
+    target = Path(path)
+    target.write_text(vendor_schema_text(), encoding="utf-8")
+    return target
 
 
 def load_vendor(path: str | os.PathLike[str]) -> VendorSpec:

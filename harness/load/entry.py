@@ -29,7 +29,7 @@ from harness.load.plan import Target, new_run_id
 from harness.load.users import AgentUser, ChatArrivals, ChatCustomer, CustomerUser
 from harness.results import RunInfo, finalize_run, write_run_info
 from harness.vendors.chat import check_chat_support
-from harness.vendors.registry import create_adapter
+from harness.vendors.registry import adapter_for
 
 __all__ = ["AgentUser", "ArrivalRateShape", "ChatArrivals", "ChatCustomer", "CustomerUser"]
 
@@ -103,7 +103,7 @@ def _check_chat(target: Target) -> None:
     agent users are a fixed count, dispatched before the customers."""
     agents = target.scenario.conversation.agents
     if _opens_sessions(target):
-        adapter = create_adapter(target.vendor.adapter, str(target.vendor_path))
+        adapter = adapter_for(target.vendor, str(target.vendor_path))
         check_chat_support(adapter, agents, str(target.vendor_path))
         AgentUser.fixed_count = agents
     else:

@@ -23,9 +23,10 @@ from harness.errors import ConfigError
 from harness.load.feed import ArrivalFeed
 from harness.redact import Secret, secret_from_env
 from harness.transport.allowlist import check_target
-from harness.vendors.auth import Signer, bearer, no_auth
+from harness.vendors.auth import Signer
+from harness.vendors.auth import signer_for as vendor_signer
 from harness.vendors.base import VendorAdapter
-from harness.vendors.registry import create_adapter
+from harness.vendors.registry import adapter_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +67,8 @@ class Target:
 
 
 def signer_for(vendor: VendorSpec, source: str) -> Signer:
-    if vendor.auth.kind == "bearer":
-        token = secret_from_env(vendor.auth.token_env, purpose="auth.token_env", source=source)
-        return bearer(token)
-    return no_auth
+    """The vendor's signer (bearer, basic or a signature scheme), secrets from the env."""
+    return vendor_signer(vendor.auth, source)
 
 
 def webhook_secret(vendor: VendorSpec, source: str) -> Secret:
@@ -121,7 +120,7 @@ def build_process_plan(
         )
     return ProcessPlan(
         target=target,
-        adapter=create_adapter(target.vendor.adapter, source),
+        adapter=adapter_for(target.vendor, source),
         signer=signer_for(target.vendor, source),
         feed=ArrivalFeed(share, start_at),
         tickets=tickets,

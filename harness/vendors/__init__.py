@@ -10,13 +10,27 @@ from harness.vendors.base import (
     WebhookEvent,
     WebhookRejected,
 )
+from harness.vendors.capabilities import (
+    BulkImporter,
+    Exporter,
+    ImportJob,
+    NotSupported,
+    TicketChanges,
+    TicketUpdater,
+)
 
 __all__ = [
     "ApiFailure",
     "ApiRequest",
     "ApiResponse",
+    "BulkImporter",
+    "Exporter",
     "FailureKind",
     "Flow",
+    "ImportJob",
+    "NotSupported",
+    "TicketChanges",
+    "TicketUpdater",
     "VendorAdapter",
     "WebhookEvent",
     "WebhookRejected",

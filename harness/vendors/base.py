@@ -34,6 +34,9 @@ class ApiRequest:
     json: Mapping[str, Any] | None = None
     params: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    # The exact bytes to send instead of ``json``: set by signers that hash the body, so the
+    # bytes signed are the bytes sent (executors send ``content`` when it is not None).
+    content: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)

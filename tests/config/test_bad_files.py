@@ -64,3 +64,13 @@ def test_three_mistakes_are_reported_at_once(monkeypatch: pytest.MonkeyPatch) ->
 def test_a_pasted_secret_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
     error = _error(BAD / "vendor-token-value.yaml", monkeypatch)
     assert "sk_live" not in str(error)
+
+
+def test_a_pasted_signature_secret_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    error = _error(BAD / "vendor-signature-secret.yaml", monkeypatch)
+    assert "sk_live" not in str(error)
+
+
+def test_a_literal_password_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    error = _error(BAD / "vendor-basic-password.yaml", monkeypatch)
+    assert "hunter2" not in str(error)

@@ -1,0 +1,72 @@
+"""``csm-harness vendors``: the adapters this installation can use, and where each comes from.
+
+Bundled adapters are listed first, then those registered by installed packages through the
+``csm_harness.vendors`` entry-point group. Two packages registering one name is an error that
+names both (exit 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness.cli.console import say, table
+from harness.cli.messages import Lang, detect_lang, msg
+
+LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]
+
+
+def vendors(
+    check: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--check",
+            help="Validate this vendor file and build its adapter (repeatable); exit 2 on a "
+            "mistake, with file:line: field: problem.",
+        ),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """List installed vendor adapters: name, origin, class and optional operations."""
+    from harness.vendors.registry import ENTRY_POINT_GROUP, installed, offers
+
+    language = detect_lang(lang)
+    if check:
+        _check(check, language)
+        return
+    rows = [
+        [
+            item.name,
+            msg("vendors.bundled", language) if item.origin == "bundled" else item.origin,
+            item.target,
+            _offers(offers(item.name), language),
+        ]
+        for item in installed()
+    ]
+    headers = [msg(key, language) for key in ("vendors.name", "vendors.origin",
+                                              "vendors.class", "vendors.offers")]  # fmt: skip
+    table(headers, rows, title=msg("vendors.title", language))
+    say(msg("vendors.hint", language, group=ENTRY_POINT_GROUP))
+
+
+def _check(paths: list[Path], language: Lang) -> None:
+    from harness.config import display_path, load_vendor
+    from harness.vendors.registry import adapter_for, offers
+
+    for path in paths:
+        vendor = load_vendor(path)
+        adapter = adapter_for(vendor, str(path))
+        described = getattr(adapter, "capabilities", None)
+        extra = described() if callable(described) else (offers(vendor.adapter) or [])
+        say(
+            msg("vendors.checked", language, path=display_path(path), name=vendor.name,
+                adapter=vendor.adapter, offers=", ".join(extra) or "-")
+        )  # fmt: skip
+
+
+def _offers(names: list[str] | None, language: Lang) -> str:
+    if names is None:
+        return msg("vendors.from_file", language)
+    return ", ".join(names) or "-"

@@ -1,0 +1,260 @@
+"""The ``rest:`` section of a vendor file: a whole vendor API described without Python.
+
+``scenarios/vendors/sandbox-rest.yaml`` is the worked example; the README's "Add your vendor"
+guide walks through it. The parts:
+
+- ``operations``: one request template per adapter operation (``create_ticket`` is required;
+  ``get_ticket``, ``fetch_assignment``, ``update_ticket``, ``list_tickets``,
+  ``export_tickets``, ``import_tickets`` + ``import_status``, ``register_webhook``,
+  ``unregister_webhook`` are optional), each with
+  where its result sits in the answer (``result``), and for listings the pagination style.
+- ``ticket``: response field paths (``assignee``, ``via.channel``, ``items.0.id``) -> canonical
+  ticket fields.
+- ``enums``: canonical value -> vendor value for priority, status and channel; read back by
+  reverse lookup (``read`` adds vendor values that have no canonical twin).
+- ``errors``: ordered rules on HTTP status and/or a body field (``code != 1000``) -> failure
+  kind (throttled / client / server / protocol); the first match wins, then plain HTTP status.
+- ``assignment.observe``: how routing is seen: ``same_response`` (the create answer carries
+  it), ``polling`` (a field of the ticket), ``webhook`` (see ``webhook``).
+- ``webhook``: signature scheme and where the event's fields are.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal, Self
+
+from pydantic import Field, model_validator
+
+from harness.config.loader import StrictModel
+from harness.config.problems import ConfigValueError, Loc
+from harness.config.rest_operations import (
+    OPERATION_PLACEHOLDERS,
+    FieldPath,
+    ImportOperation,
+    ImportStatusOperation,
+    ListOperation,
+    Operation,
+    Operations,
+    Pagination,
+    RegisterWebhookOperation,
+    RequestTemplate,
+    Scalar,
+)
+from harness.config.suggest import did_you_mean
+from harness.config.templates import check as check_template
+
+__all__ = [
+    "OPERATION_PLACEHOLDERS",
+    "AssignmentSpec",
+    "BodyMatch",
+    "ErrorRule",
+    "ImportOperation",
+    "ImportStatusOperation",
+    "ListOperation",
+    "Operation",
+    "Operations",
+    "Pagination",
+    "RegisterWebhookOperation",
+    "RequestTemplate",
+    "RestSpec",
+    "TicketFields",
+    "WebhookFields",
+    "WebhookSignature",
+    "WebhookSpec",
+]
+
+
+class TicketFields(StrictModel):
+    """Field paths inside one ticket object of the vendor's answers."""
+
+    id: FieldPath = Field(examples=["id"])
+    external_id: FieldPath | None = Field(default=None, examples=["external_id"])
+    subject: FieldPath | None = None
+    description: FieldPath | None = None
+    status: FieldPath | None = None
+    priority: FieldPath | None = None
+    channel: FieldPath | None = None
+    category: FieldPath | None = None
+    queue: FieldPath | None = None
+    assignee: FieldPath | None = None
+    assigned_at: FieldPath | None = None
+    custom_fields: FieldPath | None = None
+
+
+_CANONICAL: Final[dict[str, tuple[str, ...]]] = {
+    "priority": ("low", "normal", "high", "urgent"),
+    "status": ("new", "open", "pending", "solved", "closed"),
+    "channel": ("web", "email", "phone", "chat", "wechat", "app", "weibo"),
+}
+
+
+class EnumMap(StrictModel):
+    write: dict[str, Scalar] = Field(description="Canonical value -> vendor value.")
+    read: dict[str, str] = Field(
+        default_factory=dict, description="Extra vendor value (as text) -> canonical value."
+    )
+
+
+class BodyMatch(StrictModel):
+    """A test on one field of the answer body; exactly one of the four comparisons."""
+
+    path: FieldPath = Field(examples=["code"])
+    equals: Scalar | None = None
+    not_equals: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    not_in: list[Scalar] | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Self:
+        given = [v for v in (self.equals, self.not_equals, self.in_, self.not_in) if v is not None]
+        if len(given) != 1:
+            raise ConfigValueError.at(
+                ("path",), "write exactly one of equals, not_equals, in, not_in (e.g. "
+                "'not_equals: 1000')"
+            )  # fmt: skip
+        return self
+
+
+_STATUS = re.compile(r"^[1-5]xx$")
+
+
+class ErrorRule(StrictModel):
+    status: int | str | list[int] | None = Field(default=None, examples=[429])
+    body: BodyMatch | None = None
+    kind: Literal["throttled", "client", "server", "protocol"] = Field(examples=["throttled"])
+    message: FieldPath | None = Field(default=None, description="Where the error text is.")
+    retry_after: str = Field(
+        default="retry-after", description="Header with the seconds to wait (throttled answers)."
+    )
+
+    @model_validator(mode="after")
+    def _status_shape(self) -> Self:
+        if isinstance(self.status, str) and not _STATUS.match(self.status):
+            raise ConfigValueError.at(
+                ("status",), f"'{self.status}' is not a status; write 429, [403, 429] or '4xx'"
+            )
+        if self.status is None and self.body is None:
+            raise ConfigValueError.at(
+                ("kind",), "a rule needs status, body or both; otherwise it matches everything"
+            )
+        return self
+
+
+class AssignmentSpec(StrictModel):
+    observe: list[Literal["same_response", "polling", "webhook"]] = Field(
+        min_length=1, examples=[["polling"]]
+    )
+
+
+class WebhookSignature(StrictModel):
+    algorithm: Literal["hmac-sha256", "hmac-sha1", "sha1", "sha256", "md5"] = Field(
+        examples=["hmac-sha256"]
+    )
+    header: str = Field(min_length=1, examples=["x-zendesk-webhook-signature"])
+    timestamp_header: str | None = Field(default=None, examples=["x-zendesk-webhook-timestamp"])
+    message: str = Field(min_length=1, examples=["{timestamp}{body}"])
+    encoding: Literal["hex", "base64"] = "hex"
+    prefix: str = Field(default="", examples=["sha256="])
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> Self:
+        allowed = ["body", "secret"] + (["timestamp"] if self.timestamp_header else [])
+        problem = check_template(self.message, allowed)
+        if problem:
+            raise ConfigValueError.at(("message",), problem)
+        return self
+
+
+class WebhookFields(StrictModel):
+    """Field paths in one delivery's JSON body."""
+
+    event_id: FieldPath = Field(examples=["id"])
+    event_type: FieldPath | None = Field(default=None, examples=["type"])
+    assigned_types: list[str] = Field(default_factory=list, examples=[["ticket.assigned"]])
+    ticket_id: FieldPath = Field(examples=["data.ticket_id"])
+    agent_id: FieldPath = Field(examples=["data.agent_id"])
+    queue: FieldPath | None = None
+    assigned_at: FieldPath | None = None
+    external_id: FieldPath | None = None
+
+    @model_validator(mode="after")
+    def _types_with_type(self) -> Self:
+        if bool(self.assigned_types) != (self.event_type is not None):
+            raise ConfigValueError.at(
+                ("assigned_types",), "event_type and assigned_types go together"
+            )
+        return self
+
+
+class WebhookSpec(StrictModel):
+    signature: WebhookSignature | None = Field(
+        default=None, description="Leave out for unsigned vendors (deliveries are not verified)."
+    )
+    fields: WebhookFields
+
+
+class RestSpec(StrictModel):
+    operations: Operations
+    ticket: TicketFields
+    enums: dict[str, EnumMap] = Field(default_factory=dict)
+    errors: list[ErrorRule] = Field(default_factory=list)
+    assignment: AssignmentSpec
+    webhook: WebhookSpec | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        problems: list[tuple[Loc, str]] = []
+        for field, mapping in self.enums.items():
+            canonical = _CANONICAL.get(field)
+            if canonical is None:
+                hint = did_you_mean(field, _CANONICAL)
+                problems.append(
+                    (("enums", field), f"unknown enumeration.{hint} Known: {', '.join(_CANONICAL)}")
+                )
+                continue
+            valid = (
+                f"Valid: {', '.join(canonical)}; write canonical: vendor pairs such as "
+                f"'{canonical[1]}: 2'"
+            )
+            problems.extend(
+                (("enums", field, "write", key),
+                 f"'{key}' is not a canonical {field}.{did_you_mean(key, canonical)} {valid}")
+                for key in mapping.write
+                if key not in canonical
+            )  # fmt: skip
+            problems.extend(
+                (("enums", field, "read", raw),
+                 f"'{value}' is not a canonical {field}.{did_you_mean(value, canonical)} {valid}")
+                for raw, value in mapping.read.items()
+                if value not in canonical
+            )  # fmt: skip
+            missing = [value for value in canonical if value not in mapping.write]
+            if field != "status" and missing and not problems:
+                problems.append(
+                    (("enums", field, "write"),
+                     f"every canonical {field} needs a vendor value; add: {', '.join(missing)}")
+                )  # fmt: skip
+        ops = self.operations
+        observe = self.assignment.observe
+        if "polling" in observe and ops.fetch_assignment is None and ops.get_ticket is None:
+            problems.append(
+                (("assignment", "observe"),
+                 "'polling' needs operations.get_ticket or operations.fetch_assignment; add e.g. "
+                 "'get_ticket: {request: {method: GET, path: \"/tickets/{ref.id}\"}}'")
+            )  # fmt: skip
+        if (self.ticket.assignee is None) and ("polling" in observe or "same_response" in observe):
+            problems.append(
+                (("ticket",), "add 'assignee: <field path>': polling and same_response read it")
+            )
+        if "webhook" in observe:
+            if self.webhook is None:
+                problems.append((("assignment", "observe"), "'webhook' needs a webhook section"))
+            if ops.register_webhook is None:
+                problems.append(
+                    (("assignment", "observe"),
+                     "'webhook' needs operations.register_webhook and unregister_webhook")
+                )  # fmt: skip
+        if problems:
+            raise ConfigValueError(problems)
+        return self

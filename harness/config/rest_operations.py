@@ -1,0 +1,195 @@
+"""Request templates and operations of the ``rest:`` section (see :mod:`harness.config.rest`).
+
+Each operation names the placeholders its templates may use (:data:`OPERATION_PLACEHOLDERS`);
+config errors list them, with a suggestion for a near miss.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Final, Literal, Self
+
+from pydantic import AfterValidator, Field, model_validator
+
+from harness.config.loader import StrictModel
+from harness.config.problems import ConfigValueError, Loc
+from harness.config.templates import check as check_template
+from harness.config.templates import walk_strings
+
+__all__ = [
+    "OPERATION_PLACEHOLDERS",
+    "FieldPath",
+    "ImportOperation",
+    "ImportStatusOperation",
+    "ListOperation",
+    "Operation",
+    "Operations",
+    "Pagination",
+    "RegisterWebhookOperation",
+    "RequestTemplate",
+    "Scalar",
+]
+
+Scalar = str | int | bool
+_PATH = re.compile(r"^[A-Za-z0-9_\-$@]+(\.[A-Za-z0-9_\-$@]+)*$")
+
+_TICKET = (
+    "ticket.external_id", "ticket.subject", "ticket.description", "ticket.channel",
+    "ticket.priority", "ticket.category", "ticket.customer.id", "ticket.customer.name",
+    "ticket.customer.identities", "ticket.customer.identities.*", "ticket.custom_fields",
+    "ticket.custom_fields.*", "idempotency_key",
+)  # fmt: skip
+_REF = ("ref.id", "ref.external_id")
+OPERATION_PLACEHOLDERS: Final[dict[str, tuple[str, ...]]] = {
+    "create_ticket": _TICKET,
+    "get_ticket": _REF,
+    "fetch_assignment": _REF,
+    "update_ticket": (*_REF, "changes.status", "changes.priority", "changes.subject"),
+    "list_tickets": ("cursor", "limit"),
+    "export_tickets": ("cursor", "limit", "since"),
+    "import_tickets": ("tickets",),
+    "import_status": ("job.id",),
+    "register_webhook": ("webhook.url", "webhook.secret"),
+    "unregister_webhook": ("webhook.id",),
+}
+
+
+def _check_path(value: str) -> str:
+    if value and not _PATH.match(value):
+        raise ValueError(
+            f"'{value}' is not a field path; write dotted keys and list indexes such as "
+            "'ticket.id' or 'results.0.id' ('' means the whole answer)"
+        )
+    return value
+
+
+FieldPath = Annotated[str, AfterValidator(_check_path)]
+
+
+class RequestTemplate(StrictModel):
+    """One HTTP request; strings may hold ``{placeholders}`` (see the module docstring)."""
+
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = Field(examples=["POST"])
+    path: str = Field(min_length=1, examples=["/api/v2/tickets"])
+    name: str | None = Field(
+        default=None, description="Stats name; defaults to 'METHOD path' with ids left out."
+    )
+    query: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: dict[str, object] | list[object] | None = None
+
+    @model_validator(mode="after")
+    def _path_shape(self) -> Self:
+        if not self.path.startswith("/"):
+            raise ConfigValueError.at(
+                ("path",), f"must start with '/', relative to base_url: write '/{self.path}'"
+            )
+        if self.body is not None and self.method in ("GET", "DELETE"):
+            raise ConfigValueError.at(("body",), f"a {self.method} request has no body")
+        return self
+
+
+class Operation(StrictModel):
+    request: RequestTemplate
+    result: FieldPath = Field(
+        default="", description="Where the ticket (or result) is in the answer; '' = all of it."
+    )
+
+
+class Pagination(StrictModel):
+    """``cursor``: the answer names the next cursor (``next``) or says it ended (``end``);
+    ``page``: page numbers from ``first``; ``offset``: item offsets. Put ``{cursor}`` in the
+    request's query where the cursor, page number or offset goes."""
+
+    style: Literal["cursor", "page", "offset"] = Field(examples=["cursor"])
+    next: FieldPath | None = Field(default=None, examples=["next_cursor"])
+    end: FieldPath | None = Field(default=None, examples=["end_of_stream"])
+    first: int = Field(default=1, ge=0, description="First page number (page style).")
+
+    @model_validator(mode="after")
+    def _cursor_needs_next(self) -> Self:
+        if self.style == "cursor" and self.next is None:
+            raise ConfigValueError.at(
+                ("next",), "cursor pagination needs 'next': the answer field with the next cursor"
+            )
+        if self.style != "cursor" and self.next is not None:
+            raise ConfigValueError.at(
+                ("next",), f"only for style: cursor; {self.style} pagination counts by itself"
+            )
+        return self
+
+
+class ListOperation(Operation):
+    items: FieldPath = Field(examples=["tickets"], description="Where the list of tickets is.")
+    pagination: Pagination
+
+
+class RegisterWebhookOperation(Operation):
+    id: FieldPath = Field(examples=["webhook.id"], description="Where the new webhook's id is.")
+
+
+class ImportOperation(Operation):
+    """Asynchronous bulk create: ``{tickets}`` in the request body becomes the batch, each
+    ticket rendered through ``item`` (the create_ticket placeholders)."""
+
+    item: dict[str, object] = Field(examples=[{"subject": "{ticket.subject}"}])
+    batch: int = Field(default=100, ge=1, le=10000, description="Tickets per request.")
+    job_id: FieldPath = Field(examples=["job_status.id"], description="Where the job id is.")
+
+    @model_validator(mode="after")
+    def _item_placeholders(self) -> Self:
+        problem = check_template(self.item, _TICKET)
+        if problem:
+            raise ConfigValueError.at(("item",), problem)
+        if not any("{tickets}" in text for text in walk_strings(self.request.body)):
+            raise ConfigValueError.at(
+                ("request", "body"), "put \"{tickets}\" where the batch goes, e.g. "
+                "'body: {tickets: \"{tickets}\"}'"
+            )  # fmt: skip
+        return self
+
+
+class ImportStatusOperation(Operation):
+    """Polls one import job: ``{job.id}``; ``done`` lists the states that end it."""
+
+    status: FieldPath = Field(examples=["job_status.status"])
+    done: list[Scalar] = Field(min_length=1, examples=[["completed", "failed", "killed"]])
+    results: FieldPath | None = Field(default=None, examples=["job_status.results"])
+    index: FieldPath = Field(default="index", description="In one result: its input position.")
+    id: FieldPath = Field(default="id", description="In one result: the created ticket's id.")
+    error: FieldPath = Field(default="error", description="In one result: why it failed.")
+
+
+class Operations(StrictModel):
+    create_ticket: Operation
+    get_ticket: Operation | None = None
+    fetch_assignment: Operation | None = None
+    update_ticket: Operation | None = None
+    list_tickets: ListOperation | None = None
+    export_tickets: ListOperation | None = None
+    import_tickets: ImportOperation | None = None
+    import_status: ImportStatusOperation | None = None
+    register_webhook: RegisterWebhookOperation | None = None
+    unregister_webhook: Operation | None = None
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> Self:
+        problems: list[tuple[Loc, str]] = []
+        for name, allowed in OPERATION_PLACEHOLDERS.items():
+            operation = getattr(self, name)
+            if operation is None:
+                continue
+            request = operation.request
+            for part in ("path", "query", "headers", "body"):
+                problem = check_template(getattr(request, part), allowed)
+                if problem:
+                    problems.append(((name, "request", part), problem))
+        if (self.import_tickets is None) != (self.import_status is None):
+            problems.append((("import_tickets",), "import_tickets and import_status go together"))
+        if (self.register_webhook is None) != (self.unregister_webhook is None):
+            problems.append(
+                (("register_webhook",), "register_webhook and unregister_webhook go together")
+            )
+        if problems:
+            raise ConfigValueError(problems)
+        return self

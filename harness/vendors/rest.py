@@ -1,0 +1,397 @@
+"""The declarative ``rest`` adapter: a vendor described by the ``rest:`` section of its YAML.
+
+The schema is :mod:`harness.config.rest`; ``scenarios/vendors/sandbox-rest.yaml`` describes the
+embedded sandbox with it, and a test checks that it measures what the native adapter measures.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from harness.config.rest import (
+    ImportOperation,
+    ImportStatusOperation,
+    ListOperation,
+    Operation,
+    RegisterWebhookOperation,
+    RestSpec,
+    TicketFields,
+)
+from harness.config.vendor import VendorSpec
+from harness.model import (
+    Assignment,
+    Page,
+    Priority,
+    Ticket,
+    TicketRef,
+    TicketState,
+    TicketStatus,
+)
+from harness.vendors.base import (
+    ApiFailure,
+    ApiRequest,
+    ApiResponse,
+    FailureKind,
+    Flow,
+    WebhookEvent,
+    WebhookRejected,
+    classify_status,
+)
+from harness.vendors.capabilities import ImportJob, NotSupported, TicketChanges
+from harness.vendors.common import check, protocol, read_enum
+from harness.vendors.digests import sign
+from harness.vendors.rest_support import (
+    classify_by_rules,
+    mapped,
+    message_bytes,
+    number,
+    opt,
+    reader,
+    text,
+)
+from harness.vendors.templating import MISSING, get_path, render, render_text
+
+__all__ = ["RestAdapter"]
+
+_ID_PLACEHOLDER = re.compile(r"\{(ref\.id|webhook\.id)\}")
+
+
+class RestAdapter:
+    """Speaks whatever API the vendor file's ``rest:`` section describes."""
+
+    name: ClassVar[str] = "rest"
+
+    def __init__(self, spec: RestSpec, vendor: str = "rest") -> None:
+        self._spec = spec
+        self._vendor = vendor
+        self._fields: TicketFields = spec.ticket
+        self._write: dict[str, dict[str, Any]] = {
+            field: dict(mapping.write) for field, mapping in spec.enums.items()
+        }
+        self._read_status = reader(TicketStatus, spec, "status")
+        self._read_priority = reader(Priority, spec, "priority")
+
+    @classmethod
+    def from_spec(cls, vendor: VendorSpec) -> RestAdapter:
+        if vendor.rest is None:
+            raise ValueError(f"vendor {vendor.name} has no rest section")
+        return cls(vendor.rest, vendor.name)
+
+    def capabilities(self) -> list[str]:
+        ops = self._spec.operations
+        return [
+            name
+            for name, present in (
+                ("update", ops.update_ticket is not None),
+                ("bulk-import", ops.import_tickets is not None),
+                ("export", ops.export_tickets is not None),
+            )
+            if present
+        ]
+
+    # --- classification ---------------------------------------------------------------------
+
+    def classify(self, request: ApiRequest, response: ApiResponse) -> ApiFailure | None:
+        """The first matching ``errors`` rule, else plain HTTP status classification."""
+        failure = classify_by_rules(self._spec.errors, request, response)
+        return failure if failure is not None else classify_status(request, response)
+
+    # --- operations -------------------------------------------------------------------------
+
+    def create_ticket(self, ticket: Ticket) -> Flow[TicketRef]:
+        op = self._spec.operations.create_ticket
+        values = self._ticket_values(ticket)
+        request, response, body = yield from self._call(op, values)
+        item = self._result(op, request, response, body)
+        return self._ref(item, request, fallback_external=ticket.external_id)
+
+    def get_ticket(self, ref: TicketRef) -> Flow[TicketState]:
+        op = self._require("get_ticket")
+        return self._read_one(op, ref)
+
+    def fetch_assignment(self, ref: TicketRef) -> Flow[Assignment | None]:
+        ops = self._spec.operations
+        op = ops.fetch_assignment or ops.get_ticket
+        if op is None or "polling" not in self._spec.assignment.observe:
+            raise NotSupported(self._vendor, "fetch_assignment", "add assignment.observe polling")
+        return self._fetch_assignment(op, ref)
+
+    def update_ticket(self, ref: TicketRef, changes: TicketChanges) -> Flow[TicketState]:
+        op = self._require("update_ticket")
+        values = {
+            "ref.id": ref.id,
+            "ref.external_id": ref.external_id,
+            "changes.status": mapped(self._write, "status", changes.status),
+            "changes.priority": mapped(self._write, "priority", changes.priority),
+            "changes.subject": changes.subject,
+        }
+        return self._read_one(op, ref, values)
+
+    def list_tickets(self, cursor: str | None, limit: int) -> Flow[Page[TicketState]]:
+        op = self._spec.operations.list_tickets
+        if op is None:
+            raise NotSupported(self._vendor, "list_tickets")
+        return self._page(op, cursor, limit, {})
+
+    def export_tickets(
+        self, since: float, cursor: str | None, limit: int
+    ) -> Flow[Page[TicketState]]:
+        op = self._spec.operations.export_tickets
+        if op is None:
+            raise NotSupported(self._vendor, "export_tickets")
+        return self._page(op, cursor, limit, {"since": int(since)})
+
+    def import_tickets(self, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+        op = self._spec.operations.import_tickets
+        if op is None:
+            raise NotSupported(self._vendor, "import_tickets")
+        return self._import(op, tickets)
+
+    def import_status(self, job_id: str) -> Flow[ImportJob]:
+        op = self._spec.operations.import_status
+        if op is None:
+            raise NotSupported(self._vendor, "import_status")
+        return self._import_status(op, job_id)
+
+    def register_webhook(self, url: str, secret: str) -> Flow[str]:
+        op = self._spec.operations.register_webhook
+        if op is None:
+            raise NotSupported(self._vendor, "register_webhook")
+        return self._register(op, url, secret)
+
+    def unregister_webhook(self, webhook_id: str) -> Flow[None]:
+        op = self._require("unregister_webhook")
+        return self._unregister(op, webhook_id)
+
+    def parse_webhook(
+        self, headers: Mapping[str, str], body: bytes, secret: str | None
+    ) -> WebhookEvent | None:
+        spec = self._spec.webhook
+        if spec is None:
+            raise WebhookRejected(f"{self._vendor} describes no webhook section")
+        lower = {key.lower(): value for key, value in headers.items()}
+        signature = spec.signature
+        if signature is not None and secret is not None:
+            supplied = lower.get(signature.header.lower(), "")
+            timestamp = lower.get((signature.timestamp_header or "").lower(), "")
+            message = message_bytes(signature.message, body, timestamp, secret)
+            key = secret.encode() if signature.algorithm.startswith("hmac-") else None
+            expected = signature.prefix + sign(
+                signature.algorithm, message, key, signature.encoding
+            )
+            if not supplied or not hmac.compare_digest(supplied, expected):
+                raise WebhookRejected("signature does not verify")
+        try:
+            event = json.loads(body)
+        except ValueError:
+            raise WebhookRejected("malformed delivery: body is not JSON") from None
+        fields = spec.fields
+        if fields.event_type is not None:
+            if get_path(event, fields.event_type) not in fields.assigned_types:
+                return None
+        ticket_id = text(get_path(event, fields.ticket_id))
+        agent_id = text(get_path(event, fields.agent_id))
+        event_id = text(get_path(event, fields.event_id))
+        if event_id is None or ticket_id is None:
+            raise WebhookRejected("malformed delivery: no event id or ticket id")
+        if agent_id is None:
+            return None  # unassigned again, or an event about something else
+        assignment = Assignment(
+            ticket_id=ticket_id,
+            agent_id=agent_id,
+            queue=text(opt(event, fields.queue)),
+            assigned_at=number(opt(event, fields.assigned_at)),
+            external_id=text(opt(event, fields.external_id)),
+        )
+        return WebhookEvent(event_id, assignment)
+
+    # --- flows ------------------------------------------------------------------------------
+
+    def _call(
+        self, op: Operation, values: Mapping[str, Any]
+    ) -> Flow[tuple[ApiRequest, ApiResponse, Any]]:
+        template = op.request
+        path = str(render_text(template.path, values))
+        query = {k: str(v) for k, v in render(template.query, values).items()}
+        headers = {k: str(v) for k, v in render(template.headers, values).items()}
+        body = render(template.body, values) if template.body is not None else None
+        name = template.name or f"{template.method} {_ID_PLACEHOLDER.sub('{id}', template.path)}"
+        request = ApiRequest(template.method, path, name, json=body, params=query, headers=headers)
+        response = yield request
+        return request, response, check(request, response, self.classify)
+
+    def _read_one(
+        self, op: Operation, ref: TicketRef, values: Mapping[str, Any] | None = None
+    ) -> Flow[TicketState]:
+        request, response, body = yield from self._call(
+            op, values or {"ref.id": ref.id, "ref.external_id": ref.external_id}
+        )
+        return self._state(self._result(op, request, response, body), request, response)
+
+    def _fetch_assignment(self, op: Operation, ref: TicketRef) -> Flow[Assignment | None]:
+        request, response, body = yield from self._call(
+            op, {"ref.id": ref.id, "ref.external_id": ref.external_id}
+        )
+        item = self._result(op, request, response, body)
+        return self._assignment(item, text(get_path(item, self._fields.id)) or ref.id)
+
+    def _page(
+        self, op: ListOperation, cursor: str | None, limit: int, extra: Mapping[str, Any]
+    ) -> Flow[Page[TicketState]]:
+        paging = op.pagination
+        if cursor is None and paging.style == "page":
+            cursor = str(paging.first)
+        elif cursor is None and paging.style == "offset":
+            cursor = "0"
+        request, response, body = yield from self._call(
+            op, {"cursor": cursor, "limit": limit, **extra}
+        )
+        items = get_path(body, op.items)
+        if not isinstance(items, list):
+            raise protocol(request, response, f"expected a list at '{op.items}'")
+        states = tuple(self._state(item, request, response) for item in items)
+        if paging.end is not None and get_path(body, paging.end) is True:
+            next_cursor = None
+        elif paging.style == "cursor":
+            found = get_path(body, paging.next or "")
+            next_cursor = None if found in (MISSING, None, "") else str(found)
+        elif len(items) < limit:
+            next_cursor = None
+        elif paging.style == "page":
+            next_cursor = str(int(cursor or paging.first) + 1)
+        else:
+            next_cursor = str(int(cursor or 0) + len(items))
+        return Page(states, next_cursor)
+
+    def _import(self, op: ImportOperation, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+        job_ids: list[str] = []
+        for start in range(0, len(tickets), op.batch):
+            batch = tickets[start : start + op.batch]
+            items = [render(op.item, self._ticket_values(ticket)) for ticket in batch]
+            request, response, body = yield from self._call(op, {"tickets": items})
+            found = get_path(body, op.job_id)
+            if found in (MISSING, None, ""):
+                raise protocol(request, response, f"no job id at '{op.job_id}'")
+            job_ids.append(str(found))
+        return ImportJob(job_ids=tuple(job_ids), done=False)
+
+    def _import_status(self, op: ImportStatusOperation, job_id: str) -> Flow[ImportJob]:
+        request, response, body = yield from self._call(op, {"job.id": job_id})
+        state = get_path(body, op.status)
+        if state is MISSING:
+            raise protocol(request, response, f"no job status at '{op.status}'")
+        created: list[tuple[int, str]] = []
+        failed: list[tuple[int, str]] = []
+        results = get_path(body, op.results) if op.results is not None else None
+        for position, result in enumerate(results if isinstance(results, list) else []):
+            index = get_path(result, op.index)
+            at = int(index) if isinstance(index, int | str) and str(index).isdigit() else position
+            error = text(opt(result, op.error))
+            ticket_id = text(opt(result, op.id))
+            if error is not None or ticket_id is None:
+                failed.append((at, error or "no id"))
+            else:
+                created.append((at, ticket_id))
+        return ImportJob((job_id,), state in op.done, tuple(created), tuple(failed))
+
+    def _register(self, op: RegisterWebhookOperation, url: str, secret: str) -> Flow[str]:
+        values = {"webhook.url": url, "webhook.secret": secret}
+        request, response, body = yield from self._call(op, values)
+        found = get_path(body, op.id)
+        if found in (MISSING, None, ""):
+            raise protocol(request, response, f"no webhook id at '{op.id}'")
+        return str(found)
+
+    def _unregister(self, op: Operation, webhook_id: str) -> Flow[None]:
+        yield from self._call(op, {"webhook.id": webhook_id})
+
+    # --- mapping ----------------------------------------------------------------------------
+
+    def _require(self, operation: str) -> Operation:
+        op: Operation | None = getattr(self._spec.operations, operation)
+        if op is None:
+            raise NotSupported(
+                self._vendor, operation, f"describe it under rest.operations.{operation}"
+            )
+        return op
+
+    def _ticket_values(self, ticket: Ticket) -> dict[str, Any]:
+        return {
+            "ticket.external_id": ticket.external_id,
+            "ticket.subject": ticket.subject,
+            "ticket.description": ticket.description,
+            "ticket.channel": mapped(self._write, "channel", ticket.channel),
+            "ticket.priority": mapped(self._write, "priority", ticket.priority),
+            "ticket.category": ticket.category,
+            "ticket.customer.id": ticket.customer.id,
+            "ticket.customer.name": ticket.customer.name,
+            "ticket.customer.identities": {
+                k.value: v for k, v in ticket.customer.identities.items()
+            },
+            "ticket.custom_fields": dict(ticket.custom_fields),
+            "idempotency_key": str(uuid.uuid5(uuid.NAMESPACE_URL, ticket.external_id)),
+        }
+
+    def _result(self, op: Operation, request: ApiRequest, response: ApiResponse, body: Any) -> Any:
+        item = get_path(body, op.result)
+        if not isinstance(item, Mapping):
+            where = f"at '{op.result}'" if op.result else "as the answer"
+            raise protocol(request, response, f"expected an object {where}")
+        return item
+
+    def _ref(self, item: Any, request: ApiRequest, fallback_external: str) -> TicketRef:
+        ticket_id = text(get_path(item, self._fields.id))
+        if ticket_id is None:
+            raise ApiFailure(
+                FailureKind.PROTOCOL, request, None, f"no ticket id at '{self._fields.id}'"
+            )
+        external = text(opt(item, self._fields.external_id)) or fallback_external
+        assignment = None
+        if "same_response" in self._spec.assignment.observe:
+            assignment = self._assignment(item, ticket_id)
+        return TicketRef(ticket_id, external, assignment)
+
+    def _assignment(self, item: Any, ticket_id: str) -> Assignment | None:
+        agent = text(opt(item, self._fields.assignee))
+        if not agent:
+            return None
+        return Assignment(
+            ticket_id=ticket_id,
+            agent_id=agent,
+            queue=text(opt(item, self._fields.queue)),
+            assigned_at=number(opt(item, self._fields.assigned_at)),
+            external_id=text(opt(item, self._fields.external_id)),
+        )
+
+    def _state(self, item: Any, request: ApiRequest, response: ApiResponse) -> TicketState:
+        f = self._fields
+        ref = self._ref(item, request, fallback_external="")
+        raw_status = opt(item, f.status)
+        raw_priority = opt(item, f.priority)
+        custom = opt(item, f.custom_fields)
+        return TicketState(
+            ref=TicketRef(ref.id, ref.external_id, self._assignment(item, ref.id)),
+            status=(
+                TicketStatus.NEW
+                if raw_status is None
+                else read_enum(TicketStatus, self._read_status, raw_status, request, response)
+            ),
+            priority=(
+                Priority.NORMAL
+                if raw_priority is None
+                else read_enum(Priority, self._read_priority, raw_priority, request, response)
+            ),
+            category=text(opt(item, f.category)) or "",
+            subject=text(opt(item, f.subject)) or "",
+            description=text(opt(item, f.description)) or "",
+            queue=text(opt(item, f.queue)),
+            assignee=text(opt(item, f.assignee)),
+            custom_fields=(
+                {str(k): str(v) for k, v in custom.items()} if isinstance(custom, Mapping) else {}
+            ),
+        )

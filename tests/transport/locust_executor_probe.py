@@ -1,0 +1,73 @@
+"""Run in a subprocess by test_locust_executor.py (importing locust gevent-patches a process).
+
+A fake FastHttpSession records how each request was marked; prints the marks as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from typing import Any
+
+from harness.transport.locust import LocustExecutor
+from harness.vendors.base import ApiFailure
+from harness.vendors.udesk import UdeskAdapter
+
+
+class FakeResponse:
+    def __init__(self, status: int, body: bytes) -> None:
+        self.status_code = status
+        self.content = body
+        self.headers = {"Content-Type": "application/json"}
+        self.request_meta: dict[str, Any] = {}
+        self.mark: str | None = None
+
+    def success(self) -> None:
+        self.mark = "success"
+
+    def failure(self, text: str) -> None:
+        self.mark = f"failure: {text}"
+
+
+class FakeSession:
+    def __init__(self, answers: list[tuple[int, bytes]]) -> None:
+        self.answers = answers
+        self.sent: list[tuple[str, str, Any]] = []
+        self.marks: list[dict[str, Any]] = []
+
+    @contextmanager
+    def request(self, method: str, path: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+        status, body = self.answers.pop(0)
+        response = FakeResponse(status, body)
+        self.sent.append((method, path, kwargs.get("data") or kwargs.get("json")))
+        try:
+            yield response
+        finally:
+            context = response.request_meta.get("context")
+            self.marks.append({"mark": response.mark, "context": context})
+
+
+def main() -> None:
+    answers = [
+        (200, json.dumps({"code": 1000, "ticket_id": 5}).encode()),
+        (200, json.dumps({"code": 2059, "message": "open api签名不对"}).encode()),
+        (429, b"{}"),
+    ]
+    session = FakeSession(answers)
+    executor = LocustExecutor(session, lambda request: request)  # type: ignore[arg-type]
+    adapter = UdeskAdapter()
+    from harness.model import Channel, Customer, Priority, Ticket
+
+    ticket = Ticket("x-1", "s", "d", Channel.WEB, Priority.LOW, "billing", Customer("c", "n"))
+    results = [executor.run(adapter.create_ticket(ticket)).id]
+    for _ in range(2):
+        try:
+            executor.run(adapter.create_ticket(ticket))
+        except ApiFailure as failure:
+            results.append(failure.kind.value)
+    sys.stdout.write(json.dumps({"results": results, "marks": session.marks}))
+
+
+if __name__ == "__main__":
+    main()

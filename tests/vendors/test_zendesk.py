@@ -1,0 +1,325 @@
+"""Zendesk contract: every operation through httpx_sync against respx, with payloads shaped as
+Zendesk documents them (vendor-apis.md section 1), error and rate-limit answers included."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import respx
+
+from harness.model import Channel, Customer, Priority, Ticket, TicketRef, TicketStatus
+from harness.redact import Secret
+from harness.transport.backoff import Backoff
+from harness.transport.httpx_sync import HttpxExecutor
+from harness.vendors.auth import basic
+from harness.vendors.base import ApiFailure, FailureKind, WebhookRejected
+from harness.vendors.capabilities import BulkImporter, Exporter, TicketChanges, TicketUpdater
+from harness.vendors.zendesk import TRIGGER_BODY, ZendeskAdapter, webhook_signature
+
+BASE = "https://acme.zendesk.com"
+TICKET = {
+    "id": 35436,
+    "url": f"{BASE}/api/v2/tickets/35436.json",
+    "external_id": "poc-000123",
+    "type": "question",
+    "subject": "退款还没到账",
+    "raw_subject": "退款还没到账",
+    "description": "我上周申请的退款还没有到账。",
+    "priority": "high",
+    "status": "open",
+    "recipient": None,
+    "requester_id": 20978392,
+    "submitter_id": 76872,
+    "assignee_id": None,
+    "organization_id": None,
+    "group_id": None,
+    "collaborator_ids": [],
+    "follower_ids": [],
+    "tags": ["csm-harness", "refunds"],
+    "custom_fields": [{"id": 27642, "value": "745"}],
+    "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
+    "created_at": "2026-11-11T00:00:01Z",
+    "updated_at": "2026-11-11T00:00:01Z",
+}
+
+
+def _ticket() -> Ticket:
+    return Ticket(
+        external_id="poc-000123",
+        subject="退款还没到账",
+        description="我上周申请的退款还没有到账。",
+        channel=Channel.EMAIL,
+        priority=Priority.HIGH,
+        category="refunds",
+        customer=Customer("C1", "张伟", {Channel.EMAIL: "zhang.wei@example.com"}),
+    )
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+def client() -> Iterator[HttpxExecutor]:
+    signer = basic(Secret("agent@acme.example"), Secret("tok-123"), "/token")
+    with HttpxExecutor(BASE, signer) as executor:
+        yield executor
+
+
+def test_create_sends_the_documented_body_with_idempotency_key(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    route = api.post("/api/v2/tickets").respond(
+        201, json={"ticket": TICKET}, headers={"x-idempotency-lookup": "miss"}
+    )
+    ref = client.run(ZendeskAdapter().create_ticket(_ticket()))
+    assert ref == TicketRef("35436", "poc-000123", None)
+    sent = route.calls.last.request
+    assert sent.headers["Idempotency-Key"] == "poc-000123"
+    expected_auth = base64.b64encode(b"agent@acme.example/token:tok-123").decode()
+    assert sent.headers["Authorization"] == f"Basic {expected_auth}"
+    assert json.loads(sent.content) == {
+        "ticket": {
+            "subject": "退款还没到账",
+            "comment": {"body": "我上周申请的退款还没有到账。", "public": True},
+            "priority": "high",
+            "external_id": "poc-000123",
+            "tags": ["csm-harness", "refunds"],
+            "requester": {"name": "张伟", "email": "zhang.wei@example.com"},
+        }
+    }
+
+
+def test_idempotency_mismatch_is_a_client_failure_with_the_reason(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    api.post("/api/v2/tickets").respond(
+        400,
+        json={
+            "error": "IdempotentRequestError",
+            "description": "Request parameters don't match the given idempotency key",
+        },
+    )
+    with pytest.raises(ApiFailure) as caught:
+        client.run(ZendeskAdapter().create_ticket(_ticket()))
+    assert caught.value.kind is FailureKind.CLIENT
+    assert "IdempotentRequestError" in caught.value.detail
+
+
+def test_get_fetch_update(api: respx.MockRouter, client: HttpxExecutor) -> None:
+    assigned = TICKET | {"assignee_id": 235323, "group_id": 98738, "status": "hold"}
+    api.get("/api/v2/tickets/35436").respond(200, json={"ticket": assigned})
+    route = api.put("/api/v2/tickets/35436").respond(
+        200, json={"ticket": assigned | {"status": "solved", "priority": "urgent"}}
+    )
+    adapter = ZendeskAdapter()
+    ref = TicketRef("35436", "poc-000123")
+    state = client.run(adapter.get_ticket(ref))
+    assert state.status is TicketStatus.PENDING  # "hold" has no canonical twin: read as pending
+    assert (state.priority, state.category, state.assignee) == (Priority.HIGH, "refunds", "235323")
+    assert state.custom_fields == {"27642": "745"}
+    assignment = client.run(adapter.fetch_assignment(ref))
+    assert assignment is not None
+    assert (assignment.agent_id, assignment.queue) == ("235323", "98738")
+    assert isinstance(adapter, TicketUpdater)
+    changes = TicketChanges(status=TicketStatus.SOLVED, priority=Priority.URGENT)
+    updated = client.run(adapter.update_ticket(ref, changes))
+    assert updated.status is TicketStatus.SOLVED
+    assert json.loads(route.calls.last.request.content) == {
+        "ticket": {"status": "solved", "priority": "urgent"}
+    }
+
+
+def test_list_follows_cursor_pagination(api: respx.MockRouter, client: HttpxExecutor) -> None:
+    api.get("/api/v2/tickets", params={"page[after]": "xyz"}).respond(
+        200, json={"tickets": [TICKET | {"id": 3}], "meta": {"has_more": False}}
+    )
+    api.get("/api/v2/tickets", params={"page[size]": "2"}).respond(
+        200,
+        json={
+            "tickets": [TICKET, TICKET | {"id": 2}],
+            "meta": {"has_more": True, "after_cursor": "xyz", "before_cursor": "abc"},
+            "links": {"next": f"{BASE}/api/v2/tickets.json?page[after]=xyz&page[size]=2"},
+        },
+    )
+    adapter = ZendeskAdapter()
+    first = client.run(adapter.list_tickets(None, 2))
+    assert [s.ref.id for s in first.items] == ["35436", "2"]
+    assert first.next_cursor == "xyz"
+    second = client.run(adapter.list_tickets("xyz", 2))
+    assert ([s.ref.id for s in second.items], second.next_cursor) == (["3"], None)
+
+
+def test_incremental_export_runs_to_end_of_stream(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    path = "/api/v2/incremental/tickets/cursor.json"
+    api.get(path, params={"start_time": "1700000000"}).respond(
+        200,
+        json={
+            "tickets": [TICKET],
+            "after_cursor": "MTU3NjYxMzUzOS4wfHw0NTF8",
+            "after_url": f"{BASE}{path}?cursor=MTU3NjYxMzUzOS4wfHw0NTF8",
+            "before_cursor": None,
+            "end_of_stream": False,
+        },
+    )
+    api.get(path, params={"cursor": "MTU3NjYxMzUzOS4wfHw0NTF8"}).respond(
+        200,
+        json={"tickets": [], "after_cursor": "Zz", "after_url": None, "end_of_stream": True},
+    )
+    adapter = ZendeskAdapter()
+    assert isinstance(adapter, Exporter)
+    first = client.run(adapter.export_tickets(1_700_000_000, None, 1000))
+    assert first.next_cursor == "MTU3NjYxMzUzOS4wfHw0NTF8"
+    last = client.run(adapter.export_tickets(1_700_000_000, first.next_cursor, 1000))
+    assert (last.items, last.next_cursor) == ((), None)
+
+
+def test_create_many_then_job_status(api: respx.MockRouter, client: HttpxExecutor) -> None:
+    job_id = "8b726e606741012ffc2d782bcb7848fe"
+    job: dict[str, object] = {
+        "id": job_id,
+        "job_type": "bulk_create_tickets",
+        "message": None,
+        "progress": None,
+        "results": None,
+        "status": "queued",
+        "total": 2,
+        "url": f"{BASE}/api/v2/job_statuses/{job_id}.json",
+    }
+    submit = api.post("/api/v2/tickets/create_many").respond(200, json={"job_status": job})
+    status = api.get(f"/api/v2/job_statuses/{job_id}")
+    status.side_effect = [
+        httpx.Response(200, json={"job_status": job | {"status": "working", "progress": 1}}),
+        httpx.Response(
+            200,
+            json={
+                "job_status": job
+                | {
+                    "status": "completed",
+                    "progress": 2,
+                    "message": "Completed at 2026-11-11 00:00:05 +0000",
+                    "results": [
+                        {"index": 0, "id": 101},
+                        {"index": 1, "error": "InvalidValue", "details": "Requester invalid"},
+                    ],
+                }
+            },
+        ),
+    ]
+    adapter = ZendeskAdapter()
+    assert isinstance(adapter, BulkImporter)
+    submitted = client.run(adapter.import_tickets([_ticket(), _ticket()]))
+    assert submitted.job_ids == (job_id,)
+    assert len(json.loads(submit.calls.last.request.content)["tickets"]) == 2
+    assert not client.run(adapter.import_status(job_id)).done
+    done = client.run(adapter.import_status(job_id))
+    assert done.done
+    assert done.created == ((0, "101"),)
+    assert done.failed == ((1, "InvalidValue"),)
+
+
+def test_create_many_batches_by_100(api: respx.MockRouter, client: HttpxExecutor) -> None:
+    route = api.post("/api/v2/tickets/create_many").respond(
+        200, json={"job_status": {"id": "j", "status": "queued"}}
+    )
+    client.run(ZendeskAdapter().import_tickets([_ticket()] * 250))
+    sizes = [len(json.loads(call.request.content)["tickets"]) for call in route.calls]
+    assert sizes == [100, 100, 50]
+
+
+def test_register_creates_webhook_and_trigger_then_unregisters(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    hook = api.post("/api/v2/webhooks").respond(
+        201,
+        json={"webhook": {"id": "01GK8E6BKWMJZD2TEXAMPLE", "name": "csm-harness routing probe",
+                          "status": "active", "subscriptions": ["conditional_ticket_events"]}},
+    )  # fmt: skip
+    trigger = api.post("/api/v2/triggers").respond(
+        201, json={"trigger": {"id": 10849292971419, "title": "x", "active": True}}
+    )
+    delete_trigger = api.delete("/api/v2/triggers/10849292971419").respond(204)
+    delete_hook = api.delete("/api/v2/webhooks/01GK8E6BKWMJZD2TEXAMPLE").respond(204)
+    adapter = ZendeskAdapter()
+    webhook_id = client.run(adapter.register_webhook("https://probe.example/hook", "ignored"))
+    assert webhook_id == "01GK8E6BKWMJZD2TEXAMPLE:10849292971419"
+    assert json.loads(hook.calls.last.request.content)["webhook"]["endpoint"] == (
+        "https://probe.example/hook"
+    )
+    action = json.loads(trigger.calls.last.request.content)["trigger"]["actions"][0]
+    assert action == {
+        "field": "notification_webhook",
+        "value": ["01GK8E6BKWMJZD2TEXAMPLE", TRIGGER_BODY],
+    }
+    client.run(adapter.unregister_webhook(webhook_id))
+    assert delete_trigger.called and delete_hook.called
+
+
+def test_webhook_signature_matches_an_independent_computation() -> None:
+    secret, timestamp = "dGhpc19zZWNyZXRfaXNfYmFzZTY0", "2026-11-11T00:00:05Z"
+    body = b'{"ticket_id":"35436","external_id":"poc-000123","assignee_id":"235323","group":"VIP"}'
+    expected = base64.b64encode(
+        hmac.new(secret.encode(), timestamp.encode() + body, hashlib.sha256).digest()
+    ).decode()
+    assert webhook_signature(secret, timestamp, body) == expected
+    headers = {
+        "X-Zendesk-Webhook-Signature": expected,
+        "X-Zendesk-Webhook-Signature-Timestamp": timestamp,
+        "X-Zendesk-Webhook-Invocation-Id": "8350205582",
+        "X-Zendesk-Webhook-Id": "01GK8E6BKWMJZD2TEXAMPLE",
+    }
+    event = ZendeskAdapter().parse_webhook(headers, body, secret)
+    assert event is not None
+    assert event.event_id == "8350205582"
+    assert (event.assignment.ticket_id, event.assignment.agent_id) == ("35436", "235323")
+    assert event.assignment.queue == "VIP"
+    with pytest.raises(WebhookRejected):
+        ZendeskAdapter().parse_webhook(headers, body + b" ", secret)
+    unassigned = body.replace(b'"235323"', b'""')
+    headers["X-Zendesk-Webhook-Signature"] = webhook_signature(secret, timestamp, unassigned)
+    assert ZendeskAdapter().parse_webhook(headers, unassigned, secret) is None
+
+
+@pytest.mark.parametrize("retry_after", ["7", None], ids=["with-retry-after", "without"])
+def test_429_is_throttled_and_backed_off(api: respx.MockRouter, retry_after: str | None) -> None:
+    limited = httpx.Response(
+        429,
+        headers={"Retry-After": retry_after} if retry_after else {},
+        json={"error": "APIRateLimitExceeded", "description": "Number of allowed API requests "
+              "per minute exceeded"},
+    )  # fmt: skip
+    route = api.post("/api/v2/tickets")
+    route.side_effect = [limited, limited, httpx.Response(201, json={"ticket": TICKET})]
+    waits: list[float] = []
+    adapter = ZendeskAdapter()
+    policy = Backoff(max_retries=3)
+    with HttpxExecutor(BASE, backoff=policy, classify=adapter.classify, sleep=waits.append) as ex:
+        ref = ex.run(adapter.create_ticket(_ticket()))
+    assert ref.id == "35436"
+    assert ex.counts.throttled == 2 and ex.counts.broken == 0 and ex.counts.retries == 2
+    if retry_after:
+        assert waits == [7.0, 7.0]
+    else:
+        assert len(waits) == 2 and all(0 <= w <= 1.0 for w in waits)
+
+
+def test_429_past_the_retry_budget_raises_throttled_not_broken(api: respx.MockRouter) -> None:
+    api.post("/api/v2/tickets").respond(429, headers={"Retry-After": "1"})
+    adapter = ZendeskAdapter()
+    policy = Backoff(max_retries=2)
+    with HttpxExecutor(BASE, backoff=policy, classify=adapter.classify, sleep=lambda _: None) as ex:
+        with pytest.raises(ApiFailure) as caught:
+            ex.run(adapter.create_ticket(_ticket()))
+    assert caught.value.kind is FailureKind.THROTTLED
+    assert caught.value.retry_after == 1.0
+    assert (ex.counts.throttled, ex.counts.broken) == (3, 0)
