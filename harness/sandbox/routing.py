@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from harness.sandbox.defects import Defects
 from harness.sandbox.longpoll import Inbox
 from harness.sandbox.profiles import Profile
 from harness.sandbox.store import Routable
@@ -111,6 +112,7 @@ class RoutingEngine:
         on_finish: Callable[[Routable], None] = lambda item: None,
     ) -> None:
         self._profile = profile
+        self._misroute = Defects(profile.defects).queue_for
         self._on_assign = on_assign
         self._on_finish = on_finish  # a simulated agent finished (closed) the item
         self._rng = random.Random(seed + 1)
@@ -184,6 +186,7 @@ class RoutingEngine:
         return [{"name": q.name, "depth": q.depth} for q in self._queues.values()]
 
     def queue_for(self, category: str) -> str:
+        category = self._misroute(category)
         return category if category in self._queues else GENERAL_QUEUE
 
     # internals -----------------------------------------------------------------------------
