@@ -1,0 +1,83 @@
+"""The pytest plugin (entry point ``pytest11: csm_harness``): vendor acceptance checks.
+
+It loads in every pytest session of the environment, so it imports nothing heavy and does
+nothing unless the session passes ``--csm-vendor``: only then is the
+:class:`~harness.checks.run.AcceptanceRun` (fixtures ``csm_*``, result hooks) registered.
+When no test paths are given, the bundled suite (:mod:`harness.checks.suite`) is collected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SUITE = str(Path(__file__).with_name("suite.py"))
+PLUGIN_NAME = "csm-harness-acceptance"
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from harness.checks import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("csm-harness", "customer-support vendor acceptance checks")
+    group.addoption(
+        "--csm-vendor",
+        metavar="NAME|FILE",
+        help="run the acceptance checks against this vendor: a name under scenarios/vendors/ "
+        "(e.g. sandbox-solid) or a vendor YAML file. Without it the plugin does nothing.",
+    )
+    group.addoption(
+        "--csm-scenario",
+        metavar="FILE",
+        help="scenario whose allow_hosts (and vendors/ folder) apply; default: loopback only.",
+    )
+    group.addoption(
+        "--csm-contract",
+        metavar="FILE",
+        help="contract YAML: routing threshold, expected queues, masking, limits.",
+    )
+    group.addoption(
+        "--csm-out",
+        metavar="DIR",
+        help="folder for checks.json and reproduction bodies; "
+        "default: reports/<time>-accept-<vendor>.",
+    )
+    group.addoption(
+        "--csm-lang", default=None, metavar="LANG", help="en or zh-CN for the summary table."
+    )
+    group.addoption(
+        "--csm-allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also allow this host (repeatable); prefer allow_hosts in a scenario.",
+    )
+    group.addoption(
+        "--csm-sandbox-set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a profile field of an embedded sandbox, e.g. defects=leak_phone "
+        "(repeatable).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "csm_check(id): an acceptance check of csm-harness (set by the plugin; "
+        "see README 'Acceptance suite').",
+    )
+    if not config.getoption("csm_vendor"):
+        return
+    from harness.checks import fixtures
+    from harness.checks.run import AcceptanceRun
+
+    config.pluginmanager.register(AcceptanceRun(config), PLUGIN_NAME)
+    config.pluginmanager.register(fixtures, f"{PLUGIN_NAME}-fixtures")
+    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+        config.args = [SUITE]
