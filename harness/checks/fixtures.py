@@ -13,7 +13,7 @@ import pytest
 from harness.checks.client import CheckClient
 from harness.checks.context import CheckContext, Session
 from harness.checks.contract import Contract
-from harness.checks.run import CONTEXT_KEY, RUN_KEY
+from harness.checks.plugin import CONTEXT_KEY, RUN_KEY
 from harness.vendors.base import VendorAdapter
 
 

@@ -8,12 +8,22 @@ When no test paths are given, the bundled suite (:mod:`harness.checks.suite`) is
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from harness.checks.context import CheckContext
+    from harness.checks.run import AcceptanceRun
+
 SUITE = str(Path(__file__).with_name("suite.py"))
 PLUGIN_NAME = "csm-harness-acceptance"
+# Stash keys live here, in the module pytest loads first and keeps, so a module imported
+# again later (pytester's in-process runs reset sys.modules) still finds the same keys.
+RUN_KEY: pytest.StashKey[AcceptanceRun] = pytest.StashKey()
+CONTEXT_KEY: pytest.StashKey[CheckContext] = pytest.StashKey()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -74,10 +84,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not config.getoption("csm_vendor"):
         return
-    from harness.checks import fixtures
-    from harness.checks.run import AcceptanceRun
-
-    config.pluginmanager.register(AcceptanceRun(config), PLUGIN_NAME)
+    run = importlib.import_module("harness.checks.run")
+    fixtures = importlib.import_module("harness.checks.fixtures")
+    config.pluginmanager.register(run.AcceptanceRun(config), PLUGIN_NAME)
     config.pluginmanager.register(fixtures, f"{PLUGIN_NAME}-fixtures")
     if config.args_source is not pytest.Config.ArgsSource.ARGS:
         config.args = [SUITE]

@@ -57,7 +57,7 @@ class WebhookReceiver:
         self._server = _Server((host, 0), _Handler)
         self._server.owner = self
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="csm-webhooks", daemon=True
+            target=self._server.serve_forever, args=(0.05,), name="csm-webhooks", daemon=True
         )
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)

@@ -83,8 +83,8 @@ def check(
     """Register a check. Duplicate ids are an error naming both functions."""
 
     def register(func: Callable[[CheckContext], None]) -> Callable[[CheckContext], None]:
-        if id in _REGISTRY:
-            other = _REGISTRY[id].func
+        other = _REGISTRY[id].func if id in _REGISTRY else func
+        if (other.__module__, other.__qualname__) != (func.__module__, func.__qualname__):
             raise ValueError(
                 f"check id {id} is defined in both {other.__module__}.{other.__qualname__} "
                 f"and {func.__module__}.{func.__qualname__}"

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from harness.checks.client import CheckClient
-from harness.checks.context import CheckContext, Session
+from harness.checks.context import Session
 from harness.checks.contract import Contract, load_contract
+from harness.checks.plugin import CONTEXT_KEY, RUN_KEY
 from harness.checks.registry import Check, CheckFailed, all_checks
 from harness.checks.results import CheckResult, summary_lines, write_results
 from harness.config import VendorSpec, load_scenario, load_vendor
@@ -33,12 +34,10 @@ from harness.vendors.auth import bearer, no_auth
 from harness.vendors.base import ApiFailure, VendorAdapter
 from harness.vendors.registry import create_adapter
 
-__all__ = ["CONTEXT_KEY", "RUN_KEY", "AcceptanceRun"]
+__all__ = ["AcceptanceRun"]
 
 EXIT_VENDOR = 3  # as VendorError: the vendor could not be measured
 _PROJECT = Path(__file__).resolve().parents[2]
-CONTEXT_KEY = pytest.StashKey[CheckContext]()
-RUN_KEY = pytest.StashKey["AcceptanceRun"]()
 
 
 class AcceptanceRun:

@@ -12,7 +12,7 @@ from harness.checks.context import CheckContext
 from harness.checks.receiver import Delivery, WebhookReceiver
 from harness.checks.registry import Severity, check
 from harness.model import TicketRef
-from harness.vendors.base import WebhookEvent, WebhookRejected
+from harness.vendors.base import ApiRequest, WebhookEvent, WebhookRejected
 
 
 def _decode(ctx: CheckContext, delivery: Delivery) -> WebhookEvent | None:
@@ -22,17 +22,22 @@ def _decode(ctx: CheckContext, delivery: Delivery) -> WebhookEvent | None:
         return None
 
 
-def _collect(
-    ctx: CheckContext, count: int, label: str, wait_s: float
-) -> tuple[list[TicketRef], list[Delivery], dict[str, list[tuple[Delivery, WebhookEvent]]]]:
+Collected = tuple[
+    list[tuple[TicketRef, tuple[ApiRequest, ...]]],
+    list[Delivery],
+    dict[str, list[tuple[Delivery, WebhookEvent]]],
+]
+
+
+def _collect(ctx: CheckContext, count: int, label: str, wait_s: float) -> Collected:
     if not ctx.session.webhooks_supported:
         pytest.skip("the vendor file declares no webhooks (webhooks.supported: false)")
     secret = ctx.session.webhook_secret
     with WebhookReceiver() as receiver:
         hook_id = ctx.run(ctx.adapter.register_webhook(receiver.url, secret))
         try:
-            refs = [ctx.create(ctx.ticket(f"{label}-{n:03d}"))[0] for n in range(count)]
-            wanted = {ref.id for ref in refs}
+            refs = [ctx.create(ctx.ticket(f"{label}-{n:03d}")) for n in range(count)]
+            wanted = {ref.id for ref, _ in refs}
 
             def arrived() -> bool:
                 got = {
@@ -65,13 +70,15 @@ def every_event_delivered(ctx: CheckContext) -> None:
     duplicate deliveries (same event id), out-of-order arrivals and lag are measured."""
     spec = ctx.contract.webhooks
     refs, deliveries, by_ticket = _collect(ctx, spec.events, "hook", spec.wait_s)
-    for ref in refs:
+    for ref, created in refs:
         if ref.id not in by_ticket:
             ctx.mismatch(
                 ctx.record(ref),
                 "webhook ticket.assigned",
                 f"delivered within {spec.wait_s:g} s",
                 "not delivered",
+                created,
+                note="register a webhook first (POST /webhooks), then create the ticket",
             )
     events = [pair for pairs in by_ticket.values() for pair in pairs]
     ids = [event.event_id for _, event in events]
@@ -104,7 +111,7 @@ def deliveries_signed(ctx: CheckContext) -> None:
     if not by_ticket:
         pytest.skip("no deliveries arrived to verify (HOOK-001 judges delivery)")
     checked = 0
-    for ref in refs:
+    for ref, created in refs:
         for delivery, event in by_ticket.get(ref.id, []):
             checked += 1
             try:
@@ -117,5 +124,7 @@ def deliveries_signed(ctx: CheckContext) -> None:
                     "signature",
                     "a signature that verifies with the shared secret",
                     str(exc),
+                    created,
+                    note=f"headers received: {', '.join(sorted(delivery.headers))}",
                 )
     ctx.measure("verified", checked)

@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from harness.cli import accept as accept_commands
 from harness.cli import data as data_commands
 from harness.cli import profiling as profiling_commands
 from harness.cli import run as run_commands
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 app.command("demo")(run_commands.demo)
 app.command("run")(run_commands.run)
+app.command("accept")(accept_commands.accept)
 app.command("sandbox")(sandbox_commands.sandbox)
 app.command("profile")(profiling_commands.profile)
 app.command("generate")(profiling_commands.generate)
