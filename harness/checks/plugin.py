@@ -27,9 +27,28 @@ CONTEXT_KEY: pytest.StashKey[CheckContext] = pytest.StashKey()
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    _narrow_assertion_rewriting(pluginmanager)
     from harness.checks import hookspecs
 
     pluginmanager.add_hookspecs(hookspecs)
+
+
+def _narrow_assertion_rewriting(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Rewrite asserts in ``harness.checks`` only, not in the whole ``harness`` package.
+
+    pytest marks every top-level package of a distribution that has a ``pytest11`` entry point
+    for assertion rewriting, so without this every ``harness`` module imported by any test
+    session would be rewritten (and gain ``@py_builtins`` globals). pytest has no public API
+    for this; the attributes are checked, and if they change nothing is narrowed.
+    """
+    hook = getattr(pluginmanager, "rewrite_hook", None)
+    marked = getattr(hook, "_must_rewrite", None)
+    if isinstance(marked, set) and "harness" in marked:
+        marked.discard("harness")
+        marked.add("harness.checks")
+        cache = getattr(hook, "_marked_for_rewrite_cache", None)
+        if isinstance(cache, dict):
+            cache.clear()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
