@@ -85,18 +85,22 @@ def test_each_defect_is_caught_by_its_check_only(
     assert sandbox_token not in json.dumps(data)  # the token itself never appears
 
 
-def test_one_run_with_defaults_has_reproductions_on_file(
+def test_long_request_bodies_are_reproduced_from_a_file(
     pytester: pytest.Pytester,
     acceptance_sandboxes: dict[str, SandboxProcess],
     vendor_file: VendorFile,
 ) -> None:
-    """Bodies too long to inline (the oversized-body case) are written next to checks.json."""
-    vendor = vendor_file(acceptance_sandboxes["accept_invalid_input"].url)
-    result, data = run_suite(pytester, vendor, "-k", "INPUT")
+    """A lost migration record is reproduced with its import batch, too long to inline."""
+    vendor = vendor_file(acceptance_sandboxes["lose_import_records"].url)
+    result, data = run_suite(pytester, vendor, "-k", "MIG")
     result.assert_outcomes(failed=1, deselected=CHECKS - 1)
     (check,) = data["checks"]
-    assert "missing subject" in check["message"]
-    assert "field subject" in check["message"]
+    lost = re.search(r"ticket external_id (\S+), field record", check["message"])
+    assert lost is not None, check["message"]
+    body = re.search(r"--data-binary @(\S+\.json)", check["reproduction"][0])
+    assert body is not None, check["reproduction"][0]
+    batch = json.loads(Path(body[1]).read_text(encoding="utf-8"))
+    assert lost[1] in {t["external_id"] for t in batch["tickets"]}
 
 
 def test_defective_preset_fails_every_targeted_check(
