@@ -3,6 +3,7 @@ error for a vendor that cannot be used, a registry that describes itself."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -114,6 +115,9 @@ def test_adapter_without_capabilities_is_skipped_not_passed(
         import harness.vendors.registry as registry
         from plain_adapter import CoreOnly
         registry._BUNDLED["core-only"] = CoreOnly
+
+        def pytest_csm_check_result(result):
+            print(f"hook: {result.id} {result.outcome}")
         """
     )
     contract = vendor.with_name("contract.yaml")
@@ -126,11 +130,16 @@ def test_adapter_without_capabilities_is_skipped_not_passed(
         "--csm-contract",
         str(contract),
         "-rs",
+        "-s",
         "-k",
         "ENUM-002 or MIG or IDENT",
     )
     result.assert_outcomes(skipped=3, deselected=14)
+    result.stdout.fnmatch_lines(["*hook: ENUM-002 skipped*"])
     result.stdout.fnmatch_lines(["*not supported by adapter core-only: lacks TicketUpdates*"])
+    data = json.loads((pytester.path / "out" / "checks.json").read_text(encoding="utf-8"))
+    assert {c["outcome"] for c in data["checks"]} == {"skipped"}
+    assert all(c["message"].startswith("not supported by adapter") for c in data["checks"])
 
 
 def test_registry_describes_every_check() -> None:
