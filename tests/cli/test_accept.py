@@ -36,41 +36,33 @@ def accept(tmp_path: Path, url: str, token: str, *args: str) -> subprocess.Compl
     )
 
 
-def test_accept_passes_and_writes_results(
-    tmp_path: Path, acceptance_sandboxes: dict[str, SandboxProcess], sandbox_token: str
-) -> None:
-    done = accept(
-        tmp_path,
-        acceptance_sandboxes["solid"].url,
-        sandbox_token,
-        "--check",
-        "AUTH-001",
-        "--check",
-        "FIELD-001",
-        "--lang",
-        "zh-CN",
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "全部验收检查通过" in done.stdout
-    assert "FIELD-001  否决  通过" in done.stdout
-    (folder,) = (tmp_path / "reports").iterdir()
-    data = json.loads((folder / "checks.json").read_text(encoding="utf-8"))
-    assert [c["id"] for c in data["checks"]] == ["AUTH-001", "FIELD-001"]
-    assert 'name="check_id" value="FIELD-001"' in (folder / "junit.xml").read_text("utf-8")
-
-
-def test_accept_exits_1_when_a_check_fails(
+def test_accept_writes_results_and_exits_1_when_a_check_fails(
     tmp_path: Path, acceptance_sandboxes: dict[str, SandboxProcess], sandbox_token: str
 ) -> None:
     done = accept(
         tmp_path,
         acceptance_sandboxes["drop_custom_field"].url,
         sandbox_token,
-        "--check",
-        "FIELD-001",
-        "--lang",
-        "en",
-    )
-    assert done.returncode == 1
+        "--check", "AUTH-001", "--check", "FIELD-001", "--lang", "zh-CN",
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "AUTH-001   否决  通过" in done.stdout
+    assert "FIELD-001  否决  未通过" in done.stdout
     assert "field custom_fields.refund_amount" in done.stdout
-    assert "Error: at least one acceptance check failed" in done.stderr
+    assert "至少一项验收检查未通过" in done.stderr  # the "Error:" prefix follows the locale
+    (folder,) = (tmp_path / "reports").iterdir()
+    data = json.loads((folder / "checks.json").read_text(encoding="utf-8"))
+    assert [(c["id"], c["outcome"]) for c in data["checks"]] == [
+        ("AUTH-001", "passed"),
+        ("FIELD-001", "failed"),
+    ]
+    assert 'name="check_id" value="FIELD-001"' in (folder / "junit.xml").read_text("utf-8")
+
+
+def test_accept_unknown_check_is_a_usage_error(
+    tmp_path: Path, acceptance_sandboxes: dict[str, SandboxProcess], sandbox_token: str
+) -> None:
+    done = accept(tmp_path, acceptance_sandboxes["solid"].url, sandbox_token,
+                  "--check", "NOPE-999", "--lang", "en")  # fmt: skip
+    assert done.returncode == 2
+    assert "Error: no check matched --check NOPE-999" in done.stderr
