@@ -1,1 +1,6 @@
-pytest_plugins = ["tests.fixtures.sandbox", "tests.fixtures.env"]
+pytest_plugins = [
+    "pytester",
+    "tests.fixtures.sandbox",
+    "tests.fixtures.env",
+    "tests.fixtures.acceptance",
+]

@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from harness.cli import accept as accept_commands
 from harness.cli import breakpoint as breakpoint_commands
 from harness.cli import data as data_commands
 from harness.cli import export as export_commands
@@ -34,6 +35,7 @@ app = typer.Typer(
 app.command("demo")(run_commands.demo)
 app.command("run")(run_commands.run)
 app.command("breakpoint")(breakpoint_commands.breakpoint)
+app.command("accept")(accept_commands.accept)
 app.command("sandbox")(sandbox_commands.sandbox)
 app.command("worker")(worker_commands.worker)
 app.command("profile")(profiling_commands.profile)

@@ -127,6 +127,35 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh-CN": "{scenario} 列出了多个厂商（{vendors}）；"
         "断点搜索一次只测一个：请使用 --vendor 指定。",
     },
+    # accept (issue 5)
+    "accept.starting": {
+        "en": "Acceptance checks against {vendor}; results in {out}",
+        "zh-CN": "正在对 {vendor} 运行验收检查；结果目录 {out}",
+    },
+    "accept.passed": {
+        "en": "All acceptance checks passed. Results: {path}",
+        "zh-CN": "全部验收检查通过。结果：{path}",
+    },
+    "accept.failed": {
+        "en": "at least one acceptance check failed (see above and {path})",
+        "zh-CN": "至少一项验收检查未通过（见上文及 {path}）",
+    },
+    "accept.vendor": {
+        "en": "vendor {vendor} could not be reached or measured (see the message above)",
+        "zh-CN": "无法连接或测量厂商 {vendor}（见上方信息）",
+    },
+    "accept.nothing": {
+        "en": "no check matched --check {checks}",
+        "zh-CN": "没有与 --check {checks} 匹配的检查项",
+    },
+    "accept.usage": {
+        "en": "the acceptance run could not start (see the message above)",
+        "zh-CN": "验收运行无法开始（见上方信息）",
+    },
+    "accept.crashed": {
+        "en": "the acceptance run ended with pytest exit code {code}",
+        "zh-CN": "验收运行异常结束，pytest 退出码 {code}",
+    },
     # profile / generate (issue 3)
     "profile.written": {"en": "Profile: {path}", "zh-CN": "画像文件：{path}"},
     "generate.progress": {"en": "Generating: {phase}", "zh-CN": "正在生成：{phase}"},

@@ -8,7 +8,9 @@ import typer
 
 
 def sandbox(
-    profile: Annotated[str, typer.Option(help="Behaviour preset: solid or saturating.")] = "solid",
+    profile: Annotated[
+        str, typer.Option(help="Behaviour preset: solid, saturating or defective.")
+    ] = "solid",
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1; 0 picks a free one.")] = 0,
     set_: Annotated[
         list[str] | None,

@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from harness.sandbox.admin import AdminRoutes
 from harness.sandbox.agents import AgentRoutes
 from harness.sandbox.loopback import is_loopback_host
 from harness.sandbox.profiles import Profile
-from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.responses import ApiError, error_response, json_response, read_json
 from harness.sandbox.sessions import SessionRoutes
-from harness.sandbox.stall import MAX_PAUSE_S, Stall
+from harness.sandbox.stall import MAX_PAUSE_S
 from harness.sandbox.state import SandboxState
 from harness.sandbox.tickets import TicketRoutes, invalid
 
@@ -29,6 +29,7 @@ __all__ = ["STATE", "build_app"]
 
 STATE = web.AppKey("sandbox_state", SandboxState)
 HEALTH_PATH = "/_sandbox/health"
+EXPORTS_PREFIX = "/api/v1/exports/"
 
 _UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="csm-sandbox"'}
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
@@ -38,7 +39,7 @@ def build_app(profile: Profile, token: str, seed: int = 7) -> web.Application:
     """The sandbox app for ``profile``; engine and webhook senders start with the app."""
     state = SandboxState(profile, seed)
     app = web.Application(
-        middlewares=[_gate(token, state.limiter, state.stall)],
+        middlewares=[_gate(token, state)],
         client_max_size=profile.max_body_bytes + 1,  # aiohttp refuses size >= this
     )
     app[STATE] = state
@@ -47,6 +48,7 @@ def build_app(profile: Profile, token: str, seed: int = 7) -> web.Application:
     TicketRoutes(state).add_to(router)
     SessionRoutes(state).add_to(router)
     AgentRoutes(state).add_to(router)
+    AdminRoutes(state).add_to(router)
     misc = _MiscRoutes(state)
     router.add_get(HEALTH_PATH, misc.health)
     router.add_get("/_sandbox/truth", misc.truth)
@@ -64,27 +66,33 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     await state.stop()
 
 
-def _gate(token: str, limiter: RateLimiter, stall: Stall) -> Middleware:
+def _gate(token: str, state: SandboxState) -> Middleware:
     expected = f"Bearer {token}".encode()
+    limiter, export_limiter, defects = state.limiter, state.export_limiter, state.defects
+    stall = state.stall
 
     @web.middleware
     async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
         path = request.path
         if path != HEALTH_PATH:
             supplied = request.headers.get("Authorization", "").encode()
-            if not hmac.compare_digest(supplied, expected):
+            if not hmac.compare_digest(supplied, expected) and not defects.token_ok(
+                supplied, expected
+            ):
                 return error_response(
                     401, "unauthorized", "missing or wrong bearer token", headers=_UNAUTHORIZED
                 )
             if not path.startswith("/_sandbox/"):
                 await stall.wait()  # POST /_sandbox/pause: every /api request waits it out
                 wait = limiter.check(token)
+                if not wait and path.startswith(EXPORTS_PREFIX):
+                    wait = export_limiter.check(token)
                 if wait:
                     return error_response(
                         429,
                         "rate_limited",
                         f"rate limit exceeded; retry in {wait} s",
-                        headers={"Retry-After": str(wait)},
+                        headers=defects.retry_after(wait),
                     )
         try:
             return await handler(request)

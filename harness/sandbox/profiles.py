@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from harness.sandbox.defects import DEFECTS
+
 __all__ = ["PRESETS", "Profile", "ProfileError", "get_profile"]
 
 _CATEGORIES = ("billing", "refunds", "logistics", "account", "technical")
@@ -44,6 +46,14 @@ class Profile:
     # delivered to the other side, or delivered twice.
     drop_message_every: int = 0
     duplicate_message_every: int = 0
+    # Ticket exports (``GET /api/v1/exports/tickets``) have a stricter quota of their own, as
+    # vendors' incremental-export and search endpoints do.
+    export_rate_limit_rps: float = 5.0
+    export_rate_limit_burst: int = 20
+    # Resident ID numbers and mobiles are masked in API responses (not in /_sandbox/truth).
+    mask_pii: bool = True
+    # Integration defects (harness.sandbox.defects.DEFECTS), comma-separated in --set.
+    defects: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         problems = [
@@ -53,6 +63,9 @@ class Profile:
         ]
         if not self.categories or any(not c for c in self.categories):
             problems.append("categories must be a non-empty list of non-empty names")
+        problems += [
+            _unknown(name, "defect", tuple(DEFECTS)) for name in self.defects if name not in DEFECTS
+        ]
         if problems:
             raise ProfileError(f"profile {self.name!r}: " + "; ".join(problems))
 
@@ -64,6 +77,7 @@ class Profile:
         """JSON-ready field values (categories as a list)."""
         data = {name: getattr(self, name) for name in self.field_names()}
         data["categories"] = list(self.categories)
+        data["defects"] = list(self.defects)
         return data
 
     def capacity(self) -> dict[str, float]:
@@ -121,6 +135,8 @@ _MINIMUMS: dict[str, float] = {
     "simulated_reply_s": 0,
     "drop_message_every": 0,
     "duplicate_message_every": 0,
+    "export_rate_limit_rps": 0,
+    "export_rate_limit_burst": 0,
 }
 
 
@@ -170,6 +186,8 @@ PRESETS: Mapping[str, Profile] = {
         routing_workers=1,
         decision_time_s=0.3,
     ),
+    # Every integration defect at once (one per acceptance check family; see defects.py).
+    "defective": Profile(name="defective", defects=tuple(DEFECTS)),
 }
 
 

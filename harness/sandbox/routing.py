@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from harness.sandbox.defects import Defects
 from harness.sandbox.longpoll import Inbox
 from harness.sandbox.profiles import Profile
 from harness.sandbox.stall import Stall
@@ -114,6 +115,7 @@ class RoutingEngine:
     ) -> None:
         self._profile = profile
         self._stall = stall or Stall()
+        self._misroute = Defects(profile.defects).queue_for
         self._on_assign = on_assign
         self._on_finish = on_finish  # a simulated agent finished (closed) the item
         self._rng = random.Random(seed + 1)
@@ -187,6 +189,7 @@ class RoutingEngine:
         return [{"name": q.name, "depth": q.depth} for q in self._queues.values()]
 
     def queue_for(self, category: str) -> str:
+        category = self._misroute(category)
         return category if category in self._queues else GENERAL_QUEUE
 
     # internals -----------------------------------------------------------------------------

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness.sandbox.chat import ChatDesk
+from harness.sandbox.customers import CustomerBook
+from harness.sandbox.defects import Defects
+from harness.sandbox.masking import mask_json
 from harness.sandbox.profiles import Profile
 from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.routing import RoutingEngine
@@ -18,8 +23,10 @@ class SandboxState:
 
     def __init__(self, profile: Profile, seed: int) -> None:
         self.profile = profile
+        self.defects = Defects(profile.defects)
         self.store = Store()
-        self.webhooks = WebhookDispatcher()
+        self.customers = CustomerBook(merge=self.defects.merge_identities)
+        self.webhooks = WebhookDispatcher(signed=self.defects.signed_webhooks)
         self.stall = Stall()  # POST /_sandbox/pause holds /api requests and routing
         self.chat = ChatDesk(profile, self.store, seed)
         self.engine = RoutingEngine(
@@ -27,6 +34,9 @@ class SandboxState:
         )
         self.chat.engine = self.engine
         self.limiter = RateLimiter(profile.rate_limit_rps, profile.rate_limit_burst)
+        self.export_limiter = RateLimiter(
+            profile.export_rate_limit_rps, profile.export_rate_limit_burst
+        )
 
     async def start(self) -> None:
         await self.webhooks.start()
@@ -38,7 +48,7 @@ class SandboxState:
 
     def _on_assign(self, item: Routable) -> None:
         self.chat.on_assign(item)
-        if not self.webhooks.hooks:
+        if not self.webhooks.hooks or not self.defects.deliver_assignment():
             return
         self.webhooks.emit(
             f"{item.kind}.assigned",
@@ -50,6 +60,13 @@ class SandboxState:
                 "assigned_at": item.assigned_at,
             },
         )
+
+    def public(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` as the API shows it: personal data masked when the profile says so."""
+        if not self.profile.mask_pii:
+            return data
+        masked: dict[str, Any] = mask_json(data, phones=self.defects.mask_phones)
+        return masked
 
     def truth(self) -> dict[str, object]:
         """The server-side record tests compare the harness's measurements against."""

@@ -73,6 +73,7 @@ class TicketRecord(Routable):
     priority: str = "normal"
     custom_fields: dict[str, str] = field(default_factory=dict)
     updated_at: float = 0.0
+    customer_id: str | None = None  # the linked customer (harness.sandbox.customers)
 
     @property
     def done(self) -> bool:
@@ -100,6 +101,7 @@ class TicketRecord(Routable):
             "queue": self.queue,
             "assignee": self.assignee,
             "customer": self.customer,
+            "customer_id": self.customer_id,
             "custom_fields": self.custom_fields,
             "created_at": self.created_at,
             "updated_at": self.updated_at,

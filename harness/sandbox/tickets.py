@@ -51,6 +51,8 @@ def invalid(fields: dict[str, str]) -> ApiError:
 
 class TicketRoutes:
     def __init__(self, state: SandboxState) -> None:
+        self._state = state
+        self._defects = state.defects
         self._store = state.store
         self._engine = state.engine
         self._max_body = state.profile.max_body_bytes
@@ -67,16 +69,22 @@ class TicketRoutes:
         try:
             fields = ticket_fields(body)
         except Invalid as exc:
-            raise invalid(exc.fields) from None
+            if not self._defects.accepts_invalid(exc.fields):
+                raise invalid(exc.fields) from None
+            fields = ticket_fields({**body, "subject": "-"}) | {"subject": ""}
         existing = self._store.tickets_by_external.get(fields["external_id"])
-        if existing is not None:
-            return json_response({"ticket": existing.to_json()}, 200, REPLAY_HEADERS)
-        ticket = self._store.add_ticket(fields, now)
+        if existing is not None and self._defects.replays():
+            return json_response({"ticket": self._out(existing)}, 200, REPLAY_HEADERS)
+        ticket = self._store.add_ticket(self._defects.on_create(fields), now)
+        ticket.customer_id = self._state.customers.link(ticket.customer, ticket.id).id
         self._engine.submit(ticket)
-        return json_response({"ticket": ticket.to_json()}, 201)
+        return json_response({"ticket": self._out(ticket)}, 201)
 
     async def read(self, request: web.Request) -> web.Response:
-        return json_response({"ticket": self._ticket(request).to_json()})
+        return json_response({"ticket": self._out(self._ticket(request))})
+
+    def _out(self, ticket: TicketRecord) -> dict[str, object]:
+        return self._state.public(ticket.to_json())
 
     async def update(self, request: web.Request) -> web.Response:
         ticket = self._ticket(request)
@@ -85,7 +93,7 @@ class TicketRoutes:
             fields = ticket_patch(body)
         except Invalid as exc:
             raise invalid(exc.fields) from None
-        status = fields.pop("status", ticket.status)
+        status = self._defects.on_status(fields.pop("status", ticket.status))
         if status != ticket.status and status not in TRANSITIONS[ticket.status]:
             raise ApiError(
                 409,
@@ -106,7 +114,7 @@ class TicketRoutes:
             else:
                 ticket.resolved_at = None
         ticket.updated_at = now
-        return json_response({"ticket": ticket.to_json()})
+        return json_response({"ticket": self._out(ticket)})
 
     async def list(self, request: web.Request) -> web.Response:
         query = request.query
@@ -128,9 +136,11 @@ class TicketRoutes:
         if problems:
             raise invalid(problems)
         page, next_seq = self._store.ticket_page(after, limit)
+        if next_seq is not None:
+            next_seq = self._defects.next_page_start(next_seq)
         return json_response(
             {
-                "tickets": [ticket.to_json() for ticket in page],
+                "tickets": [self._out(ticket) for ticket in page],
                 "next_cursor": None if next_seq is None else encode_cursor(next_seq),
             }
         )

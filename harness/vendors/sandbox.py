@@ -39,12 +39,15 @@ from harness.vendors.chat import (
     NewSession,
     SessionRef,
 )
+from harness.vendors.sandbox_admin import SandboxAdminMixin
 
 _API = "/api/v1"
 
 
-class SandboxAdapter:
-    """Speaks the sandbox's ``/api/v1`` API. Assignment is observable by webhook or polling."""
+class SandboxAdapter(SandboxAdminMixin):
+    """Speaks the sandbox's ``/api/v1`` API. Assignment is observable by webhook or polling.
+
+    The optional capabilities of :mod:`harness.vendors.admin` come from the mixin."""
 
     name: ClassVar[str] = "sandbox"
     chat: ClassVar[ChatCapabilities] = ChatCapabilities(

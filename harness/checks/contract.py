@@ -1,0 +1,83 @@
+"""What the vendor's contract promises, as numbers the checks measure against.
+
+Every field has a default that suits the embedded sandbox; a vendor's acceptance contract is a
+small YAML file (``--csm-contract FILE``) overriding what differs, validated strictly with
+file:line errors like every other config file::
+
+    routing: {threshold: 0.95, expected_queues: {refunds: 退款组, billing: 账务组}}
+    priority_projection: {urgent: high}    # a 3-level vendor: urgent reads back as high
+    pii: {masking_required: true}
+    rate_limit: {probe: list, budget: 600}
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from pydantic import Field
+
+from harness.config.loader import StrictModel, validate
+
+__all__ = ["Contract", "load_contract"]
+
+_CATEGORIES = ("billing", "refunds", "logistics", "account", "technical")
+
+
+class Routing(StrictModel):
+    threshold: float = Field(default=0.92, ge=0, le=1, description="Share routed right.")
+    per_category: int = Field(default=8, ge=1, le=500)
+    expected_queues: dict[str, str] = Field(
+        default_factory=lambda: {c: c for c in _CATEGORIES},
+        description="Labelled category -> the queue the contract routes it to.",
+    )
+    wait_s: float = Field(default=15.0, gt=0, description="How long to wait for assignment.")
+
+
+class Webhooks(StrictModel):
+    events: int = Field(default=12, ge=1, le=1000)
+    wait_s: float = Field(default=8.0, gt=0)
+
+
+class Migration(StrictModel):
+    records: int = Field(default=200, ge=1, le=100_000)
+
+
+class Pagination(StrictModel):
+    tickets: int = Field(default=25, ge=2, le=10_000)
+    page_size: int = Field(default=7, ge=1, le=500)
+
+
+class Pii(StrictModel):
+    masking_required: bool = True
+
+
+class Input(StrictModel):
+    max_body_bytes: int = Field(default=64 * 1024, ge=1, description="Documented body limit.")
+    long_text_chars: int = Field(default=5000, ge=1, description="Longest description kept.")
+
+
+class RateLimit(StrictModel):
+    probe: Literal["export", "list", "get"] = "export"
+    budget: int = Field(default=400, ge=1, le=100_000, description="Requests before giving up.")
+    status_codes: list[int] = Field(default_factory=lambda: [429])
+    retry_after_headers: list[str] = Field(default_factory=lambda: ["retry-after"])
+    max_wait_s: float = Field(default=30.0, gt=0)
+
+
+class Contract(StrictModel):
+    routing: Routing = Field(default_factory=Routing)
+    webhooks: Webhooks = Field(default_factory=Webhooks)
+    migration: Migration = Field(default_factory=Migration)
+    pagination: Pagination = Field(default_factory=Pagination)
+    pii: Pii = Field(default_factory=Pii)
+    input: Input = Field(default_factory=Input)
+    rate_limit: RateLimit = Field(default_factory=RateLimit)
+    priority_projection: dict[str, str] = Field(
+        default_factory=dict,
+        description="Lossy priorities: canonical value -> the value it reads back as.",
+    )
+
+
+def load_contract(path: str | os.PathLike[str] | None) -> Contract:
+    return Contract() if path is None else validate(Contract, path)

@@ -1,0 +1,90 @@
+"""ENUM: priorities and statuses map both ways (C5), and the status lifecycle holds."""
+
+from __future__ import annotations
+
+from harness.checks.context import CheckContext
+from harness.checks.registry import Severity, check
+from harness.model import Priority, TicketRef, TicketStatus
+from harness.vendors.admin import TicketUpdates
+from harness.vendors.base import ApiFailure, ApiRequest, FailureKind
+
+_LIFECYCLE = (TicketStatus.PENDING, TicketStatus.OPEN, TicketStatus.SOLVED, TicketStatus.CLOSED)
+
+
+@check(
+    "ENUM-001", Severity.MAJOR, en="Priorities map to the vendor and back", zh="优先级双向映射正确"
+)
+def priority_round_trip(ctx: CheckContext) -> None:
+    """Each of the four canonical priorities reads back as itself, or as the contract's declared
+    projection for a vendor with fewer levels (lossy cells are reported, not failed)."""
+    projection = ctx.contract.priority_projection
+    lossy = 0
+    for priority in Priority:
+        ticket = ctx.ticket(f"priority-{priority.value}", priority=priority)
+        ref, created = ctx.create(ticket)
+        got, read = ctx.call(ctx.adapter.get_ticket(ref))
+        expected = projection.get(priority.value, priority.value)
+        lossy += expected != priority.value
+        if got.priority.value != expected:
+            ctx.mismatch(
+                ctx.record(ref, ticket.external_id),
+                "priority",
+                expected,
+                got.priority.value,
+                created + read,
+            )
+    ctx.measure("lossy_levels", lossy)
+
+
+@check(
+    "ENUM-002",
+    Severity.MAJOR,
+    en="Status lifecycle transitions are kept",
+    zh="工单状态流转正确",
+    requires=[TicketUpdates],
+)
+def status_lifecycle(ctx: CheckContext) -> None:
+    """new -> pending -> open -> solved -> closed each read back as set, and a closed ticket
+    cannot be reopened (4xx)."""
+    ctx.require([TicketUpdates])
+    assert isinstance(ctx.adapter, TicketUpdates)
+    for attempt in range(3):
+        ticket = ctx.ticket(f"lifecycle-{attempt}")
+        ref, created = ctx.create(ticket)
+        try:
+            _walk(ctx, ref, created)
+            return
+        except ApiFailure as failure:
+            # The vendor's own agents may solve a fresh ticket before the first change; only
+            # then try again with another ticket.
+            if attempt == 2 or failure.kind is not FailureKind.CLIENT:
+                raise
+            current = ctx.run(ctx.adapter.get_ticket(ref)).status
+            if current not in (TicketStatus.SOLVED, TicketStatus.CLOSED):
+                raise
+
+
+def _walk(ctx: CheckContext, ref: TicketRef, created: tuple[ApiRequest, ...]) -> None:
+    assert isinstance(ctx.adapter, TicketUpdates)
+    record = ctx.record(ref)
+    for index, status in enumerate(_LIFECYCLE):
+        try:
+            got, sent = ctx.call(ctx.adapter.update_ticket(ref, status=status))
+        except ApiFailure:
+            if index == 0:
+                raise
+            ctx.mismatch(record, "status", status.value, "refused", created)
+            return
+        if got.status != status:
+            ctx.mismatch(record, "status", status.value, got.status.value, created + sent)
+    reopen = next(ctx.adapter.update_ticket(ref, status=TicketStatus.OPEN))
+    response = ctx.client.send(reopen)
+    if response.status < 400:
+        ctx.mismatch(
+            record,
+            "status (closed -> open)",
+            "refused with 4xx",
+            f"HTTP {response.status}",
+            (*created, reopen),
+        )
+    ctx.measure("transitions", len(_LIFECYCLE))

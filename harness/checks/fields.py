@@ -1,0 +1,127 @@
+"""FIELD: every canonical and custom field survives create -> read (C4)."""
+
+from __future__ import annotations
+
+from harness.checks.context import CheckContext
+from harness.checks.registry import Severity, check
+from harness.model import Channel, Customer, Priority, Ticket, TicketRef, TicketState
+from harness.vendors.admin import TicketExport
+from harness.vendors.base import ApiRequest
+
+_CUSTOM = {
+    "order_no": "SO-2026-000123",
+    "sku": "SKU-汽车脚垫-黑色",
+    "会员等级": "金卡",
+    "refund_amount": "199.00",
+}
+
+
+def _compare(
+    ctx: CheckContext,
+    ref: TicketRef,
+    sent: Ticket,
+    got: TicketState,
+    requests: tuple[ApiRequest, ...],
+    fields: tuple[str, ...],
+) -> None:
+    record = ctx.record(ref, sent.external_id)
+    for name in fields:
+        expected, received = getattr(sent, name), getattr(got, name)
+        if name == "priority":
+            expected = ctx.contract.priority_projection.get(expected.value, expected.value)
+            received = received.value
+        if expected != received:
+            ctx.mismatch(record, name, expected, received, requests)
+
+
+@check(
+    "FIELD-001",
+    Severity.VETO,
+    en="Every canonical and custom field is kept",
+    zh="所有标准字段与自定义字段完整保留",
+)
+def canonical_and_custom_fields(ctx: CheckContext) -> None:
+    """Create -> read returns subject, description, category, priority, channel, customer and
+    every custom field as sent."""
+    ticket = ctx.ticket(
+        "all-fields",
+        channel=Channel.EMAIL,
+        category="billing",
+        priority=Priority.NORMAL,
+        custom_fields=dict(_CUSTOM),
+        customer=Customer(
+            id=ctx.external_id("cust"),
+            name="验收客户甲",
+            identities={Channel.APP: f"uid-{ctx.session.run_tag}-field"},
+        ),
+    )
+    ref, created = ctx.create(ticket)
+    got, read = ctx.call(ctx.adapter.get_ticket(ref))
+    requests = created + read
+    _compare(ctx, ref, ticket, got, requests, ("subject", "description", "category", "priority"))
+    record = ctx.record(ref, ticket.external_id)
+    for key, value in ticket.custom_fields.items():
+        if got.custom_fields.get(key) != value:
+            ctx.mismatch(
+                record, f"custom_fields.{key}", value, got.custom_fields.get(key), requests
+            )
+    if isinstance(ctx.adapter, TicketExport):
+        stored, full = ctx.call(ctx.adapter.read_ticket(ref))
+        if stored.channel != ticket.channel:
+            ctx.mismatch(
+                record, "channel", ticket.channel.value, stored.channel.value, created + full
+            )
+        if stored.customer_name != ticket.customer.name:
+            ctx.mismatch(
+                record, "customer.name", ticket.customer.name, stored.customer_name, created + full
+            )
+        for channel, value in ticket.customer.identities.items():
+            if stored.identities.get(channel) != value:
+                ctx.mismatch(
+                    record,
+                    f"customer.identities.{channel.value}",
+                    value,
+                    stored.identities.get(channel),
+                    created + full,
+                )
+    ctx.measure("fields_compared", 4 + len(ticket.custom_fields))
+
+
+@check(
+    "FIELD-002",
+    Severity.MAJOR,
+    en="Chinese text, emoji and long text survive unchanged",
+    zh="中文、表情符号与长文本原样保留",
+)
+def unicode_and_long_text(ctx: CheckContext) -> None:
+    """Subjects with CJK and 4-byte emoji, and a description of the contract's longest length,
+    read back byte for byte (truncation is never silent)."""
+    size = ctx.contract.input.long_text_chars
+    unit = "退货流程说明🙏🏻 Return policy ✅ 第二段：物流已签收；"
+    description = (unit * (size // len(unit) + 1))[:size]
+    ticket = ctx.ticket(
+        "unicode", subject="加急🔥退款没到账 😡 「引号」《书名》", description=description
+    )
+    ref, created = ctx.create(ticket)
+    got, read = ctx.call(ctx.adapter.get_ticket(ref))
+    record = ctx.record(ref, ticket.external_id)
+    if got.subject != ticket.subject:
+        ctx.mismatch(record, "subject", ticket.subject, got.subject, created + read)
+    if got.description != ticket.description:
+        cut = next(
+            (
+                n
+                for n, (a, b) in enumerate(zip(ticket.description, got.description, strict=False))
+                if a != b
+            ),
+            min(len(ticket.description), len(got.description)),
+        )
+        ctx.mismatch(
+            record,
+            "description",
+            f"{len(ticket.description)} characters",
+            f"{len(got.description)} characters",
+            created + read,
+            note=f"first difference at character {cut}",
+        )
+    ctx.measure("description_chars", len(ticket.description))

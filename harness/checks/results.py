@@ -1,0 +1,115 @@
+"""Check results: ``checks.json`` (read by scoring and the report) and the terminal table."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.checks.registry import Check, Severity
+
+__all__ = ["SCHEMA", "CheckResult", "summary_lines", "totals", "write_results"]
+
+SCHEMA = "csm-harness/checks@1"
+
+_TEXT: dict[str, dict[str, Any]] = {
+    "en": {
+        "head": "csm-harness acceptance: {vendor} ({adapter}) at {url}",
+        "counts": "{passed} passed, {failed} failed, {skipped} skipped, {error} errors; "
+        "veto failed: {veto_failed}",
+        "cols": ("ID", "Severity", "Outcome", "Title", "Measured"),
+        "file": "Results: {path}",
+    },
+    "zh-CN": {
+        "head": "csm-harness 验收：{vendor}（{adapter}）{url}",
+        "counts": "通过 {passed}，未通过 {failed}，跳过 {skipped}，错误 {error}；"
+        "一票否决项未通过：{veto_failed}",
+        "cols": ("编号", "级别", "结果", "标题", "测量值"),
+        "file": "结果文件：{path}",
+    },
+}
+_OUTCOME_ZH = {"passed": "通过", "failed": "未通过", "skipped": "跳过", "error": "错误"}
+_SEVERITY_ZH = {"veto": "否决", "major": "主要", "minor": "次要"}
+
+
+@dataclass(slots=True)
+class CheckResult:
+    id: str
+    family: str
+    severity: str
+    title: dict[str, str]
+    acceptance: str
+    outcome: str = "error"  # passed | failed | skipped | error
+    message: str = ""
+    reproduction: list[str] = field(default_factory=list)
+    measured: dict[str, Any] = field(default_factory=dict)
+    duration_s: float = 0.0
+    nodeid: str = ""
+
+    @classmethod
+    def of(cls, check: Check, nodeid: str) -> CheckResult:
+        return cls(
+            check.id,
+            check.family,
+            check.severity.value,
+            dict(check.title),
+            check.acceptance,
+            nodeid=nodeid,
+        )
+
+
+def totals(results: list[CheckResult]) -> dict[str, int]:
+    counts = dict.fromkeys(("passed", "failed", "skipped", "error"), 0)
+    for result in results:
+        counts[result.outcome] += 1
+    counts["veto_failed"] = sum(
+        r.severity == Severity.VETO.value and r.outcome in ("failed", "error") for r in results
+    )
+    return counts
+
+
+def write_results(path: Path, meta: dict[str, Any], results: list[CheckResult]) -> Path:
+    """Write ``checks.json`` atomically (a reader never sees half a file)."""
+    data = {
+        "schema": SCHEMA,
+        **meta,
+        "totals": totals(results),
+        "checks": [asdict(r) for r in results],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _measured(values: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in values.items())
+
+
+def summary_lines(
+    meta: dict[str, Any], results: list[CheckResult], lang: str, path: Path | None
+) -> list[str]:
+    text = _TEXT["zh-CN" if lang.lower().startswith("zh") else "en"]
+    zh = text is _TEXT["zh-CN"]
+    lines = [text["head"].format(**meta), text["counts"].format(**totals(results))]
+    rows = [text["cols"]]
+    for r in results:
+        outcome = _OUTCOME_ZH[r.outcome] if zh else r.outcome
+        severity = _SEVERITY_ZH[r.severity] if zh else r.severity
+        title = r.title["zh-CN" if zh else "en"]
+        rows.append((r.id, severity, outcome, title, _measured(r.measured)))
+    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        cells = [row[i] + " " * (widths[i] - _width(row[i])) for i in range(4)]
+        lines.append("  ".join([*cells, row[4]]).rstrip())
+    if path is not None:
+        lines.append(text["file"].format(path=path))
+    return lines
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK and full-width characters take two."""
+    return sum(2 if ord(ch) >= 0x1100 and not 0x2000 <= ord(ch) < 0x3000 else 1 for ch in text)

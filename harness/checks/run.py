@@ -1,0 +1,316 @@
+"""One acceptance run inside a pytest session: vendor set-up, ``csm_*`` fixtures, results.
+
+Registered by :mod:`harness.checks.plugin` only when ``--csm-vendor`` is given. A vendor
+file that does not load is a usage error before collection; a vendor that cannot be reached
+(or refuses the harness's credentials) ends the session with one message and exit code 3,
+before any check runs, instead of a failure per check.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections.abc import Callable, Generator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.checks.client import CheckClient
+from harness.checks.context import Session
+from harness.checks.contract import Contract, load_contract
+from harness.checks.plugin import CONTEXT_KEY, RUN_KEY
+from harness.checks.registry import Check, CheckFailed, all_checks
+from harness.checks.results import CheckResult, summary_lines, write_results
+from harness.config import VendorSpec, load_scenario, load_vendor
+from harness.config.scenario import DEFAULT_ALLOW_HOSTS
+from harness.config.suggest import did_you_mean
+from harness.errors import ConfigError, HarnessError
+from harness.redact import Secret, secret_from_env
+from harness.transport.allowlist import check_target
+from harness.vendors.auth import bearer, no_auth
+from harness.vendors.base import ApiFailure, VendorAdapter
+from harness.vendors.registry import create_adapter
+
+__all__ = ["AcceptanceRun"]
+
+EXIT_VENDOR = 3  # as VendorError: the vendor could not be measured
+_PROJECT = Path(__file__).resolve().parents[2]
+
+
+class AcceptanceRun:
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        config.stash[RUN_KEY] = self
+        option = config.option
+        self.lang: str = option.csm_lang or os.environ.get("CSM_HARNESS_LANG") or "en"
+        try:
+            scenario_path = Path(option.csm_scenario) if option.csm_scenario else None
+            scenario = load_scenario(scenario_path) if scenario_path else None
+            self.vendor_path = _vendor_path(option.csm_vendor, scenario_path)
+            self.vendor: VendorSpec = load_vendor(self.vendor_path)
+            self.contract: Contract = load_contract(option.csm_contract)
+            self.overrides = _overrides(option.csm_sandbox_set)
+        except HarnessError as exc:
+            raise pytest.UsageError(f"csm-harness: {exc}") from None
+        self.allow_hosts = [
+            *(scenario.allow_hosts if scenario else DEFAULT_ALLOW_HOSTS),
+            *option.csm_allow_host,
+        ]
+        self._scenario = scenario
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        self.out_dir = Path(option.csm_out or f"reports/{stamp}-accept-{self.vendor.name}")
+        self.results: dict[str, CheckResult] = {}
+        self.session: Session | None = None
+        self._sandbox: Any = None
+        self._meta: dict[str, Any] = {}
+        self._started = time.time()
+
+    # session -------------------------------------------------------------------------------
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        vendor = self.vendor
+        adapter = self._adapter()
+        secret_list: list[Secret] = []
+        if vendor.embedded:
+            token = Secret(secrets.token_urlsafe(24))
+            url = self._start_sandbox(token)
+        else:
+            url = vendor.base_url
+            token = None
+        if vendor.auth.kind == "bearer":
+            if token is None:
+                token = self._secret(vendor.auth.token_env)
+            secret_list.append(token)
+            signer = bearer(token)
+            header: tuple[str, str] | None = (
+                "Authorization",
+                f"Bearer ${vendor.auth.token_env}",
+            )
+        else:
+            signer, header = no_auth, None
+        self._allow(url)
+        client = CheckClient(url, signer, auth_header=header, secrets=secret_list)
+        webhook_secret = self._webhook_secret()
+        self.session = Session(
+            adapter=adapter,
+            client=client,
+            contract=self.contract,
+            run_tag=f"acc{int(time.time()) % 1_000_000:06d}{secrets.token_hex(2)}",
+            out_dir=self.out_dir,
+            webhook_secret=webhook_secret,
+            auth_kind=vendor.auth.kind,
+            vendor_name=vendor.name,
+            webhooks_supported=vendor.webhooks.supported,
+        )
+        self._meta = {
+            "vendor": vendor.name,
+            "title": {"en": vendor.title.en, "zh-CN": vendor.title.zh_cn},
+            "adapter": adapter.name,
+            "url": url,
+            "run_tag": self.session.run_tag,
+        }
+        self._preflight(client, adapter, url)
+
+    def _adapter(self) -> VendorAdapter:
+        try:
+            return create_adapter(self.vendor.adapter, str(self.vendor_path))
+        except ConfigError as exc:
+            raise pytest.UsageError(f"csm-harness: {exc}") from None
+
+    def _secret(self, env: str) -> Secret:
+        try:
+            return secret_from_env(env, purpose="auth.token_env", source=str(self.vendor_path))
+        except ConfigError as exc:
+            raise pytest.UsageError(f"csm-harness: {exc}") from None
+
+    def _webhook_secret(self) -> str:
+        env = self.vendor.webhooks.secret_env
+        return (os.environ.get(env) if env else None) or secrets.token_urlsafe(24)
+
+    def _start_sandbox(self, token: Secret) -> str:
+        from harness.sandbox.server import SandboxProcess
+
+        assert self.vendor.sandbox is not None
+        overrides = {**self.vendor.sandbox.overrides, **self.overrides}
+        sandbox = SandboxProcess(self.vendor.sandbox.profile, overrides, token=token.reveal())
+        try:
+            sandbox.start()
+        except TimeoutError as exc:
+            pytest.exit(f"csm-harness: the embedded sandbox did not start: {exc}", EXIT_VENDOR)
+        self._sandbox = sandbox
+        return sandbox.url
+
+    def _allow(self, url: str) -> None:
+        allows = self._scenario.allows if self._scenario else _loopback_allows(self.allow_hosts)
+        try:
+            check_target(
+                url,
+                allows,
+                self.allow_hosts,
+                str(self.config.option.csm_scenario or "--csm-allow-host"),
+            )
+        except HarnessError as exc:
+            raise pytest.UsageError(f"csm-harness: {exc}") from None
+
+    def _preflight(self, client: CheckClient, adapter: VendorAdapter, url: str) -> None:
+        """One cheap read; an unreachable or misconfigured vendor is one clear error."""
+        try:
+            client.run(adapter.list_tickets(None, 1))
+        except ApiFailure as exc:
+            pytest.exit(
+                f"csm-harness: vendor {self.vendor.name} at {url} cannot be measured: {exc}. "
+                "Check base_url, that the service is up, and the credentials in "
+                f"{_auth_env(self.vendor)}. No check was run.",
+                EXIT_VENDOR,
+            )
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        try:
+            if self.results:
+                results = list(self.results.values())
+                meta = {**self._meta, "started_at": self._started, "finished_at": time.time()}
+                path = write_results(self.out_dir / "checks.json", meta, results)
+                self._written = path
+                self.config.hook.pytest_csm_results_written(path=path, results=results)
+        finally:
+            if self.session is not None:
+                self.session.client.close()
+            if self._sandbox is not None:
+                self._sandbox.stop()
+
+    # collection ----------------------------------------------------------------------------
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "csm_check" in metafunc.fixturenames:
+            checks = all_checks()
+            metafunc.parametrize("csm_check", checks, ids=[c.id for c in checks])
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            check = _check_of(item)
+            if check is not None:
+                item.add_marker(pytest.mark.csm_check(check.id))
+                item.user_properties += [
+                    ("check_id", check.id),
+                    ("severity", check.severity.value),
+                    ("family", check.family),
+                ]
+
+    # results -------------------------------------------------------------------------------
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        check = _check_of(item)
+        if check is None:
+            return report
+        result = self.results.setdefault(check.id, CheckResult.of(check, item.nodeid))
+        result.duration_s = round(result.duration_s + report.duration, 3)
+        context = item.stash.get(CONTEXT_KEY, None)
+        if context is not None:
+            result.measured = dict(context.measured)
+        failed = call.excinfo is not None and isinstance(call.excinfo.value, CheckFailed)
+        if failed:
+            assert call.excinfo is not None
+            error = call.excinfo.value
+            assert isinstance(error, CheckFailed)
+            report.longrepr = f"{check.id} [{check.severity.value}] {check.title_in('en')}\n{error}"
+            result.reproduction = list(error.reproductions)
+        if report.when == "call" or report.outcome != "passed":
+            result.outcome, result.message = _outcome(report, failed, call)
+        if report.when == "teardown":
+            self.config.hook.pytest_csm_check_result(result=result)
+        return report
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.results:
+            return
+        terminalreporter.section("csm-harness acceptance")
+        path = getattr(self, "_written", None)
+        for line in summary_lines(self._meta, list(self.results.values()), self.lang, path):
+            terminalreporter.line(line)
+
+
+def _outcome(
+    report: pytest.TestReport, failed_check: bool, call: pytest.CallInfo[None]
+) -> tuple[str, str]:
+    if report.skipped:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        return "skipped", reason.removeprefix("Skipped: ")
+    if report.passed:
+        return "passed", ""
+    if failed_check and call.excinfo is not None:
+        return "failed", str(call.excinfo.value)
+    if report.when == "call" and call.excinfo is not None:
+        exc = call.excinfo.value
+        return "error", f"{type(exc).__name__}: {exc}"
+    return "error", f"{report.when}: {report.longreprtext[-2000:]}"
+
+
+def _check_of(item: pytest.Item) -> Check | None:
+    callspec = getattr(item, "callspec", None)
+    value = callspec.params.get("csm_check") if callspec is not None else None
+    return value if isinstance(value, Check) else None
+
+
+def _overrides(items: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--csm-sandbox-set {item!r}: expected KEY=VALUE.")
+        out[key.strip()] = value
+    return out
+
+
+def _vendor_path(entry: str, scenario: Path | None) -> Path:
+    """A vendor file, or a name under ``<scenario dir>/vendors`` / ``scenarios/vendors``."""
+    if "/" in entry or entry.endswith((".yaml", ".yml")):
+        path = Path(entry)
+        if not path.is_file():
+            raise ConfigError(f"--csm-vendor: no such file: {entry}")
+        return path
+    folders = (
+        [scenario.parent / "vendors"]
+        if scenario
+        else [Path("scenarios/vendors"), _PROJECT / "scenarios" / "vendors"]
+    )
+    for folder in folders:
+        path = folder / f"{entry}.yaml"
+        if path.is_file():
+            return path
+    known = sorted({p.stem for f in folders if f.is_dir() for p in f.glob("*.yaml")})
+    raise ConfigError(
+        f"--csm-vendor: no vendor named '{entry}' (looked in "
+        f"{', '.join(str(f) for f in folders)}).{did_you_mean(entry, known)} "
+        f"Available: {', '.join(known) or '(none)'}."
+    )
+
+
+def _loopback_allows(allow_hosts: list[str]) -> Callable[[str], bool]:
+    from ipaddress import ip_address, ip_network
+
+    networks: list[Any] = []
+    names: set[str] = set()
+    for entry in allow_hosts:
+        try:
+            networks.append(ip_network(entry, strict=False))
+        except ValueError:
+            names.add(entry.lower().rstrip("."))
+
+    def allows(host: str) -> bool:
+        text = host.strip("[]")
+        try:
+            address = ip_address(text)
+        except ValueError:
+            return text.lower().rstrip(".") in names
+        return any(address in net for net in networks)
+
+    return allows
+
+
+def _auth_env(vendor: VendorSpec) -> str:
+    return f"${vendor.auth.token_env}" if vendor.auth.kind == "bearer" else "(no auth)"

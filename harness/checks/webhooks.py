@@ -1,0 +1,130 @@
+"""HOOK: every assignment event arrives at a webhook receiver, signed (C11); duplicates,
+order and lag are measured."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+
+import pytest
+
+from harness.checks.context import CheckContext
+from harness.checks.receiver import Delivery, WebhookReceiver
+from harness.checks.registry import Severity, check
+from harness.model import TicketRef
+from harness.vendors.base import ApiRequest, WebhookEvent, WebhookRejected
+
+
+def _decode(ctx: CheckContext, delivery: Delivery) -> WebhookEvent | None:
+    try:
+        return ctx.adapter.parse_webhook(delivery.headers, delivery.body, None)
+    except WebhookRejected:
+        return None
+
+
+Collected = tuple[
+    list[tuple[TicketRef, tuple[ApiRequest, ...]]],
+    list[Delivery],
+    dict[str, list[tuple[Delivery, WebhookEvent]]],
+]
+
+
+def _collect(ctx: CheckContext, count: int, label: str, wait_s: float) -> Collected:
+    if not ctx.session.webhooks_supported:
+        pytest.skip("the vendor file declares no webhooks (webhooks.supported: false)")
+    secret = ctx.session.webhook_secret
+    with WebhookReceiver() as receiver:
+        hook_id = ctx.run(ctx.adapter.register_webhook(receiver.url, secret))
+        try:
+            refs = [ctx.create(ctx.ticket(f"{label}-{n:03d}")) for n in range(count)]
+            wanted = {ref.id for ref, _ in refs}
+
+            def arrived() -> bool:
+                got = {
+                    e.assignment.ticket_id
+                    for d in receiver.deliveries
+                    if (e := _decode(ctx, d)) is not None
+                }
+                return wanted <= got
+
+            receiver.wait_for(arrived, wait_s)
+        finally:
+            ctx.run(ctx.adapter.unregister_webhook(hook_id))
+        deliveries = receiver.snapshot()
+    by_ticket: dict[str, list[tuple[Delivery, WebhookEvent]]] = {}
+    for delivery in deliveries:
+        event = _decode(ctx, delivery)
+        if event is not None and event.assignment.ticket_id in wanted:
+            by_ticket.setdefault(event.assignment.ticket_id, []).append((delivery, event))
+    return refs, deliveries, by_ticket
+
+
+@check(
+    "HOOK-001",
+    Severity.VETO,
+    en="Every assignment event is delivered by webhook",
+    zh="每个分配事件都通过 Webhook 送达",
+)
+def every_event_delivered(ctx: CheckContext) -> None:
+    """Each ticket's assignment event reaches the receiver within the contract's wait;
+    duplicate deliveries (same event id), out-of-order arrivals and lag are measured."""
+    spec = ctx.contract.webhooks
+    refs, deliveries, by_ticket = _collect(ctx, spec.events, "hook", spec.wait_s)
+    for ref, created in refs:
+        if ref.id not in by_ticket:
+            ctx.mismatch(
+                ctx.record(ref),
+                "webhook ticket.assigned",
+                f"delivered within {spec.wait_s:g} s",
+                "not delivered",
+                created,
+                note="register a webhook first (POST /webhooks), then create the ticket",
+            )
+    events = [pair for pairs in by_ticket.values() for pair in pairs]
+    ids = [event.event_id for _, event in events]
+    lags = [
+        d.received_at - e.assignment.assigned_at
+        for d, e in events
+        if e.assignment.assigned_at is not None
+    ]
+    arrival = sorted(events, key=lambda pair: pair[0].received_at)
+    stamps = [e.assignment.assigned_at or 0.0 for _, e in arrival]
+    ctx.measure("expected", len(refs))
+    ctx.measure("delivered", len(by_ticket))
+    ctx.measure("deliveries", len(deliveries))
+    ctx.measure("duplicates", len(ids) - len(set(ids)))
+    ctx.measure("out_of_order", sum(b < a for a, b in itertools.pairwise(stamps)))
+    if lags:
+        ctx.measure("lag_p50_s", round(statistics.median(lags), 4))
+        ctx.measure("lag_max_s", round(max(lags), 4))
+
+
+@check(
+    "HOOK-002",
+    Severity.VETO,
+    en="Webhook deliveries are signed and verify",
+    zh="Webhook 推送带签名且验签通过",
+)
+def deliveries_signed(ctx: CheckContext) -> None:
+    """Every delivery verifies against the shared secret with the vendor's signature scheme."""
+    refs, _, by_ticket = _collect(ctx, 3, "signed", min(ctx.contract.webhooks.wait_s, 3.0))
+    if not by_ticket:
+        pytest.skip("no deliveries arrived to verify (HOOK-001 judges delivery)")
+    checked = 0
+    for ref, created in refs:
+        for delivery, event in by_ticket.get(ref.id, []):
+            checked += 1
+            try:
+                ctx.adapter.parse_webhook(
+                    delivery.headers, delivery.body, ctx.session.webhook_secret
+                )
+            except WebhookRejected as exc:
+                ctx.mismatch(
+                    f"{ctx.record(ref)}, delivery {event.event_id}",
+                    "signature",
+                    "a signature that verifies with the shared secret",
+                    str(exc),
+                    created,
+                    note=f"headers received: {', '.join(sorted(delivery.headers))}",
+                )
+    ctx.measure("verified", checked)

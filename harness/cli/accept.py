@@ -1,0 +1,83 @@
+"""``csm-harness accept --vendor NAME``: the acceptance suite (:mod:`harness.checks`) through
+pytest, with ``checks.json`` and ``junit.xml`` in one results folder.
+
+Exit codes: 0 every check passed (skips allowed), 1 a check failed, 2 usage or configuration
+error, 3 the vendor could not be reached or measured.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness.cli.console import say
+from harness.cli.messages import detect_lang, msg
+from harness.errors import ConfigError, HarnessError, ThresholdsFailed, VendorError
+
+_PYTEST_INI = "[pytest]\njunit_suite_name = csm-harness-accept\n"
+
+
+def accept(
+    vendor: Annotated[
+        str, typer.Option(help="Vendor name under scenarios/vendors/, or a vendor YAML file.")
+    ],
+    scenario: Annotated[
+        Path | None, typer.Option(help="Scenario whose allow_hosts apply (default: loopback).")
+    ] = None,
+    contract: Annotated[
+        Path | None, typer.Option(help="Contract YAML: thresholds, queues, masking, limits.")
+    ] = None,
+    check: Annotated[
+        list[str] | None, typer.Option("--check", help="Only these check ids (repeatable).")
+    ] = None,
+    sandbox_set: Annotated[
+        list[str] | None,
+        typer.Option("--sandbox-set", help="Embedded sandbox override, e.g. defects=leak_phone."),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the results.")] = Path("reports"),
+    lang: Annotated[
+        str | None, typer.Option(help="en or zh-CN (default: from the locale).")
+    ] = None,
+) -> None:
+    """Run the acceptance checks against one vendor; exit 1 if any check fails."""
+    import pytest
+
+    from harness.checks.plugin import SUITE
+
+    language = detect_lang(lang)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    out_dir = out / f"{stamp}-accept-{Path(vendor).stem}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ini = out_dir / "pytest.ini"
+    ini.write_text(_PYTEST_INI, encoding="utf-8")
+    args = [
+        SUITE, "-c", str(ini), "--rootdir", str(Path(SUITE).parent), "-p", "no:cacheprovider",
+        "--csm-vendor", vendor, "--csm-out", str(out_dir), "--csm-lang", language,
+        f"--junitxml={out_dir / 'junit.xml'}", "-rfEs",
+    ]  # fmt: skip
+    if scenario is not None:
+        args += ["--csm-scenario", str(scenario)]
+    if contract is not None:
+        args += ["--csm-contract", str(contract)]
+    for item in sandbox_set or []:
+        args += ["--csm-sandbox-set", item]
+    if check:
+        args += ["-k", " or ".join(check)]
+    say(msg("accept.starting", language, vendor=vendor, out=out_dir))
+    code = int(pytest.main(args))
+    results = out_dir / "checks.json"
+    if code == 0:
+        say(msg("accept.passed", language, path=results))
+        return
+    if code == 1:
+        raise ThresholdsFailed(msg("accept.failed", language, path=results))
+    if code == 3:
+        raise VendorError(msg("accept.vendor", language, vendor=vendor))
+    if code == 5:
+        raise ConfigError(msg("accept.nothing", language, checks=", ".join(check or [])))
+    if code == 4:
+        raise ConfigError(msg("accept.usage", language))
+    raise HarnessError(msg("accept.crashed", language, code=code))
