@@ -124,11 +124,13 @@ def _scored(
 ) -> tuple[list[RunSummary], list[Standing]]:
     """The runs in the scoring's order (runs it did not score last), and their standings."""
     cards = {}
-    for run in ranked:
+    used: set[int] = set()
+    for run in sorted(ranked, key=lambda run: run.started_at, reverse=True):  # latest run
         card = next((c for c in scores.cards if c.vendor == run.vendor.name
-                     and c.run_id in (None, run.run_id)), None)  # fmt: skip
+                     and c.run_id in (None, run.run_id) and id(c) not in used), None)  # fmt: skip
         if card is not None:
             cards[id(run)] = card
+            used.add(id(card))
     order = sorted(ranked, key=lambda run: cards[id(run)].rank if id(run) in cards else math.inf)
     standings = [
         Standing(run.run_id, run.vendor.name, card.rank, card.total, card.vetoed,

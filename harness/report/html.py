@@ -24,6 +24,7 @@ from harness.report.changes import Change, ChangeSet
 from harness.report.charts import Point
 from harness.report.compare import Comparison
 from harness.report.extras import RunExtras, load_extras
+from harness.report.history import IndexEntry
 from harness.report.i18n import (
     DASH,
     Lang,
@@ -53,6 +54,7 @@ from harness.report.model import (
 
 __all__ = [
     "render_comparison",
+    "render_index",
     "render_run",
     "run_href",
     "write_comparison",
@@ -307,7 +309,7 @@ class _ChangeRow:
 
 
 def _signed(value: float, text: str) -> str:
-    return f"{'+' if value > 0 else '−' if value < 0 else '±'}{text}"
+    return f"{'+' if value > 0 else '-' if value < 0 else '±'}{text}"
 
 
 def _change_row(change: Change, lang: Lang) -> _ChangeRow:
@@ -379,7 +381,7 @@ def render_comparison(
                 [_change_row(change, lang) for change in changes.changes],
             )
             for changes in comparison.changes
-        ],  # fmt: skip
+        ],
     )
 
 
@@ -421,4 +423,11 @@ def write_comparison(
         out_path,
         lang,
         lambda lg, href: render_comparison(comparison, lg, switch_href=href, hrefs=hrefs),
+    )
+
+
+def render_index(entries: Sequence[IndexEntry], lang: Lang, *, switch_href: str | None) -> str:
+    """The history index of a results folder (:mod:`harness.report.history`)."""
+    return _render(
+        "index.html.j2", lang, switch_href, title=t("index.title", lang), entries=entries
     )

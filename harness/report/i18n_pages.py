@@ -93,7 +93,8 @@ PAGE_MESSAGES: dict[str, dict[str, str]] = {
     "rank.by_score": _m(
         "Ranked by the weighted score of {model}; a vendor failing any veto ranks after every "
         "vendor that fails none, whatever its score.",
-        "按 {model} 的加权得分排名；触发任一否决项的厂商排在所有未触发否决项的厂商之后，无论得分多高。",
+        "按 {model} 的加权得分排名；触发任一否决项的厂商排在所有未触发否决项的厂商之后，"
+        "无论得分多高。",
     ),
     "rank.by_verdict": _m(
         "Ranked by verdict, then routing latency p95 (no scoring file given).",
