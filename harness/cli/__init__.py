@@ -9,6 +9,7 @@ import typer
 
 from harness.cli import accept as accept_commands
 from harness.cli import breakpoint as breakpoint_commands
+from harness.cli import compare as compare_commands
 from harness.cli import data as data_commands
 from harness.cli import export as export_commands
 from harness.cli import profiling as profiling_commands
@@ -43,6 +44,7 @@ app.command("generate")(profiling_commands.generate)
 app.command("anonymise")(data_commands.anonymise)
 app.command("scan")(data_commands.scan)
 app.command("score")(score_commands.score)
+app.command("compare")(compare_commands.compare)
 app.command("export")(export_commands.export)
 app.command("vendors")(vendors_commands.vendors)
 

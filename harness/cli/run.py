@@ -11,22 +11,35 @@ from typing import Annotated
 import typer
 
 from harness.analysis.durations import format_duration_ms
+from harness.analysis.scorecard import SCORES_FILENAME
+from harness.cli.compare import score_runs
 from harness.cli.console import progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.cli.plan_view import explain_text, plan_lines, scenario_plan
 from harness.config import load_scenario, load_vendor, resolve_vendors
+from harness.config.scoring import load_scoring
 from harness.distributed import DEFAULT_MASTER_PORT, MasterSpec
 from harness.errors import ConfigError, ThresholdsFailed
 from harness.report import html
 from harness.report.compare import Comparison
+from harness.report.history import update_index
+from harness.report.i18n import t
 from harness.report.model import RunSummary
 from harness.runs import Progress, run_vendor
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
+DEMO_SCORING = Path(__file__).resolve().parents[2] / "scenarios" / "scoring" / "double11-poc.yaml"
 
 
 OutOption = Annotated[Path, typer.Option(help="Folder for the results.")]
 LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]
+ScoringOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Scoring YAML: score the vendors after the runs (scores.json in the batch folder), "
+        "rank the comparison by it (a failed veto ranks last) and show each score in the reports."
+    ),
+]
 
 
 def run(
@@ -58,6 +71,7 @@ def run(
     out: OutOption = Path("reports"),
     explain: Annotated[bool, typer.Option(help="Print the expanded scenario and exit.")] = False,
     lang: LangOption = None,
+    scoring: ScoringOption = None,
 ) -> None:
     """Run a scenario against its vendors; exit 1 if any threshold fails."""
     language = detect_lang(lang)
@@ -74,17 +88,24 @@ def run(
         )
         say(msg("run.master", language, workers=expect_workers, port=master_bind_port))
     batch_dir = out / _batch_id(parsed.name)
-    summaries = _run_all(scenario, vendor or [], workers, batch_dir, language, master)
+    summaries = _run_all(scenario, vendor or [], workers, batch_dir, language, master, scoring)
     if any(s.verdict == "fail" for s in summaries):
         raise ThresholdsFailed("at least one vendor failed a threshold (see the table above)")
 
 
-def demo(out: OutOption = Path("reports"), lang: LangOption = None) -> None:
+def demo(
+    out: OutOption = Path("reports"),
+    lang: LangOption = None,
+    scoring: Annotated[
+        Path | None,
+        typer.Option(help="Scoring YAML for the comparison (default: the shipped example)."),
+    ] = DEMO_SCORING,
+) -> None:
     """The demo POC: the smoke scenario against two embedded sandbox vendors, compared."""
     language = detect_lang(lang)
     say(msg("demo.intro", language, scenario=DEMO_SCENARIO.name))
     started = time.monotonic()
-    _run_all(DEMO_SCENARIO, [], 1, out / _batch_id("demo"), language)
+    _run_all(DEMO_SCENARIO, [], 1, out / _batch_id("demo"), language, scoring=scoring)
     say(msg("demo.elapsed", language, seconds=time.monotonic() - started))
 
 
@@ -99,6 +120,7 @@ def _run_all(
     batch_dir: Path,
     lang: Lang,
     master: MasterSpec | None = None,
+    scoring: Path | None = None,
 ) -> list[RunSummary]:
     scenario = load_scenario(scenario_path)
     vendor_paths = resolve_vendors(scenario, scenario_path)
@@ -111,7 +133,10 @@ def _run_all(
                 f"(it lists: {', '.join(by_name)})."
             )
         vendor_paths = [by_name[name] for name in only]
+    if scoring is not None:
+        load_scoring(scoring)  # a broken scoring file fails before any load, not after
     summaries: list[RunSummary] = []
+    run_dirs: list[Path] = []
     plan = scenario_plan(scenario)
     for vendor_path in vendor_paths:
         vendor = load_vendor(vendor_path)
@@ -129,6 +154,7 @@ def _run_all(
                 workers=workers, master=master, on_progress=reporter,
             )  # fmt: skip
         summaries.append(outcome.summary)
+        run_dirs.append(outcome.run_dir)
         for line in outcome.summary.thresholds:
             mark = "✓" if line.ok else "✗"
             say(f"  {mark} {line.metric} '{line.source}'  {line.measured_text}")
@@ -143,13 +169,19 @@ def _run_all(
             )
         say(msg("run.report", lang, path=outcome.run_dir / "report.html"))
     _print_table(summaries, lang)
-    if len(summaries) > 1:
-        comparison = Comparison.build(summaries)
+    scores = None
+    if scoring is not None and summaries:
+        scores = score_runs(scoring, run_dirs, batch_dir / SCORES_FILENAME)
+        for run_dir, summary in zip(run_dirs, summaries, strict=True):
+            html.write_run_report(summary, run_dir, lang)  # now with its scorecard
+    if len(summaries) > 1 or scores is not None:
+        comparison = Comparison.build(summaries, scores=scores)
         path = html.write_comparison(comparison, batch_dir / "comparison.html", lang)
         say(msg("demo.findings", lang))
         for finding in comparison.findings:
             say(f"  - {finding.text(lang)}")
         say(msg("run.comparison", lang, path=path))
+    say(f"{t('index.title', lang)}: {update_index(batch_dir.parent, lang)}")
     return summaries
 
 

@@ -23,7 +23,14 @@ from harness.report.html import _render, _write_pair
 from harness.report.i18n import Lang, fmt_duration_s, fmt_per_second, t
 from harness.report.xy_chart import XY, Marker, xy_chart
 
-__all__ = ["render_breakpoint", "slo_title", "write_breakpoint_json", "write_breakpoint_report"]
+__all__ = [
+    "render_breakpoint",
+    "slo_title",
+    "usl_chart",
+    "usl_rows",
+    "write_breakpoint_json",
+    "write_breakpoint_report",
+]
 
 JSON_NAME = "breakpoint.json"
 HTML_NAME = "breakpoint.html"
@@ -62,7 +69,11 @@ def _usl_chart(result: SearchResult, lang: Lang) -> Markup:
     measured: list[XY] = [
         (s.measure.concurrency, s.measure.throughput_per_s) for s in result.steps if s.complete
     ]
-    fit = result.usl
+    return usl_chart(measured, result.usl, lang)
+
+
+def usl_chart(measured: list[XY], fit: UslFit | None, lang: Lang) -> Markup:
+    """Measured (concurrency, routed per second) steps with the USL fit and its knee."""
     curve: list[XY] = []
     markers: list[Marker] = []
     if fit is not None and measured:
@@ -107,7 +118,7 @@ def _offered_chart(result: SearchResult, lang: Lang) -> Markup:
     return Markup(svg)
 
 
-def _usl_rows(fit: UslFit | None, lang: Lang) -> list[tuple[str, str]]:
+def usl_rows(fit: UslFit | None, lang: Lang) -> list[tuple[str, str]]:
     if fit is None:
         return []
     rows = [
@@ -163,7 +174,7 @@ def render_breakpoint(result: SearchResult, lang: Lang, *, switch_href: str | No
         stop_text=_stop_text(result, lang),
         usl_chart=_usl_chart(result, lang),
         offered_chart=_offered_chart(result, lang),
-        usl_rows=_usl_rows(result.usl, lang),
+        usl_rows=usl_rows(result.usl, lang),
         rows=[_step_row(step, lang) for step in result.steps],
         method={
             "duration": fmt_duration_s(spec.step_duration, lang),

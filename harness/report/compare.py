@@ -11,9 +11,10 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from harness.errors import ConfigError
+from harness.report.changes import ChangeSet, change_sets
 from harness.report.i18n import (
     Lang,
     fmt_duration_s,
@@ -33,6 +34,9 @@ from harness.report.model import (
     _Record,
 )
 
+if TYPE_CHECKING:
+    from harness.analysis.scorecard import ScoreReport
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Finding(_Record):
@@ -44,16 +48,48 @@ class Finding(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Standing(_Record):
+    """A run's place in a scored ranking, with the reason in both languages."""
+
+    run_id: str
+    vendor: str
+    rank: int
+    total: float
+    vetoed: bool
+    vetoes: list[str]  # ids of the failed vetoes
+    explanation_en: str
+    explanation_zh: str
+
+    def explanation(self, lang: Lang) -> str:
+        return self.explanation_zh if lang == "zh-CN" else self.explanation_en
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Comparison(_Record):
-    """Runs of one scenario, best first (verdict, then routing p95), with findings."""
+    """Runs of one scenario, best first, with findings and the changes between them.
+
+    Without scores the order is verdict, then routing p95. With a scoring report (see
+    :func:`harness.analysis.scoring.score`) the order is the scoring's: a vendor failing a veto
+    ranks after every vendor failing none, whatever its weighted score, and ``standings`` says
+    why for each run.
+    """
 
     scenario: str
     created_at: str
     runs: list[RunSummary]
     findings: list[Finding]
+    standings: list[Standing] = dataclasses.field(default_factory=list)
+    scoring_model: str | None = None
+    changes: list[ChangeSet] = dataclasses.field(default_factory=list)
 
     @classmethod
-    def build(cls, runs: Sequence[RunSummary], *, created_at: str | None = None) -> Comparison:
+    def build(
+        cls,
+        runs: Sequence[RunSummary],
+        *,
+        created_at: str | None = None,
+        scores: ScoreReport | None = None,
+    ) -> Comparison:
         if not runs:
             raise ValueError("Comparison.build needs at least one run")
         scenarios = sorted({run.scenario for run in runs})
@@ -63,8 +99,46 @@ class Comparison(_Record):
                 "compare runs of one scenario at a time."
             )
         ranked = sorted(runs, key=_rank_key)
+        standings: list[Standing] = []
+        findings = _findings(ranked)
+        if scores is not None:
+            ranked, standings = _scored(ranked, scores)
+            findings = [Finding(s.explanation_en, s.explanation_zh) for s in standings] + [
+                f for f in _findings(ranked) if not f.en.startswith("Ranking (")
+            ]
         now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-        return cls(scenarios[0], created_at or now, ranked, _findings(ranked))
+        return cls(
+            scenarios[0], created_at or now, ranked, findings, standings,
+            scores.model if scores is not None else None, change_sets(ranked),
+        )  # fmt: skip
+
+    def standing(self, run: RunSummary) -> Standing | None:
+        return next(
+            (s for s in self.standings if (s.vendor, s.run_id) == (run.vendor.name, run.run_id)),
+            None,
+        )
+
+
+def _scored(
+    ranked: Sequence[RunSummary], scores: ScoreReport
+) -> tuple[list[RunSummary], list[Standing]]:
+    """The runs in the scoring's order (runs it did not score last), and their standings."""
+    cards = {}
+    used: set[int] = set()
+    for run in sorted(ranked, key=lambda run: run.started_at, reverse=True):  # latest run
+        card = next((c for c in scores.cards if c.vendor == run.vendor.name
+                     and c.run_id in (None, run.run_id) and id(c) not in used), None)  # fmt: skip
+        if card is not None:
+            cards[id(run)] = card
+            used.add(id(card))
+    order = sorted(ranked, key=lambda run: cards[id(run)].rank if id(run) in cards else math.inf)
+    standings = [
+        Standing(run.run_id, run.vendor.name, card.rank, card.total, card.vetoed,
+                 [v.veto for v in card.vetoes if not v.ok], card.explanation_en,
+                 card.explanation_zh)
+        for run in order if (card := cards.get(id(run))) is not None
+    ]  # fmt: skip
+    return order, standings
 
 
 def _rank_key(run: RunSummary) -> tuple[bool, bool, float]:

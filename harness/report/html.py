@@ -9,18 +9,22 @@ to the other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from harness.report import charts
+from harness.report.changes import Change, ChangeSet
 from harness.report.charts import Point
 from harness.report.compare import Comparison
+from harness.report.extras import RunExtras, load_extras
+from harness.report.history import IndexEntry
 from harness.report.i18n import (
     DASH,
     Lang,
@@ -48,7 +52,14 @@ from harness.report.model import (
     RunSummary,
 )
 
-__all__ = ["render_comparison", "render_run", "write_comparison", "write_run_report"]
+__all__ = [
+    "render_comparison",
+    "render_index",
+    "render_run",
+    "run_href",
+    "write_comparison",
+    "write_run_report",
+]
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -168,8 +179,20 @@ def drift_text(drift: Drift, lang: Lang) -> str:
              limit=fmt_number(drift.limit))  # fmt: skip
 
 
-def render_run(summary: RunSummary, lang: Lang, *, switch_href: str | None = None) -> str:
-    """The report of one run; ``switch_href`` links to the same report in the other language."""
+def render_run(
+    summary: RunSummary,
+    lang: Lang,
+    *,
+    switch_href: str | None = None,
+    extras: RunExtras | None = None,
+) -> str:
+    """The report of one run; ``switch_href`` links to the same report in the other language.
+
+    ``extras`` adds the sections whose files exist (checks, scores, breakpoint): see
+    :func:`harness.report.extras.load_extras`.
+    """
+    from harness.report.run_sections import error_rows, extras_context
+
     title = t("report.title", lang, vendor=summary.vendor.title(lang), scenario=summary.scenario)
     kinds = {kind: [m for m in summary.metrics.values() if m.kind == kind] for kind in
              ("trend", "rate", "counter")}  # fmt: skip
@@ -186,6 +209,8 @@ def render_run(summary: RunSummary, lang: Lang, *, switch_href: str | None = Non
         phase_label=partial(phase_label, lang=lang),
         drift_text=partial(drift_text, lang=lang),
         phase_ms_unit=ms_unit(*(p.routing_p95_ms for p in summary.phases)),
+        errors=error_rows(summary, lang),
+        **extras_context(extras, lang),
     )
 
 
@@ -272,8 +297,73 @@ def _overlay(runs: Sequence[RunSummary], lang: Lang) -> Markup:
     return _time_chart(series, t("chart.routing_overlay", lang), lang, latency=True)
 
 
-def render_comparison(comparison: Comparison, lang: Lang, *, switch_href: str | None = None) -> str:
-    """The comparison page; run links are relative: ``<run_id>/report.html``."""
+@dataclass(frozen=True, slots=True)
+class _ChangeRow:
+    label: str
+    before: str
+    after: str
+    change: str
+    interval: str
+    assessment: str
+    css: str
+
+
+def _signed(value: float, text: str) -> str:
+    return f"{'+' if value > 0 else '-' if value < 0 else '±'}{text}"
+
+
+def _change_row(change: Change, lang: Lang) -> _ChangeRow:
+    before, after, delta = change.before, change.after, change.delta
+    low, high = change.ci_low, change.ci_high
+    if change.kind == "latency":
+        unit = ms_unit(before, after)
+        values = [fmt_ms(v, lang, unit) for v in (before, after)]
+        step = "" if delta is None else _signed(delta, fmt_ms(abs(delta), lang, unit))
+        band = "" if low is None or high is None else f"±{fmt_ms((high - low) / 2, lang)}"
+    elif change.kind == "rate":
+        values = [fmt_pct(v) for v in (before, after)]
+
+        def pp(value: float) -> str:
+            return t("unit.pp", lang, value=f"{value * 100:+.2f}")
+
+        step = "" if delta is None else pp(delta)
+        band = "" if low is None or high is None else f"{pp(low)} … {pp(high)}"
+    else:
+        values = [DASH if v is None else fmt_per_second(v, lang) for v in (before, after)]
+        step = "" if delta is None else _signed(delta, fmt_per_second(abs(delta), lang))
+        band = "" if low is None or high is None else f"±{fmt_per_second((high - low) / 2, lang)}"
+    relative = change.relative
+    if relative is not None and step:
+        step += f" ({relative * 100:+.1f}%)"
+    return _ChangeRow(
+        t(f"row.{change.key}", lang), values[0], values[1], step or DASH, band or DASH,
+        t(f"assess.{change.assessment}", lang), change.assessment,
+    )  # fmt: skip
+
+
+def _change_title(changes: ChangeSet, lang: Lang) -> str:
+    if changes.kind == "rerun":
+        return t("changes.rerun", lang, vendor=changes.candidate_title(lang),
+                 after=changes.candidate_started, before=changes.baseline_started)  # fmt: skip
+    return t("changes.vendor", lang, after=changes.candidate_title(lang),
+             before=changes.baseline_title(lang))  # fmt: skip
+
+
+def run_href(run: RunSummary) -> str:
+    """The default link from a comparison page to a run: ``<run_id>/report.html``."""
+    return f"{quote(run.run_id)}/report.html"
+
+
+def render_comparison(
+    comparison: Comparison,
+    lang: Lang,
+    *,
+    switch_href: str | None = None,
+    hrefs: Mapping[int, str] | None = None,
+) -> str:
+    """The comparison page; run links are relative: ``<run_id>/report.html`` unless ``hrefs``
+    (``id(run)`` -> link) says otherwise."""
+    links = hrefs or {}
     return _render(
         "compare.html.j2",
         lang,
@@ -283,6 +373,15 @@ def render_comparison(comparison: Comparison, lang: Lang, *, switch_href: str | 
         rows=_comparison_rows(comparison.runs, lang),
         overlay=_overlay(comparison.runs, lang),
         routing_metric=ROUTING_LATENCY,
+        href=lambda run: links.get(id(run), run_href(run)),
+        change_sets=[
+            (
+                changes,
+                _change_title(changes, lang),
+                [_change_row(change, lang) for change in changes.changes],
+            )
+            for changes in comparison.changes
+        ],
     )
 
 
@@ -296,14 +395,25 @@ def _write_pair(path: Path, lang: Lang, render: Callable[[Lang, str], str]) -> P
     return path
 
 
-def write_run_report(summary: RunSummary, out_dir: Path, lang: Lang) -> Path:
-    """Write ``out_dir/report.html`` in ``lang`` and ``report.<other>.html``; return the first."""
+def write_run_report(
+    summary: RunSummary, out_dir: Path, lang: Lang, extras: RunExtras | None = None
+) -> Path:
+    """Write ``out_dir/report.html`` in ``lang`` and ``report.<other>.html``; return the first.
+
+    Without ``extras``, the optional files beside the run (checks.json, scores.json,
+    breakpoint.json) are read from ``out_dir`` and its parent.
+    """
+    found = extras if extras is not None else load_extras(out_dir, summary)
     return _write_pair(
-        out_dir / "report.html", lang, lambda lg, href: render_run(summary, lg, switch_href=href)
+        out_dir / "report.html",
+        lang,
+        lambda lg, href: render_run(summary, lg, switch_href=href, extras=found),
     )
 
 
-def write_comparison(comparison: Comparison, out_path: Path, lang: Lang) -> Path:
+def write_comparison(
+    comparison: Comparison, out_path: Path, lang: Lang, hrefs: Mapping[int, str] | None = None
+) -> Path:
     """Write ``out_path`` in ``lang`` and ``<stem>.<other><suffix>`` beside it; return the first.
 
     Put ``out_path`` in the folder that holds the run folders, so ``<run_id>/report.html`` links
@@ -312,5 +422,12 @@ def write_comparison(comparison: Comparison, out_path: Path, lang: Lang) -> Path
     return _write_pair(
         out_path,
         lang,
-        lambda lg, href: render_comparison(comparison, lg, switch_href=href),
+        lambda lg, href: render_comparison(comparison, lg, switch_href=href, hrefs=hrefs),
+    )
+
+
+def render_index(entries: Sequence[IndexEntry], lang: Lang, *, switch_href: str | None) -> str:
+    """The history index of a results folder (:mod:`harness.report.history`)."""
+    return _render(
+        "index.html.j2", lang, switch_href, title=t("index.title", lang), entries=entries
     )

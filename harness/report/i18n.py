@@ -387,6 +387,17 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 }
 
 
+def _merge_page_messages() -> None:
+    from harness.report.i18n_pages import PAGE_MESSAGES
+
+    twice = sorted(set(PAGE_MESSAGES) & set(MESSAGES))
+    assert not twice, f"i18n keys defined twice: {twice}"
+    for key, texts in PAGE_MESSAGES.items():
+        MESSAGES[key] = {"en": texts["en"], "zh-CN": texts["zh-CN"]}
+
+
+_merge_page_messages()
+
 # Full-width punctuation (（）：，「」。) carries its own spacing, so a space beside it is wrong;
 # the catalog writes a space around every field (Zendesk 的, 是 沙箱（稳健）), and this removes
 # the ones that land next to such punctuation: 沙箱（稳健） 的 -> 沙箱（稳健）的.
