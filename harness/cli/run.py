@@ -28,7 +28,7 @@ from harness.report.model import RunSummary
 from harness.runs import Progress, run_vendor
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
-DEMO_SCORING = Path(__file__).resolve().parents[2] / "scenarios" / "scoring" / "double11-poc.yaml"
+DEMO_SCORING = Path(__file__).resolve().parents[2] / "scenarios" / "scoring" / "demo.yaml"
 
 
 OutOption = Annotated[Path, typer.Option(help="Folder for the results.")]
