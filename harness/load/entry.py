@@ -86,6 +86,7 @@ def _on_init(environment: Environment, **_: Any) -> None:
             environment.host = _start_embedded_sandbox(target)
         target.check_host(environment.host)
         _check_chat(target)
+        _apply_request_timeout(target)
     except HarnessError as error:
         _fail(error)
         return
@@ -107,6 +108,13 @@ def _check_chat(target: Target) -> None:
         AgentUser.fixed_count = agents
     else:
         AgentUser.fixed_count = 0
+
+
+def _apply_request_timeout(target: Target) -> None:
+    """``bounds.request_timeout`` for ticket users (chat users keep their long-poll limits)."""
+    timeout = target.scenario.bounds.request_timeout
+    CustomerUser.network_timeout = timeout
+    CustomerUser.connection_timeout = min(10.0, timeout)
 
 
 def _start_embedded_sandbox(target: Target) -> str:
@@ -170,6 +178,7 @@ def _start_worker(environment: Environment, runner: WorkerRunner, hub: MetricsHu
     if plan is None:
         raise HarnessError("this worker got no csm-harness plan from its master")
     target = Target.from_options(environment.parsed_options)
+    _apply_request_timeout(target)
     hub.reset(None)
     run_dir = Path(plan["run_dir"])
     index, count = max(0, runner.worker_index), int(plan["workers"])

@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from harness.sandbox.agents import AgentRoutes
+from harness.sandbox.faults import fault_middleware
 from harness.sandbox.loopback import is_loopback_host
 from harness.sandbox.profiles import Profile
 from harness.sandbox.ratelimit import RateLimiter
@@ -36,7 +37,7 @@ def build_app(profile: Profile, token: str, seed: int = 7) -> web.Application:
     """The sandbox app for ``profile``; engine and webhook senders start with the app."""
     state = SandboxState(profile, seed)
     app = web.Application(
-        middlewares=[_gate(token, state.limiter)],
+        middlewares=[_gate(token, state.limiter), fault_middleware(state.faults)],
         client_max_size=profile.max_body_bytes + 1,  # aiohttp refuses size >= this
     )
     app[STATE] = state

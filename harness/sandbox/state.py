@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from harness.sandbox.chat import ChatDesk
+from harness.sandbox.faultplan import parse_faults
+from harness.sandbox.faults import FaultInjector
 from harness.sandbox.profiles import Profile
 from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.routing import RoutingEngine
@@ -23,14 +25,19 @@ class SandboxState:
         self.engine = RoutingEngine(profile, seed, self._on_assign, self.chat.on_finish)
         self.chat.engine = self.engine
         self.limiter = RateLimiter(profile.rate_limit_rps, profile.rate_limit_burst)
+        self.faults = FaultInjector(parse_faults(profile.faults), seed)
+        if self.faults.plan.webhooks_active:
+            self.webhooks.after_delivery = self.faults.after_delivery
 
     async def start(self) -> None:
         await self.webhooks.start()
+        await self.faults.start()
         self.engine.start()
 
     async def stop(self) -> None:
         await self.engine.stop()
         await self.webhooks.close()
+        await self.faults.stop()
 
     def _on_assign(self, item: Routable) -> None:
         self.chat.on_assign(item)
@@ -55,4 +62,5 @@ class SandboxState:
             "tickets": [ticket.truth() for ticket in self.store.tickets],
             "sessions": [session.truth() for session in self.store.sessions],
             "webhooks": self.webhooks.counts(),
+            "faults": self.faults.truth(),
         }

@@ -3,6 +3,13 @@
 Every request fires Locust's ``request`` event (so its web UI and stats keep working); the
 harness's own metrics listen to the same event. ``context["failure"]`` carries the
 :class:`~harness.vendors.base.FailureKind` so throttling is counted apart from breakage.
+
+Each request is reported only after the adapter has read its response: a 2xx whose body the
+adapter cannot decode (truncated or malformed JSON, an HTML page) is reported as a
+``protocol`` failure, not as a success, and any exception the adapter raises while reading a
+response becomes an :class:`~harness.vendors.base.ApiFailure` of kind ``protocol``, so a
+vendor's garbage can never crash a Locust user. A transport error after the status line (a
+timeout or reset while the body is read) counts as ``timeout`` or ``connection``.
 """
 
 from __future__ import annotations
@@ -12,7 +19,6 @@ from urllib.parse import urlencode
 
 from locust.contrib.fasthttp import FastHttpSession
 
-from harness.transport.base import run_flow
 from harness.vendors.auth import Signer
 from harness.vendors.base import ApiFailure, ApiRequest, ApiResponse, FailureKind, Flow
 
@@ -27,41 +33,100 @@ class LocustExecutor:
         self._signer = signer
 
     def send(self, request: ApiRequest) -> ApiResponse:
+        """One request, reported at once by its status (no adapter in the loop)."""
+        response, pending = self._open(request)
+        _close(pending, None)
+        return response
+
+    def run(self, flow: Flow[T]) -> T:
+        """Run ``flow``; each request is reported once the adapter has judged its response."""
+        try:
+            request = next(flow)
+        except StopIteration as done:
+            result: T = done.value
+            return result
+        while True:
+            response, pending = self._open(request)
+            try:
+                request = flow.send(response)
+            except StopIteration as done:
+                _close(pending, None)
+                result = done.value
+                return result
+            except ApiFailure as failure:
+                _close(pending, failure)
+                raise
+            except Exception as exc:  # the adapter choked on the body: the vendor's fault
+                garbled = ApiFailure(
+                    FailureKind.PROTOCOL, request, response.status, type(exc).__name__
+                )
+                _close(pending, garbled)
+                raise garbled from None
+            _close(pending, None)
+
+    def _open(self, request: ApiRequest) -> tuple[ApiResponse, Any]:
+        """Send; return the response and the still-open Locust context (None if reported)."""
         signed = self._signer(request)
         path = signed.path
         if signed.params:
             path = f"{path}?{urlencode(signed.params)}"
-        with self._session.request(
+        context = self._session.request(
             signed.method,
             path,
             name=signed.name,
             json=signed.json,
             headers=dict(signed.headers),
             catch_response=True,
-        ) as response:
-            status: int = response.status_code or 0
-            if status == 0:
-                error = getattr(response, "error", None)
-                kind = FailureKind.TIMEOUT if _is_timeout(error) else FailureKind.CONNECTION
-                response.request_meta["context"] = {"failure": kind.value}
-                response.failure(f"{kind.value}: {type(error).__name__}")
-                raise ApiFailure(kind, request, None, type(error).__name__)
-            if status >= 400:
-                kind = (
-                    FailureKind.THROTTLED
-                    if status == 429
-                    else (FailureKind.SERVER if status >= 500 else FailureKind.CLIENT)
-                )
-                response.request_meta["context"] = {"failure": kind.value}
-                response.failure(f"HTTP {status}")
-            else:
-                response.success()
-            headers = {k.lower(): v for k, v in (response.headers or {}).items()}
-            return ApiResponse(status, headers, response.content or b"")
+        )
+        context.__enter__()
+        status: int = context.status_code or 0
+        error = context.request_meta.get("exception")
+        if status == 0 or (error is not None and status < 400):
+            error = error if error is not None else getattr(context, "error", None)
+            kind = FailureKind.TIMEOUT if _is_timeout(error) else FailureKind.CONNECTION
+            detail = _error_name(error)
+            _fail(context, kind, f"{kind.value}: {detail}")
+            context.__exit__(None, None, None)
+            raise ApiFailure(kind, request, status or None, detail)
+        if status >= 400:
+            kind = (
+                FailureKind.THROTTLED
+                if status == 429
+                else (FailureKind.SERVER if status >= 500 else FailureKind.CLIENT)
+            )
+            _fail(context, kind, f"HTTP {status}")
+        headers = {k.lower(): v for k, v in (context.headers or {}).items()}
+        return ApiResponse(status, headers, context.content or b""), context
 
-    def run(self, flow: Flow[T]) -> T:
-        return run_flow(flow, self.send)
+
+def _fail(context: Any, kind: FailureKind, message: str) -> None:
+    context.request_meta["context"] = {"failure": kind.value}
+    context.failure(message)
+
+
+def _close(context: Any, failure: ApiFailure | None) -> None:
+    """Report the request: as the adapter's failure if it raised one about this response."""
+    if context._manual_result is None:  # not already marked by status
+        if failure is not None:
+            _fail(context, failure.kind, f"{failure.kind.value}: {failure.detail[:120]}")
+        else:
+            context.success()
+    context.__exit__(None, None, None)
 
 
 def _is_timeout(error: Any) -> bool:
-    return error is not None and "timeout" in type(error).__name__.lower()
+    """Timeouts arrive bare or wrapped in geventhttpclient's ``RetriesExceeded(original=...)``."""
+    for _ in range(3):
+        if error is None:
+            return False
+        if "timeout" in type(error).__name__.lower() or isinstance(error, TimeoutError):
+            return True
+        error = getattr(error, "original", None)
+    return False
+
+
+def _error_name(error: Any) -> str:
+    """The error's type, and the wrapped one's: never its text, which may hold the URL."""
+    name = type(error).__name__
+    original = getattr(error, "original", None)
+    return f"{name}({type(original).__name__})" if original is not None else name
