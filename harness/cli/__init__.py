@@ -10,6 +10,7 @@ import typer
 from harness.cli import breakpoint as breakpoint_commands
 from harness.cli import data as data_commands
 from harness.cli import profiling as profiling_commands
+from harness.cli import report as report_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
 from harness.cli.console import warn
@@ -35,11 +36,14 @@ app.command("profile")(profiling_commands.profile)
 app.command("generate")(profiling_commands.generate)
 app.command("anonymise")(data_commands.anonymise)
 app.command("scan")(data_commands.scan)
+app.command("report")(report_commands.report)
 
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)  # typer.Exit(code) raised inside a command
     except HarnessError as error:
         warn(msg("error", detect_lang(), message=str(error)))
         sys.exit(error.exit_code)

@@ -25,6 +25,7 @@ from harness.config.shapes import Sessions
 from harness.errors import HarnessError
 from harness.load import chat, session
 from harness.load.collect import MetricsHub
+from harness.load.lifeline import INTERRUPTED, PARENT_GONE, report_every_second, watch_parent
 from harness.load.plan import Target, new_run_id
 from harness.load.users import AgentUser, ChatArrivals, ChatCustomer, CustomerUser
 from harness.results import RunInfo, finalize_run, write_run_info
@@ -45,9 +46,11 @@ class _State:
     run_dir: Path | None = None
     worker_plan: dict[str, Any] | None = None
     sandbox: Any = None
+    stop_reason: str | None = None  # "done" when the shape ended the run, else why it stopped
 
 
 _state = _State()
+report_every_second()
 
 
 @events.init_command_line_parser.add_listener
@@ -162,6 +165,8 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
         write_run_info(run_dir, info)
         hub.reset(run_dir)
         _state.info, _state.run_dir = info, run_dir
+        _state.stop_reason = None
+        watch_parent(environment, _on_parent_gone)
         if isinstance(runner, MasterRunner):
             plan = {"run_id": run_id, "run_dir": str(run_dir), "start_at": start_at}
             plan["workers"] = workers
@@ -171,6 +176,10 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
             chat.begin(run, 0, 1)
     except HarnessError as error:
         _fail(error)
+
+
+def _on_parent_gone() -> None:
+    _state.stop_reason = PARENT_GONE
 
 
 def _start_worker(environment: Environment, runner: WorkerRunner, hub: MetricsHub) -> None:
@@ -200,8 +209,13 @@ def _on_test_stop(environment: Environment, **_: Any) -> None:
     if hub.totals is None or _state.info is None or _state.run_dir is None:
         return
     assert _state.target is not None
+    reason = _state.stop_reason
+    if reason == "done" or hub.state.budget_exhausted:
+        cut_reason = None  # finished, or cut by max_requests (the summary says so itself)
+    else:
+        cut_reason = reason or INTERRUPTED
     summary = finalize_run(
-        _state.run_dir, _state.info, _state.target.scenario, hub.totals, time.time()
+        _state.run_dir, _state.info, _state.target.scenario, hub.totals, time.time(), cut_reason
     )
     hub.close()
     environment.process_exit_code = 0 if summary.verdict == "pass" else 1
@@ -216,6 +230,12 @@ class ArrivalRateShape(LoadTestShape):
     ``sessions`` chat customers at ``ramp`` a second, holds for ``hold``, then stops."""
 
     def tick(self) -> tuple[int, float, list[type[User]]] | None:
+        result = self._tick()
+        if result is None and _state.stop_reason is None:
+            _state.stop_reason = "done"
+        return result
+
+    def _tick(self) -> tuple[int, float, list[type[User]]] | None:
         target = _state.target
         hub = _state.hub
         if target is None or hub is None:
@@ -224,6 +244,7 @@ class ArrivalRateShape(LoadTestShape):
         run_time = self.get_run_time()
         if run_time >= scenario.bounds.max_duration:
             log.warning("bounds.max_duration reached: stopping the run")
+            _state.stop_reason = "bounds.max_duration"
             return None
         load = scenario.load
         agents = scenario.conversation.agents

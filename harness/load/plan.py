@@ -25,6 +25,7 @@ from harness.redact import Secret, secret_from_env
 from harness.transport.allowlist import check_target
 from harness.vendors.auth import Signer, bearer, no_auth
 from harness.vendors.base import VendorAdapter
+from harness.vendors.credentials import bearer_token
 from harness.vendors.registry import create_adapter
 
 
@@ -67,8 +68,7 @@ class Target:
 
 def signer_for(vendor: VendorSpec, source: str) -> Signer:
     if vendor.auth.kind == "bearer":
-        token = secret_from_env(vendor.auth.token_env, purpose="auth.token_env", source=source)
-        return bearer(token)
+        return bearer(bearer_token(vendor, source))
     return no_auth
 
 
