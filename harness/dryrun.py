@@ -39,6 +39,7 @@ _FAKE = ApiResponse(201, {"content-type": "application/json"}, b"{}")
 _MAX_STEPS = 3  # requests shown per flow at most
 _RECEIVER = "http://127.0.0.1:0/webhooks"  # the real port is chosen when the run starts
 _PII_KEYS = re.compile(r"(?i)(name|phone|mobile|email|mail|id_?card|identit|address|openid)")
+_SECRET_KEYS = re.compile(r"(?i)(secret|token|password|passwd|api_?key|signature)")
 
 
 @dataclass(slots=True)
@@ -66,15 +67,16 @@ def dry_run(scenario: Scenario, scenario_path: Path, vendor_path: Path, count: i
     plan = DryRun(vendor, target, _auth_text(vendor), mode)
     signer = _signer(vendor, source, plan)
     flows: list[Flow[Any]] = []
+    secrets = _secrets_of(signer)
     if mode == "webhook":
         secret = _webhook_secret(vendor, source, plan)
+        secrets.append(secret)
         flows.append(adapter.register_webhook(_RECEIVER, secret.reveal()))
     tickets = list(_tickets(scenario, count))
     flows += [adapter.create_ticket(ticket) for ticket in tickets]
     if mode == "polling" and tickets:
         first = tickets[0]
         flows.append(adapter.fetch_assignment(TicketRef("<ticket-id>", first.external_id)))
-    secrets = _secrets_of(signer)
     for flow in flows:
         for request in _requests(flow):
             plan.curls.append(curl_line(base_url, signer(request), secrets))
@@ -99,13 +101,16 @@ def curl_line(base_url: str, request: ApiRequest, secrets: list[Secret] | None =
 
 
 def mask_pii(value: Any, key: str = "") -> Any:
-    """A copy of a JSON value with personal data masked: whole values under personal keys
-    (name, phone, email, identities...), detected PII inside any other text."""
+    """A copy of a JSON value with credentials and personal data masked: whole values under
+    secret keys (secret, token...) and personal keys (name, phone, email, identities...),
+    detected PII inside any other text."""
     if isinstance(value, Mapping):
         return {k: mask_pii(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [mask_pii(v, key) for v in value]
     if isinstance(value, str):
+        if key and _SECRET_KEYS.search(key) and value:
+            return REDACTED
         if key and _PII_KEYS.search(key) and value:
             return "[pii]"
         return _mask_text(value)

@@ -52,9 +52,18 @@ def main() -> None:
     except typer.Abort:
         sys.exit(130)
     except Exception as error:
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
+        if _is_usage_error(error):  # a missing argument, an unknown option, a bad value
+            error.show()  # type: ignore[attr-defined]
             sys.exit(2)
         raise
+
+
+def _is_usage_error(error: Exception) -> bool:
+    """click's usage errors, and those of the click copy typer >= 0.29 vendors."""
+    import click
+
+    try:
+        from typer._click.exceptions import ClickException as TyperClickException
+    except ImportError:  # an older typer that uses click itself
+        return isinstance(error, click.ClickException)
+    return isinstance(error, click.ClickException | TyperClickException)
