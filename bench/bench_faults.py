@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import secrets
 import signal
 import subprocess
@@ -82,6 +83,7 @@ def kills(tmp: Path, count: int) -> None:
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             run_dir = _wait(out, 5 + 3 * n)
+            time.sleep(random.uniform(0.0, 1.0))  # anywhere within a second's flush cycle
             killed_at = time.time()
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()

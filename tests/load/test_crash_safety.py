@@ -76,6 +76,7 @@ def test_sigkill_mid_run_leaves_a_folder_that_still_renders(
     child = _start(scenario, out)
     try:
         run_dir = _wait_for_lines(out, 6)
+        time.sleep(0.6)  # mid-way through a flush cycle, not right after a flush
         killed_at = time.time()
         os.killpg(child.pid, signal.SIGKILL)  # the harness and its load process, at once
         child.communicate(timeout=10)
