@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from harness.errors import ConfigError
 
@@ -48,6 +49,27 @@ def secret_from_env(name: str, *, purpose: str, source: str) -> Secret:
             f"Export it (export {name}=...) before running."
         )
     return Secret(value)
+
+
+def secret_from_file(path: Path, *, purpose: str, source: str) -> Secret:
+    """The first line of file ``path``; a clear ConfigError if it is missing, empty or readable
+    by others (as ssh refuses a private key others can read)."""
+    where = f"{source}: {purpose}"
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: {path} does not exist. Write the token into it.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{where}: {path} cannot be read ({type(exc).__name__}).") from None
+    if os.name == "posix" and mode & 0o077:
+        raise ConfigError(
+            f"{where}: {path} is readable by other users; run 'chmod 600 {path}' first."
+        )
+    lines = text.strip().splitlines()
+    if not lines or not lines[0].strip():
+        raise ConfigError(f"{where}: {path} is empty. Write the token into it.")
+    return Secret(lines[0].strip())
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:

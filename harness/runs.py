@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -25,11 +26,15 @@ from harness.data.schedule import planned_arrivals
 from harness.distributed import LOCUSTFILE, MasterSpec
 from harness.errors import ConfigError, HarnessError, VendorError
 from harness.metrics.series import SeriesStore
+from harness.recovery import KILLED, recover
 from harness.redact import redact_text
 from harness.report.model import RunSummary
 from harness.transport.allowlist import check_target
 
 _GRACE_S = 90.0  # beyond bounds.max_duration before the child is killed
+_STOP_GRACE_S = 30.0  # Ctrl-C: time the load process gets to stop and write its report
+PARENT_ENV = "CSM_HARNESS_PARENT_PID"  # read by harness.load.lifeline in the child
+INTERRUPTED = "an interrupt (Ctrl-C or SIGTERM)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,8 @@ class RunOutcome:
     run_dir: Path
     summary: RunSummary
     exit_code: int
+    interrupted: bool = False  # Ctrl-C: the caller stops after this vendor
+    recovered: bool = False  # the summary was rebuilt from disk (the load process died)
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -61,6 +68,7 @@ def run_vendor(
     workers: int = 1,
     master: MasterSpec | None = None,
     on_progress: ProgressCallback | None = None,
+    on_stopping: Callable[[], None] | None = None,
 ) -> RunOutcome:
     """``workers`` local processes, or with ``master`` a Locust master that waits for
     ``master.expect_workers`` external workers (:mod:`harness.distributed`)."""
@@ -75,32 +83,35 @@ def run_vendor(
             host = vendor.base_url
         check_target(host, scenario.allows, scenario.allow_hosts, str(scenario_path))
         run_dir.mkdir(parents=True, exist_ok=True)
-        code = _run_locust(
-            scenario_path,
-            scenario,
-            vendor,
-            host,
-            run_dir,
-            run_id,
-            workers,
-            env,
-            on_progress,
-            master,
-        )
+        env[PARENT_ENV] = str(os.getpid())
+        ended = _run_locust(
+            scenario_path, scenario, vendor, host, run_dir, run_id, workers, env, on_progress,
+            on_stopping, master,
+        )  # fmt: skip
+        code = ended.code
         if vendor.base_url == "embedded":
-            _save_truth(host, env[_token_env(vendor)], run_dir)
+            try:
+                _save_truth(host, env[_token_env(vendor)], run_dir)
+            except HarnessError:
+                if not (ended.interrupted or ended.killed):
+                    raise
     summary_path = run_dir / "summary.json"
-    if not summary_path.exists():
-        raise VendorError(
-            f"the load run for {vendor.name} ended (exit {code}) without results; "
-            f"see {run_dir / 'locust.log'}"
-        )
-    summary = RunSummary.from_dict(json.loads(summary_path.read_text(encoding="utf-8")))
-    return RunOutcome(run_dir, summary, code)
+    recovered = False
+    if ended.killed or not summary_path.exists():
+        if not (run_dir / "run.json").exists():
+            raise VendorError(
+                f"the load run for {vendor.name} ended (exit {code}) before it started; "
+                f"see {run_dir / 'locust.log'}"
+            )
+        recovered = True
+        summary = recover(run_dir, cut_reason=ended.cut_reason or KILLED).summary
+    else:
+        summary = RunSummary.from_dict(json.loads(summary_path.read_text(encoding="utf-8")))
+    return RunOutcome(run_dir, summary, code, ended.interrupted, recovered)
 
 
 def _token_env(vendor: VendorSpec) -> str:
-    if vendor.auth.kind == "bearer":
+    if vendor.auth.kind == "bearer" and vendor.auth.token_env:
         return vendor.auth.token_env
     return "CSM_SANDBOX_TOKEN"
 
@@ -129,8 +140,9 @@ def _run_locust(
     workers: int,
     env: dict[str, str],
     on_progress: ProgressCallback | None,
+    on_stopping: Callable[[], None] | None = None,
     master: MasterSpec | None = None,
-) -> int:
+) -> _Ended:
     args = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
         "--scenario", str(scenario_path), "--vendor", vendor.name,
@@ -151,30 +163,68 @@ def _run_locust(
     deadline = time.monotonic() + scenario.bounds.max_duration + _GRACE_S + waiting
     started = time.monotonic()
     watcher = _ProgressWatcher(run_dir, scenario)
+    interrupted = killed = False
+    cut_reason: str | None = None
     with log_path.open("wb") as log:
         child = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             while child.poll() is None:
-                if time.monotonic() > deadline:
-                    child.kill()
-                    child.wait()
-                    raise VendorError(
-                        f"the load run did not stop within bounds.max_duration + {_GRACE_S:.0f}"
-                        f" s and was killed; see {log_path}"
-                    )
-                if on_progress is not None:
-                    on_progress(watcher.read(time.monotonic() - started))
-                time.sleep(0.5)
+                try:
+                    if time.monotonic() > deadline:  # the hard stop: nothing outlives it
+                        child.kill()
+                        child.wait()
+                        killed = True
+                        cut_reason = f"the hard stop (bounds.max_duration + {_GRACE_S:.0f} s)"
+                        break
+                    if on_progress is not None:
+                        on_progress(watcher.read(time.monotonic() - started))
+                    time.sleep(0.5)
+                except KeyboardInterrupt:
+                    interrupted = True
+                    if on_stopping is not None:
+                        on_stopping()
+                    killed = _stop_gracefully(child, deadline)
+                    cut_reason = INTERRUPTED
+                    break
         finally:
             if child.poll() is None:
                 child.kill()
                 child.wait()
     code = child.returncode
+    if interrupted or killed:
+        return _Ended(code, interrupted, killed, cut_reason)
     if code == 2:
         tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
         message = "\n".join(line.removeprefix("Error: ") for line in tail if line.strip())
         raise ConfigError(redact_text(message, []) or f"the load run failed; see {log_path}")
-    return code
+    return _Ended(code, False, False, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ended:
+    code: int
+    interrupted: bool
+    killed: bool  # the load process was killed: its summary, if any, is not to be trusted
+    cut_reason: str | None
+
+
+def _stop_gracefully(child: subprocess.Popen[bytes], deadline: float) -> bool:
+    """Ctrl-C: ask the load process to stop (it writes its report), wait for it within the
+    grace and the hard stop; a second Ctrl-C kills it. True if it had to be killed."""
+    # SIGINT, not SIGTERM: during a shape run Locust 2.47 installs its SIGTERM handler only
+    # after the shape ends (locust/main.py), so SIGTERM would kill it without a report.
+    child.send_signal(signal.SIGINT)
+    limit = min(deadline, time.monotonic() + _STOP_GRACE_S)
+    try:
+        while child.poll() is None and time.monotonic() < limit:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+        return True
+    return False
 
 
 def _free_loopback_port() -> int:

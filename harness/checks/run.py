@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -28,11 +28,14 @@ from harness.config import VendorSpec, load_scenario, load_vendor
 from harness.config.scenario import DEFAULT_ALLOW_HOSTS
 from harness.config.suggest import did_you_mean
 from harness.errors import ConfigError, HarnessError
-from harness.redact import Secret, secret_from_env
+from harness.redact import Secret
 from harness.transport.allowlist import check_target
-from harness.vendors.auth import bearer, no_auth
+from harness.vendors.auth import Signer, bearer, no_auth, signer_for
 from harness.vendors.base import ApiFailure, VendorAdapter
+from harness.vendors.credentials import bearer_token
 from harness.vendors.registry import create_adapter
+
+C = TypeVar("C", Secret, Signer)
 
 __all__ = ["AcceptanceRun"]
 
@@ -79,17 +82,19 @@ class AcceptanceRun:
         else:
             url = vendor.base_url
             token = None
+        header: tuple[str, str] | None = None
         if vendor.auth.kind == "bearer":
             if token is None:
-                token = self._secret(vendor.auth.token_env)
+                token = self._credential(lambda: bearer_token(vendor, str(self.vendor_path)))
             secret_list.append(token)
             signer = bearer(token)
-            header: tuple[str, str] | None = (
-                "Authorization",
-                f"Bearer ${vendor.auth.token_env}",
-            )
-        else:
-            signer, header = no_auth, None
+            auth = vendor.auth
+            where = f"${auth.token_env}" if auth.token_env else f"$(cat {auth.token_file})"
+            header = ("Authorization", f"Bearer {where}")
+        elif vendor.auth.kind == "none":
+            signer = no_auth
+        else:  # basic or a signature scheme: reproductions show the request unsigned
+            signer = self._credential(lambda: signer_for(vendor.auth, str(self.vendor_path)))
         self._allow(url)
         client = CheckClient(url, signer, auth_header=header, secrets=secret_list)
         webhook_secret = self._webhook_secret()
@@ -119,9 +124,10 @@ class AcceptanceRun:
         except ConfigError as exc:
             raise pytest.UsageError(f"csm-harness: {exc}") from None
 
-    def _secret(self, env: str) -> Secret:
+    def _credential(self, read: Callable[[], C]) -> C:
+        """Read a credential; a missing one is one usage error, not a cascade of failures."""
         try:
-            return secret_from_env(env, purpose="auth.token_env", source=str(self.vendor_path))
+            return read()
         except ConfigError as exc:
             raise pytest.UsageError(f"csm-harness: {exc}") from None
 

@@ -13,6 +13,7 @@ from harness.cli import compare as compare_commands
 from harness.cli import data as data_commands
 from harness.cli import export as export_commands
 from harness.cli import profiling as profiling_commands
+from harness.cli import report as report_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
 from harness.cli import score as score_commands
@@ -47,11 +48,14 @@ app.command("score")(score_commands.score)
 app.command("compare")(compare_commands.compare)
 app.command("export")(export_commands.export)
 app.command("vendors")(vendors_commands.vendors)
+app.command("report")(report_commands.report)
 
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)  # typer.Exit(code) raised inside a command
     except HarnessError as error:
         warn(msg("error", detect_lang(), message=str(error)))
         sys.exit(error.exit_code)
@@ -60,9 +64,18 @@ def main() -> None:
     except typer.Abort:
         sys.exit(130)
     except Exception as error:
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
+        if _is_usage_error(error):  # a missing argument, an unknown option, a bad value
+            error.show()  # type: ignore[attr-defined]
             sys.exit(2)
         raise
+
+
+def _is_usage_error(error: Exception) -> bool:
+    """click's usage errors, and those of the click copy typer >= 0.29 vendors."""
+    import click
+
+    try:
+        from typer._click.exceptions import ClickException as TyperClickException
+    except ImportError:  # an older typer that uses click itself
+        return isinstance(error, click.ClickException)
+    return isinstance(error, click.ClickException | TyperClickException)

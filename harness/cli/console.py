@@ -19,6 +19,11 @@ def say(text: str) -> None:
     console.print(text, markup=False)
 
 
+def say_unwrapped(text: str) -> None:
+    """A line that must stay whole to be copy-pasted (a curl command)."""
+    console.print(text, markup=False, soft_wrap=True)
+
+
 def warn(text: str) -> None:
     """Errors go to stderr unwrapped, so file:line messages stay whole and copy-pasteable."""
     sys.stderr.write(text + "\n")

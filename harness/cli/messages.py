@@ -254,3 +254,12 @@ def detect_lang(explicit: str | None = None) -> Lang:
 
 def msg(key: str, lang: Lang, **fmt: object) -> str:
     return MESSAGES[key][lang].format(**fmt)
+
+
+def _merge_safety_messages() -> None:
+    from harness.cli.messages_safety import SAFETY_MESSAGES
+
+    MESSAGES.update(SAFETY_MESSAGES)
+
+
+_merge_safety_messages()

@@ -13,10 +13,10 @@ import typer
 from harness.analysis.durations import format_duration_ms
 from harness.analysis.scorecard import SCORES_FILENAME
 from harness.cli.compare import score_runs
-from harness.cli.console import progress_bar, say, table
+from harness.cli.console import progress_bar, say, say_unwrapped, table, warn
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.cli.plan_view import explain_text, plan_lines, scenario_plan
-from harness.config import load_scenario, load_vendor, resolve_vendors
+from harness.config import Scenario, load_scenario, load_vendor, resolve_vendors
 from harness.config.scoring import load_scoring
 from harness.distributed import DEFAULT_MASTER_PORT, MasterSpec
 from harness.errors import ConfigError, ThresholdsFailed
@@ -70,6 +70,16 @@ def run(
     ] = 120.0,
     out: OutOption = Path("reports"),
     explain: Annotated[bool, typer.Option(help="Print the expanded scenario and exit.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Show target, vendor, shape and the first requests (redacted curl); send nothing.",
+        ),
+    ] = False,
+    show: Annotated[
+        int, typer.Option(min=1, max=100, help="With --dry-run: how many arrivals to show.")
+    ] = 3,
     lang: LangOption = None,
     scoring: ScoringOption = None,
 ) -> None:
@@ -78,6 +88,10 @@ def run(
     parsed = load_scenario(scenario)
     if explain:
         say(explain_text(parsed, language))
+        return
+    if dry_run:
+        print_dry_run(scenario, parsed, _vendor_paths(scenario, parsed, vendor or []), show,
+                      language)  # fmt: skip
         return
     master = None
     if expect_workers:
@@ -123,16 +137,7 @@ def _run_all(
     scoring: Path | None = None,
 ) -> list[RunSummary]:
     scenario = load_scenario(scenario_path)
-    vendor_paths = resolve_vendors(scenario, scenario_path)
-    if only:
-        by_name = {load_vendor(p).name: p for p in vendor_paths}
-        unknown = [name for name in only if name not in by_name]
-        if unknown:
-            raise ConfigError(
-                f"--vendor {', '.join(unknown)}: not in {scenario_path} "
-                f"(it lists: {', '.join(by_name)})."
-            )
-        vendor_paths = [by_name[name] for name in only]
+    vendor_paths = _vendor_paths(scenario_path, scenario, only)
     if scoring is not None:
         load_scoring(scoring)  # a broken scoring file fails before any load, not after
     summaries: list[RunSummary] = []
@@ -152,9 +157,12 @@ def _run_all(
             outcome = run_vendor(
                 scenario_path, scenario, vendor_path, out_dir=batch_dir, run_id=run_id,
                 workers=workers, master=master, on_progress=reporter,
+                on_stopping=lambda: warn(msg("run.stopping", lang)),
             )  # fmt: skip
         summaries.append(outcome.summary)
         run_dirs.append(outcome.run_dir)
+        if outcome.recovered:
+            warn(msg("run.recovered", lang))
         for line in outcome.summary.thresholds:
             mark = "✓" if line.ok else "✗"
             say(f"  {mark} {line.metric} '{line.source}'  {line.measured_text}")
@@ -168,7 +176,12 @@ def _run_all(
                 )
             )
         say(msg("run.report", lang, path=outcome.run_dir / "report.html"))
+        if outcome.interrupted:
+            break
     _print_table(summaries, lang)
+    if summaries and outcome.interrupted:
+        warn(msg("run.interrupted", lang))
+        raise typer.Exit(130)
     scores = None
     if scoring is not None and summaries:
         scores = score_runs(scoring, run_dirs, batch_dir / SCORES_FILENAME)
@@ -183,6 +196,47 @@ def _run_all(
         say(msg("run.comparison", lang, path=path))
     say(f"{t('index.title', lang)}: {update_index(batch_dir.parent, lang)}")
     return summaries
+
+
+def _vendor_paths(scenario_path: Path, scenario: Scenario, only: list[str]) -> list[Path]:
+    vendor_paths = resolve_vendors(scenario, scenario_path)
+    if only:
+        by_name = {load_vendor(p).name: p for p in vendor_paths}
+        unknown = [name for name in only if name not in by_name]
+        if unknown:
+            raise ConfigError(
+                f"--vendor {', '.join(unknown)}: not in {scenario_path} "
+                f"(it lists: {', '.join(by_name)})."
+            )
+        vendor_paths = [by_name[name] for name in only]
+    return vendor_paths
+
+
+def print_dry_run(
+    scenario_path: Path, scenario: Scenario, vendor_paths: list[Path], count: int, lang: Lang
+) -> None:
+    """Every vendor's plan is built (and its target checked) before anything is printed."""
+    from harness.dryrun import bounds_text, dry_run
+
+    plans = [dry_run(scenario, scenario_path, path, count) for path in vendor_paths]
+    shape = scenario_plan(scenario)
+    for plan in plans:
+        vendor = plan.vendor
+        title = vendor.title.zh_cn if lang == "zh-CN" else vendor.title.en
+        say(msg("dry.header", lang, scenario=scenario.name, vendor=f"{title} ({vendor.name})"))
+        profile = vendor.sandbox.profile if vendor.sandbox else ""
+        target = plan.target or msg("dry.embedded", lang, profile=profile)
+        say("  " + msg("dry.target", lang, target=target))
+        say("  " + msg("dry.adapter", lang, adapter=vendor.adapter, auth=plan.auth,
+                       probe=plan.probe))  # fmt: skip
+        say("  " + msg("dry.bounds", lang, **bounds_text(scenario)))
+        for text in plan_lines(shape, lang, full=True):
+            say(f"  {text}")
+        for what, why in plan.credential_missing:
+            say("  " + msg("dry.credential_missing", lang, what=what, why=why))
+        say(msg("dry.requests", lang, count=count))
+        for line in plan.curls:
+            say_unwrapped(f"  {line}")
 
 
 class _Reporter:

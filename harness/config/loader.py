@@ -83,8 +83,9 @@ def load_yaml(path: str | os.PathLike[str]) -> tuple[dict[str, Any], LineMap]:
     """Parse one UTF-8 YAML file whose top level is a mapping; return it with its line map."""
     shown = display_path(path)
     text = _read_text(Path(path), shown)
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)  # checks the characters already: inside the try
         node = loader.get_single_node()
         if node is None:
             raise ConfigError(_EMPTY.format(shown))
@@ -108,7 +109,8 @@ def load_yaml(path: str | os.PathLike[str]) -> tuple[dict[str, Any], LineMap]:
             "in YAML text."
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None:
         raise ConfigError(_EMPTY.format(shown))
     if not isinstance(data, dict):

@@ -125,6 +125,12 @@ class Bounds(StrictModel):
     max_requests: int = Field(
         ge=1, examples=[50000], description="Hard stop on requests sent (all kinds, probes too)."
     )
+    request_timeout: Duration = Field(
+        default="30s",
+        validate_default=True,
+        description="A ticket request (or probe poll) with no complete answer this long after "
+        "it was sent counts as timed out.",
+    )
 
 
 class SyntheticTraffic(StrictModel):

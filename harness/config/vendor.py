@@ -1,9 +1,9 @@
 """VendorSpec: which adapter talks to a vendor, where, and how it authenticates.
 
 ``scenarios/vendors/sandbox-solid.yaml`` is the worked example. Credentials are never in the
-file: ``auth.token_env`` and ``webhooks.secret_env`` name environment variables, which the
-transport reads when it signs a request. Error messages about those fields never echo what
-was written, in case someone pasted the secret itself.
+file: ``auth.token_env`` and ``webhooks.secret_env`` name environment variables (or
+``auth.token_file`` a file), which the transport reads when it signs a request. Error
+messages about those fields never echo what was written, in case someone pasted the secret.
 """
 
 from __future__ import annotations
@@ -88,8 +88,26 @@ class SandboxOptions(StrictModel):
 
 
 class BearerAuth(StrictModel):
+    """The bearer token comes from an environment variable or a file, never from this file."""
+
     kind: Literal["bearer"] = Field(examples=["bearer"])
-    token_env: EnvVarName = Field(examples=["CSM_SANDBOX_TOKEN"])
+    token_env: EnvVarName | None = Field(default=None, examples=["CSM_SANDBOX_TOKEN"])
+    token_file: str | None = Field(
+        default=None,
+        min_length=1,
+        examples=["~/.config/csm-harness/acme.token"],
+        description="File holding the token (relative to this file; readable by you only).",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.token_env is None) == (self.token_file is None):
+            raise ConfigValueError.at(
+                ("token_env",),
+                "give exactly one of token_env (an environment variable's name) or "
+                "token_file (a file holding the token)",
+            )
+        return self
 
 
 class NoAuth(StrictModel):
@@ -249,6 +267,11 @@ class VendorSpec(StrictModel):
         if self.embedded and self.sandbox is None:
             raise ConfigValueError.at(
                 ("base_url",), "embedded needs a sandbox section; add 'sandbox: {profile: solid}'"
+            )
+        if self.embedded and self.auth.kind == "bearer" and self.auth.token_file is not None:
+            raise ConfigValueError.at(
+                ("auth", "token_file"),
+                "an embedded sandbox gets a fresh token at every run; use token_env instead",
             )
         if not self.embedded and self.sandbox is not None:
             raise ConfigValueError.at(

@@ -30,6 +30,13 @@ from harness.metrics.series import SeriesStore
 METRICS_FILE = "metrics.ndjson"
 REPORT_KEY = "csm_harness"
 CPU_SATURATED_PERCENT = SATURATED_PERCENT
+# One counter per request outcome; a failure without a kind (a raw Locust error) is a
+# connection failure.
+_OUTCOMES: dict[str | None, str] = {
+    kind: f"requests_{kind}"
+    for kind in ("throttled", "timeout", "connection", "protocol", "server", "client")
+}
+_OUTCOMES[None] = "requests_connection"
 
 
 @dataclass(slots=True)
@@ -118,6 +125,7 @@ class MetricsHub:
         throttled = failure == "throttled"
         store.hit("throttled", second, throttled)
         store.hit("errors", second, exception is not None and not throttled)
+        store.add(_OUTCOMES.get(failure, "requests_ok") if exception else "requests_ok", second)
 
     # -- shipping and merging -------------------------------------------------------------
     def start(self) -> None:
@@ -177,7 +185,12 @@ class MetricsHub:
         self.totals.store.merge(delta)
         self.totals.processes[process] = state
         if self._metrics_file is not None:
-            line = {"at": time.time(), "process": process, "metrics": delta}
+            line = {
+                "at": time.time(),
+                "process": process,
+                "metrics": delta,
+                "state": _state_dict(state),  # so a killed run's report still has it
+            }
             self._metrics_file.write(json.dumps(line) + "\n")
             self._metrics_file.flush()
 

@@ -25,6 +25,7 @@ from harness.config.shapes import Sessions
 from harness.errors import HarnessError
 from harness.load import chat, gevent_fix, session
 from harness.load.collect import MetricsHub
+from harness.load.lifeline import INTERRUPTED, PARENT_GONE, report_every_second, watch_parent
 from harness.load.plan import Target, new_run_id
 from harness.load.users import AgentUser, ChatArrivals, ChatCustomer, CustomerUser
 from harness.results import RunInfo, finalize_run, write_run_info
@@ -46,9 +47,11 @@ class _State:
     run_dir: Path | None = None
     worker_plan: dict[str, Any] | None = None
     sandbox: Any = None
+    stop_reason: str | None = None  # "done" when the shape ended the run, else why it stopped
 
 
 _state = _State()
+report_every_second()
 
 
 @events.init_command_line_parser.add_listener
@@ -87,6 +90,7 @@ def _on_init(environment: Environment, **_: Any) -> None:
             environment.host = _start_embedded_sandbox(target)
         target.check_host(environment.host)
         _check_chat(target)
+        _apply_request_timeout(target)
     except HarnessError as error:
         _fail(error)
         return
@@ -108,6 +112,13 @@ def _check_chat(target: Target) -> None:
         AgentUser.fixed_count = agents
     else:
         AgentUser.fixed_count = 0
+
+
+def _apply_request_timeout(target: Target) -> None:
+    """``bounds.request_timeout`` for ticket users (chat users keep their long-poll limits)."""
+    timeout = target.scenario.bounds.request_timeout
+    CustomerUser.network_timeout = timeout
+    CustomerUser.connection_timeout = min(10.0, timeout)
 
 
 def _start_embedded_sandbox(target: Target) -> str:
@@ -155,6 +166,8 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
         write_run_info(run_dir, info)
         hub.reset(run_dir)
         _state.info, _state.run_dir = info, run_dir
+        _state.stop_reason = None
+        watch_parent(environment, _on_parent_gone)
         if isinstance(runner, MasterRunner):
             plan = {"run_id": run_id, "run_dir": str(run_dir), "start_at": start_at}
             plan["workers"] = workers
@@ -166,11 +179,16 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
         _fail(error)
 
 
+def _on_parent_gone() -> None:
+    _state.stop_reason = PARENT_GONE
+
+
 def _start_worker(environment: Environment, runner: WorkerRunner, hub: MetricsHub) -> None:
     plan = _state.worker_plan
     if plan is None:
         raise HarnessError("this worker got no csm-harness plan from its master")
     target = Target.from_options(environment.parsed_options)
+    _apply_request_timeout(target)
     hub.reset(None)
     run_dir = Path(plan["run_dir"])
     index, count = max(0, runner.worker_index), int(plan["workers"])
@@ -192,8 +210,13 @@ def _on_test_stop(environment: Environment, **_: Any) -> None:
     if hub.totals is None or _state.info is None or _state.run_dir is None:
         return
     assert _state.target is not None
+    reason = _state.stop_reason
+    if reason == "done" or hub.state.budget_exhausted:
+        cut_reason = None  # finished, or cut by max_requests (the summary says so itself)
+    else:
+        cut_reason = reason or INTERRUPTED
     summary = finalize_run(
-        _state.run_dir, _state.info, _state.target.scenario, hub.totals, time.time()
+        _state.run_dir, _state.info, _state.target.scenario, hub.totals, time.time(), cut_reason
     )
     hub.close()
     environment.process_exit_code = 0 if summary.verdict == "pass" else 1
@@ -208,6 +231,12 @@ class ArrivalRateShape(LoadTestShape):
     ``sessions`` chat customers at ``ramp`` a second, holds for ``hold``, then stops."""
 
     def tick(self) -> tuple[int, float, list[type[User]]] | None:
+        result = self._tick()
+        if result is None and _state.stop_reason is None:
+            _state.stop_reason = "done"
+        return result
+
+    def _tick(self) -> tuple[int, float, list[type[User]]] | None:
         target = _state.target
         hub = _state.hub
         if target is None or hub is None:
@@ -216,6 +245,7 @@ class ArrivalRateShape(LoadTestShape):
         run_time = self.get_run_time()
         if run_time >= scenario.bounds.max_duration:
             log.warning("bounds.max_duration reached: stopping the run")
+            _state.stop_reason = "bounds.max_duration"
             return None
         load = scenario.load
         agents = scenario.conversation.agents

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from harness.errors import HarnessError
 from harness.load.collect import MetricsHub
 from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_secret
 from harness.load.probes import ProbeMode, RoutingProbe
-from harness.load.webhook import WebhookReceiver
+from harness.load.webhook import WebhookReceiver, check_receiver_url
 from harness.metrics.records import RecordWriter
 from harness.model import Assignment
 from harness.transport.locust import LocustExecutor
@@ -86,7 +87,14 @@ def begin(
     plan = build_process_plan(target, run_id, index, count, start_at)
     process = f"{index}-{os.getpid()}"
     records = RecordWriter(run_dir, process)
-    session = FastHttpSession(host, environment.events.request, user=None)
+    timeout = target.scenario.bounds.request_timeout
+    session = FastHttpSession(
+        host,
+        environment.events.request,
+        user=None,
+        network_timeout=timeout,
+        connection_timeout=min(10.0, timeout),
+    )
     executor = LocustExecutor(session, plan.signer)
     probe_cfg = target.scenario.probe
     mode = probe_mode(target)
@@ -110,8 +118,13 @@ def begin(
     if mode == "webhook":
         secret = webhook_secret(target.vendor, str(target.vendor_path))
         receiver = WebhookReceiver(
-            plan.adapter, secret.reveal(), probe.on_webhook, lambda: _count_rejected(hub)
+            plan.adapter,
+            secret.reveal(),
+            probe.on_webhook,
+            lambda: _count_rejected(hub),
+            count=lambda name: hub.store.add(f"webhooks_{name}", int(time.time())),
         )
+        check_receiver_url(receiver.url)
         receiver.start()
         webhook_id = executor.run(plan.adapter.register_webhook(receiver.url, secret.reveal()))
     hub.state.planned = plan.feed.planned

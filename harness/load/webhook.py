@@ -1,5 +1,10 @@
 """The loopback webhook receiver: verifies each delivery with the adapter and feeds the probe.
 
+Deliveries are verified by the adapter (signature), then by a :class:`ReplayGuard`: a signed
+delivery dated outside the window is refused (401) and an event id already received is
+acknowledged (204, so the vendor stops retrying) but not counted twice. Bodies are bounded
+(``MAX_BODY_BYTES``, 413) and so are headers (431).
+
 A deliberately small HTTP/1.1 server on gevent's StreamServer, in the load process. It reads
 one request at a time per keep-alive connection (request line, headers, a body of
 ``Content-Length`` bytes), answers 204, and nothing else. Measured against gevent's pywsgi,
@@ -9,12 +14,16 @@ this one only does what a vendor's webhook POST needs.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from gevent.server import StreamServer
 
+from harness.errors import TargetNotAllowed
+from harness.load.webhook_guard import ReplayGuard
 from harness.vendors.base import VendorAdapter, WebhookEvent, WebhookRejected
 
 MAX_BODY_BYTES = 1 << 20
@@ -39,11 +48,16 @@ class WebhookReceiver:
         on_event: Callable[[WebhookEvent, float], None],
         on_rejected: Callable[[], None],
         host: str = "127.0.0.1",
+        count: Callable[[str], None] | None = None,
+        guard: ReplayGuard | None = None,
     ) -> None:
         self._adapter = adapter
         self._secret = secret
         self._on_event = on_event
         self._on_rejected = on_rejected
+        self._count = count or (lambda _name: None)
+        self._guard = guard or ReplayGuard()
+        self.duplicates = 0
         self._server = StreamServer((host, 0), self._serve)
         self.received = 0
 
@@ -106,9 +120,39 @@ class WebhookReceiver:
         try:
             event = self._adapter.parse_webhook(headers, body, self._secret)
         except WebhookRejected:
-            self._on_rejected()
-            return _REJECTED
+            return self._reject()
+        if event is not None:
+            signed_at = event.sent_at if self._secret is not None else None
+            verdict = self._guard.check(event.event_id, signed_at, received_at)
+            if verdict == "stale":
+                return self._reject()
+            if verdict == "duplicate":
+                self.duplicates += 1
+                self._count("duplicate")
+                self._count("received")
+                return _NO_CONTENT
         self.received += 1
+        self._count("received")
         if event is not None:
             self._on_event(event, received_at)
         return _NO_CONTENT
+
+    def _reject(self) -> bytes:
+        self._on_rejected()
+        self._count("rejected")
+        return _REJECTED
+
+
+def check_receiver_url(url: str) -> None:
+    """The harness only ever asks a vendor to call back a loopback address it listens on:
+    registering any other URL would send the vendor's deliveries somewhere we do not own."""
+    host = (urlsplit(url).hostname or "").strip("[]")
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise TargetNotAllowed(
+            f"webhook receiver URL {url} is not on a loopback address; the harness only "
+            "registers receivers on 127.0.0.1 or ::1."
+        )

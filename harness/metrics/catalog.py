@@ -118,6 +118,56 @@ METRICS: Mapping[str, MetricInfo] = _catalog(
         "请求数",
         "HTTP requests sent, whatever their outcome.",
     ),
+    # -- every request by outcome (issue 8): requests = the sum of these seven --------------
+    *(
+        MetricInfo(
+            f"requests_{outcome}",
+            MetricKind.COUNTER,
+            f"Requests: {title_en}",
+            f"请求：{title_zh}",
+            description,
+        )
+        for outcome, title_en, title_zh, description in (
+            ("ok", "succeeded", "成功", "Answered and understood."),
+            ("throttled", "throttled", "被限流", "Refused for rate or quota (429)."),
+            ("timeout", "timed out", "超时", "No complete answer within the request timeout."),
+            (
+                "connection",
+                "connection failed",
+                "连接失败",
+                "Refused, reset or closed before an answer.",
+            ),
+            (
+                "protocol",
+                "protocol error",
+                "协议错误",
+                "A 2xx the adapter could not read (truncated or malformed JSON, HTML).",
+            ),
+            ("server", "server error", "服务端错误", "Answered 5xx."),
+            ("client", "refused", "被拒绝", "Answered 4xx other than 429."),
+        )
+    ),
+    MetricInfo(
+        "webhooks_received",
+        MetricKind.COUNTER,
+        "Webhook deliveries accepted",
+        "已接受的 webhook 投递",
+        "Deliveries that verified and were answered 2xx (duplicates and other events too).",
+    ),
+    MetricInfo(
+        "webhooks_duplicate",
+        MetricKind.COUNTER,
+        "Webhook duplicates ignored",
+        "已忽略的重复 webhook",
+        "Deliveries of an event id already received: acknowledged, not counted twice.",
+    ),
+    MetricInfo(
+        "webhooks_rejected",
+        MetricKind.COUNTER,
+        "Webhook deliveries rejected",
+        "已拒绝的 webhook 投递",
+        "Unsigned, wrongly signed, stale (outside the timestamp window) or malformed.",
+    ),
     # -- chat sessions (both sides of the desk) --------------------------------------------
     MetricInfo(
         "session_routing",

@@ -1,7 +1,8 @@
 """``python -m harness.sandbox``: run one sandbox CSM on a loopback port.
 
 When it listens it prints one JSON line, ``{"url": ..., "profile": ..., "pid": ...}``, and
-nothing else on stdout. It stops on SIGTERM/SIGINT (exit 0) or after ``--max-lifetime`` seconds.
+nothing else on stdout. It stops on SIGTERM/SIGINT (exit 0), after ``--max-lifetime``
+seconds, or when the process that started it is gone.
 Usage mistakes exit 2 with a message on stderr.
 """
 
@@ -115,6 +116,7 @@ async def _serve(args: argparse.Namespace, profile: Profile, token: str) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+        orphan_guard = asyncio.create_task(_stop_when_orphaned(stop))
         url_host = f"[{host}]" if ":" in host else host
         ready = {"url": f"http://{url_host}:{port}", "profile": profile.name, "pid": os.getpid()}
         sys.stdout.write(json.dumps(ready) + "\n")
@@ -123,9 +125,19 @@ async def _serve(args: argparse.Namespace, profile: Profile, token: str) -> int:
             await asyncio.wait_for(stop.wait(), timeout=args.max_lifetime)
         except TimeoutError:
             pass
+        orphan_guard.cancel()
     finally:
         await runner.cleanup()
     return 0
+
+
+async def _stop_when_orphaned(stop: asyncio.Event) -> None:
+    """Stop when the process that started this sandbox is gone (killed with SIGKILL, say),
+    rather than serving nobody until --max-lifetime."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        await asyncio.sleep(1.0)
+    stop.set()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from aiohttp.typedefs import Handler, Middleware
 
 from harness.sandbox.admin import AdminRoutes
 from harness.sandbox.agents import AgentRoutes
+from harness.sandbox.faults import fault_middleware
 from harness.sandbox.loopback import is_loopback_host
 from harness.sandbox.profiles import Profile
 from harness.sandbox.responses import ApiError, error_response, json_response, read_json
@@ -39,7 +40,7 @@ def build_app(profile: Profile, token: str, seed: int = 7) -> web.Application:
     """The sandbox app for ``profile``; engine and webhook senders start with the app."""
     state = SandboxState(profile, seed)
     app = web.Application(
-        middlewares=[_gate(token, state)],
+        middlewares=[_gate(token, state), fault_middleware(state.faults)],
         client_max_size=profile.max_body_bytes + 1,  # aiohttp refuses size >= this
     )
     app[STATE] = state

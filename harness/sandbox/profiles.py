@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.sandbox.defects import DEFECTS
+from harness.sandbox.faultplan import FaultError, parse_faults
 
 __all__ = ["PRESETS", "Profile", "ProfileError", "get_profile"]
 
@@ -54,6 +55,9 @@ class Profile:
     mask_pii: bool = True
     # Integration defects (harness.sandbox.defects.DEFECTS), comma-separated in --set.
     defects: tuple[str, ...] = ()
+    # Vendor faults, seeded and counted by the sandbox (harness/sandbox/faultplan.py), e.g.
+    # "timeout=0.02,reset=0.02,burst_5xx=0.01"; empty: none.
+    faults: str = ""
 
     def __post_init__(self) -> None:
         problems = [
@@ -66,6 +70,10 @@ class Profile:
         problems += [
             _unknown(name, "defect", tuple(DEFECTS)) for name in self.defects if name not in DEFECTS
         ]
+        try:
+            parse_faults(self.faults)
+        except FaultError as exc:
+            problems.append(str(exc))
         if problems:
             raise ProfileError(f"profile {self.name!r}: " + "; ".join(problems))
 
@@ -188,6 +196,18 @@ PRESETS: Mapping[str, Profile] = {
     ),
     # Every integration defect at once (one per acceptance check family; see defects.py).
     "defective": Profile(name="defective", defects=tuple(DEFECTS)),
+    # A vendor that misbehaves in every way the harness must survive (issue 8): timeouts, slow
+    # bodies, resets, 5xx bursts, broken JSON, HTML pages, 429 storms, and webhook floods,
+    # duplicates and forgeries. No organic rate limit, so every 429 is an injected one.
+    "faulty": Profile(
+        name="faulty",
+        rate_limit_rps=0,
+        faults=(
+            "timeout=0.03,hold_s=4,slow_body=0.03,slow_s=0.8,reset=0.03,burst_5xx=0.02,"
+            "burst_len=3,malformed=0.03,truncated=0.03,content_type=0.03,storm_429=0.02,"
+            "storm_len=4,wh_duplicate=0.2,wh_flood=0.05,flood_size=10,wh_unsigned=0.1"
+        ),
+    ),
 }
 
 

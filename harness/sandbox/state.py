@@ -7,6 +7,8 @@ from typing import Any
 from harness.sandbox.chat import ChatDesk
 from harness.sandbox.customers import CustomerBook
 from harness.sandbox.defects import Defects
+from harness.sandbox.faultplan import parse_faults
+from harness.sandbox.faults import FaultInjector
 from harness.sandbox.masking import mask_json
 from harness.sandbox.profiles import Profile
 from harness.sandbox.ratelimit import RateLimiter
@@ -37,14 +39,19 @@ class SandboxState:
         self.export_limiter = RateLimiter(
             profile.export_rate_limit_rps, profile.export_rate_limit_burst
         )
+        self.faults = FaultInjector(parse_faults(profile.faults), seed)
+        if self.faults.plan.webhooks_active:
+            self.webhooks.after_delivery = self.faults.after_delivery
 
     async def start(self) -> None:
         await self.webhooks.start()
+        await self.faults.start()
         self.engine.start()
 
     async def stop(self) -> None:
         await self.engine.stop()
         await self.webhooks.close()
+        await self.faults.stop()
 
     def _on_assign(self, item: Routable) -> None:
         self.chat.on_assign(item)
@@ -76,4 +83,5 @@ class SandboxState:
             "tickets": [ticket.truth() for ticket in self.store.tickets],
             "sessions": [session.truth() for session in self.store.sessions],
             "webhooks": self.webhooks.counts(),
+            "faults": self.faults.truth(),
         }

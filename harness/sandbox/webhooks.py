@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,9 @@ class WebhookDispatcher:
         self._session: aiohttp.ClientSession | None = None
         self._hook_seq = 0
         self._event_seq = 0
+        # Fault injection (harness/sandbox/faults.py): called after each delivered event.
+        self.after_delivery: Callable[[str, bytes, str, bytes, Callable[..., str]], None] | None
+        self.after_delivery = None
 
     def counts(self) -> dict[str, int]:
         return {"delivered": self.delivered, "failed": self.failed, "retried": self.retried}
@@ -116,6 +120,8 @@ class WebhookDispatcher:
                 continue  # unregistered since the event was queued
             if await self._attempt(job):
                 self.delivered += 1
+                if self.after_delivery is not None:
+                    self.after_delivery(job.hook.url, job.hook.secret, job.event_id, job.body, sign)
             elif job.attempt < MAX_ATTEMPTS:
                 self.retried += 1
                 retry = _Job(job.hook, job.event_id, job.body, job.attempt + 1)

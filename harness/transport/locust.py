@@ -4,9 +4,14 @@ Every request fires Locust's ``request`` event (so its web UI and stats keep wor
 harness's own metrics listen to the same event. ``context["failure"]`` carries the
 :class:`~harness.vendors.base.FailureKind` so throttling is counted apart from breakage.
 
-:meth:`LocustExecutor.run` lets the adapter judge each answer before Locust records it: an
-HTTP 200 whose body says ``code: 2059`` (Udesk) fails as the adapter classified it, and a
-body-coded quota answer counts as throttled, not as broken.
+Each request is reported only after the adapter has read its response, as the adapter judged
+it: an HTTP 200 whose body says ``code: 2059`` (Udesk) fails as the adapter classified it, and a
+body-coded quota answer counts as throttled, not as broken. A 2xx whose body the
+adapter cannot decode (truncated or malformed JSON, an HTML page) is reported as a
+``protocol`` failure, not as a success, and any exception the adapter raises while reading a
+response becomes an :class:`~harness.vendors.base.ApiFailure` of kind ``protocol``, so a
+vendor's garbage can never crash a Locust user. A transport error after the status line (a
+timeout or reset while the body is read) counts as ``timeout`` or ``connection``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from urllib.parse import urlencode
 
 from locust.contrib.fasthttp import FastHttpSession
 
-from harness.transport.base import run_flow
 from harness.vendors.auth import Signer
 from harness.vendors.base import ApiFailure, ApiRequest, ApiResponse, FailureKind, Flow
 
@@ -31,81 +35,104 @@ class LocustExecutor:
         self._signer = signer
 
     def send(self, request: ApiRequest) -> ApiResponse:
-        """One request, marked by HTTP status alone (for callers outside a flow)."""
-        with self._request(request) as response:
-            api_response = self._answer(request, response)
-            kind = _status_kind(api_response.status)
-            _mark(response, kind, f"HTTP {api_response.status}")
-            return api_response
+        """One request, reported at once by its status (no adapter in the loop)."""
+        response, pending = self._open(request)
+        _close(pending, None, response.status)
+        return response
 
     def run(self, flow: Flow[T]) -> T:
-        """Run ``flow``; each answer is marked as the flow judged it (status as fallback)."""
+        """Run ``flow``; each request is reported once the adapter has judged its response."""
         try:
             request = next(flow)
         except StopIteration as done:
             result: T = done.value
             return result
         while True:
-            with self._request(request) as response:
-                api_response = self._answer(request, response)
-                try:
-                    request = flow.send(api_response)
-                except StopIteration as done:
-                    _mark(response, None, "")
-                    result = done.value
-                    return result
-                except ApiFailure as failure:
-                    _mark(response, failure.kind, f"{failure.kind.value}: {failure.detail}"[:200])
-                    raise
-                kind = _status_kind(api_response.status)
-                _mark(response, kind, f"HTTP {api_response.status}")
+            response, pending = self._open(request)
+            try:
+                request = flow.send(response)
+            except StopIteration as done:
+                _close(pending, None, None)  # the adapter accepted this answer, whatever its status
+                result = done.value
+                return result
+            except ApiFailure as failure:
+                _close(pending, failure, response.status)
+                raise
+            except Exception as exc:  # the adapter choked on the body: the vendor's fault
+                garbled = ApiFailure(
+                    FailureKind.PROTOCOL, request, response.status, type(exc).__name__
+                )
+                _close(pending, garbled, response.status)
+                raise garbled from None
+            _close(pending, None, response.status)
 
-    def _request(self, request: ApiRequest) -> Any:
+    def _open(self, request: ApiRequest) -> tuple[ApiResponse, Any]:
+        """Send; return the response and the still-open Locust context (None if reported)."""
         signed = self._signer(request)
         path = signed.path
         if signed.params:
             path = f"{path}?{urlencode(signed.params)}"
-        if signed.content is not None:
+        if signed.content is not None:  # bytes exactly as signed (body-hashing signatures)
             headers = {"Content-Type": "application/json", **signed.headers}
-            body = signed.content  # bytes as signed; the docstring allows bytes, the stub does not
-            return self._session.request(
-                signed.method, path, name=signed.name, data=body,  # type: ignore[arg-type]
+            context = self._session.request(
+                signed.method, path, name=signed.name, data=signed.content,  # type: ignore[arg-type]
                 headers=headers, catch_response=True,
             )  # fmt: skip
-        return self._session.request(
-            signed.method, path, name=signed.name, json=signed.json,
-            headers=dict(signed.headers), catch_response=True,
-        )  # fmt: skip
-
-    def _answer(self, request: ApiRequest, response: Any) -> ApiResponse:
-        status: int = response.status_code or 0
-        if status == 0:
-            error = getattr(response, "error", None)
+        else:
+            context = self._session.request(
+                signed.method, path, name=signed.name, json=signed.json,
+                headers=dict(signed.headers), catch_response=True,
+            )  # fmt: skip
+        context.__enter__()
+        status: int = context.status_code or 0
+        error = context.request_meta.get("exception")
+        if status == 0 or (error is not None and status < 400):
+            error = error if error is not None else getattr(context, "error", None)
             kind = FailureKind.TIMEOUT if _is_timeout(error) else FailureKind.CONNECTION
-            _mark(response, kind, f"{kind.value}: {type(error).__name__}")
-            raise ApiFailure(kind, request, None, type(error).__name__)
-        headers = {k.lower(): v for k, v in (response.headers or {}).items()}
-        return ApiResponse(status, headers, response.content or b"")
+            detail = _error_name(error)
+            _fail(context, kind, f"{kind.value}: {detail}")
+            context.__exit__(None, None, None)
+            raise ApiFailure(kind, request, status or None, detail)
+        headers = {k.lower(): v for k, v in (context.headers or {}).items()}
+        return ApiResponse(status, headers, context.content or b""), context
 
 
-def _status_kind(status: int) -> FailureKind | None:
-    if status < 400:
-        return None
+def _fail(context: Any, kind: FailureKind, message: str) -> None:
+    context.request_meta["context"] = {"failure": kind.value}
+    context.failure(message)
+
+
+def _close(context: Any, failure: ApiFailure | None, status: int | None) -> None:
+    """Report the request: as the adapter judged it (its failure kind, e.g. a body-coded quota
+    answer counts as throttled), else by HTTP status; ``status`` None: the adapter accepted it."""
+    if failure is not None:
+        _fail(context, failure.kind, f"{failure.kind.value}: {failure.detail[:120]}")
+    elif status is not None and status >= 400:
+        _fail(context, _status_kind(status), f"HTTP {status}")
+    else:
+        context.success()
+    context.__exit__(None, None, None)
+
+
+def _status_kind(status: int) -> FailureKind:
     if status == 429:
         return FailureKind.THROTTLED
     return FailureKind.SERVER if status >= 500 else FailureKind.CLIENT
 
 
-def _mark(response: Any, kind: FailureKind | None, text: str) -> None:
-    if kind is None:
-        response.success()
-        return
-    response.request_meta["context"] = {"failure": kind.value}
-    response.failure(text)
-
-
 def _is_timeout(error: Any) -> bool:
-    return error is not None and "timeout" in type(error).__name__.lower()
+    """Timeouts arrive bare or wrapped in geventhttpclient's ``RetriesExceeded(original=...)``."""
+    for _ in range(3):
+        if error is None:
+            return False
+        if "timeout" in type(error).__name__.lower() or isinstance(error, TimeoutError):
+            return True
+        error = getattr(error, "original", None)
+    return False
 
 
-__all__ = ["LocustExecutor", "run_flow"]
+def _error_name(error: Any) -> str:
+    """The error's type, and the wrapped one's: never its text, which may hold the URL."""
+    name = type(error).__name__
+    original = getattr(error, "original", None)
+    return f"{name}({type(original).__name__})" if original is not None else name

@@ -15,10 +15,11 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 
 from harness.config.templates import ENV_PREFIX, PLACEHOLDER
 from harness.config.vendor import Auth
-from harness.redact import Secret, secret_from_env
+from harness.redact import Secret, secret_from_env, secret_from_file
 from harness.vendors.base import ApiRequest
 from harness.vendors.common import dumps
 from harness.vendors.digests import Algorithm, Encoding, sign
@@ -155,6 +156,12 @@ def signer_for(auth: Auth, source: str) -> Signer:
     if auth.kind == "none":
         return no_auth
     if auth.kind == "bearer":
+        if auth.token_file is not None:  # relative to the vendor file; readable by you only
+            path = Path(auth.token_file).expanduser()
+            if not path.is_absolute():
+                path = Path(source).parent / path
+            return bearer(secret_from_file(path, purpose="auth.token_file", source=source))
+        assert auth.token_env is not None  # the model requires exactly one of the two
         return bearer(secret_from_env(auth.token_env, purpose="auth.token_env", source=source))
     if auth.kind == "basic":
         user = secret_from_env(auth.username_env, purpose="auth.username_env", source=source)

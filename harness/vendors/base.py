@@ -91,6 +91,7 @@ class WebhookEvent:
 
     event_id: str
     assignment: Assignment
+    sent_at: float | None = None  # the vendor's signed timestamp (replay window), if it has one
 
 
 class VendorAdapter(Protocol):

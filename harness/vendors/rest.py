@@ -11,6 +11,7 @@ import json
 import re
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, ClassVar
 
 from harness.config.rest import (
@@ -176,6 +177,9 @@ class RestAdapter:
             raise WebhookRejected(f"{self._vendor} describes no webhook section")
         lower = {key.lower(): value for key, value in headers.items()}
         signature = spec.signature
+        sent_at: float | None = None
+        if signature is not None and signature.timestamp_header:
+            sent_at = _stamp(lower.get(signature.timestamp_header.lower(), ""))
         if signature is not None and secret is not None:
             supplied = lower.get(signature.header.lower(), "")
             timestamp = lower.get((signature.timestamp_header or "").lower(), "")
@@ -208,7 +212,7 @@ class RestAdapter:
             assigned_at=number(opt(event, fields.assigned_at)),
             external_id=text(opt(event, fields.external_id)),
         )
-        return WebhookEvent(event_id, assignment)
+        return WebhookEvent(event_id, assignment, sent_at)
 
     # --- flows ------------------------------------------------------------------------------
 
@@ -395,3 +399,17 @@ class RestAdapter:
                 {str(k): str(v) for k, v in custom.items()} if isinstance(custom, Mapping) else {}
             ),
         )
+
+
+def _stamp(text: str) -> float | None:
+    """A signed delivery timestamp, Unix seconds or ISO 8601 (Zendesk), as Unix seconds."""
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return None

@@ -142,7 +142,9 @@ class SandboxAdapter(SandboxAdminMixin):
                 assigned_at=data.get("assigned_at"),
                 external_id=data.get("external_id"),
             )
-            return WebhookEvent(str(event["id"]), assignment)
+            stamp = headers.get("x-sandbox-timestamp", "")
+            sent_at = float(stamp) if stamp.isdigit() else None
+            return WebhookEvent(str(event["id"]), assignment, sent_at)
         except (ValueError, KeyError, TypeError) as exc:
             raise WebhookRejected(f"malformed delivery: {exc!r}") from None
 

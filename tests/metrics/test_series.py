@@ -28,6 +28,14 @@ def test_catalog_has_the_metrics_the_harness_reports() -> None:
         "tickets_created": MetricKind.COUNTER,
         "tickets_routed": MetricKind.COUNTER,
         "requests": MetricKind.COUNTER,
+        **{
+            f"requests_{outcome}": MetricKind.COUNTER
+            for outcome in ("ok", "throttled", "timeout", "connection", "protocol", "server")
+        },
+        "requests_client": MetricKind.COUNTER,
+        "webhooks_received": MetricKind.COUNTER,
+        "webhooks_duplicate": MetricKind.COUNTER,
+        "webhooks_rejected": MetricKind.COUNTER,
         "session_routing": MetricKind.TREND,
         "first_response": MetricKind.TREND,
         "reply_latency": MetricKind.TREND,

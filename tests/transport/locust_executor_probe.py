@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
 from typing import Any
 
 from harness.transport.locust import LocustExecutor
@@ -16,12 +15,21 @@ from harness.vendors.udesk import UdeskAdapter
 
 
 class FakeResponse:
-    def __init__(self, status: int, body: bytes) -> None:
+    """Shaped like Locust's ResponseContextManager: the executor enters it, marks it, exits."""
+
+    def __init__(self, status: int, body: bytes, marks: list[dict[str, Any]]) -> None:
         self.status_code = status
         self.content = body
         self.headers = {"Content-Type": "application/json"}
         self.request_meta: dict[str, Any] = {}
         self.mark: str | None = None
+        self._marks = marks
+
+    def __enter__(self) -> FakeResponse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._marks.append({"mark": self.mark, "context": self.request_meta.get("context")})
 
     def success(self) -> None:
         self.mark = "success"
@@ -36,16 +44,10 @@ class FakeSession:
         self.sent: list[tuple[str, str, Any]] = []
         self.marks: list[dict[str, Any]] = []
 
-    @contextmanager
-    def request(self, method: str, path: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def request(self, method: str, path: str, **kwargs: Any) -> FakeResponse:
         status, body = self.answers.pop(0)
-        response = FakeResponse(status, body)
         self.sent.append((method, path, kwargs.get("data") or kwargs.get("json")))
-        try:
-            yield response
-        finally:
-            context = response.request_meta.get("context")
-            self.marks.append({"mark": response.mark, "context": context})
+        return FakeResponse(status, body, self.marks)
 
 
 def main() -> None:
