@@ -38,6 +38,10 @@ class Session:
     auth_kind: str  # "bearer" | "none"
     vendor_name: str = ""
     webhooks_supported: bool = True
+    # Every ticket a check created, and the ids no later wait needs to wait for (assigned,
+    # finished or given up on): see :func:`harness.checks.settle.drain`.
+    created: list[TicketRef] = field(default_factory=list)
+    settled: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -104,7 +108,11 @@ class CheckContext:
         return run_flow(flow, send), tuple(sent)
 
     def create(self, ticket: Ticket) -> tuple[TicketRef, tuple[ApiRequest, ...]]:
-        return self.call(self.adapter.create_ticket(ticket))
+        ref, sent = self.call(self.adapter.create_ticket(ticket))
+        self.session.created.append(ref)
+        if ref.assignment is not None:
+            self.session.settled.add(ref.id)
+        return ref, sent
 
     # findings ------------------------------------------------------------------------------
     @staticmethod

@@ -31,12 +31,24 @@ class Routing(StrictModel):
         default_factory=lambda: {c: c for c in _CATEGORIES},
         description="Labelled category -> the queue the contract routes it to.",
     )
-    wait_s: float = Field(default=15.0, gt=0, description="How long to wait for assignment.")
+    wait_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="Give up waiting for assignments after this long without any progress.",
+    )
+    max_wait_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="Longest wait for assignments that are still progressing (a slow router "
+        "is waited for, not failed); like a scenario's probe.timeout.",
+    )
 
 
 class Webhooks(StrictModel):
     events: int = Field(default=12, ge=1, le=1000)
-    wait_s: float = Field(default=8.0, gt=0)
+    wait_s: float = Field(
+        default=8.0, gt=0, description="Longest lag from assignment to its delivery."
+    )
 
 
 class Migration(StrictModel):

@@ -10,7 +10,7 @@ from typing import Any
 
 from harness.checks.registry import Check, Severity
 
-__all__ = ["SCHEMA", "CheckResult", "summary_lines", "totals", "write_results"]
+__all__ = ["SCHEMA", "CheckResult", "aggregates", "summary_lines", "totals", "write_results"]
 
 SCHEMA = "csm-harness/checks@1"
 
@@ -70,13 +70,49 @@ def totals(results: list[CheckResult]) -> dict[str, int]:
     return counts
 
 
+def aggregates(results: list[CheckResult]) -> dict[str, Any]:
+    """The top-level numbers a scoring model reads as ``checks.<name>``; null when the check
+    they come from did not run (so scoring says "not measured" instead of inventing a value).
+    """
+    counts = totals(results)
+    ran = counts["passed"] + counts["failed"] + counts["error"]
+    by_id = {r.id: r for r in results}
+
+    def measured(check_id: str) -> dict[str, Any] | None:
+        result = by_id.get(check_id)
+        if result is None or result.outcome not in ("passed", "failed"):
+            return None
+        return result.measured
+
+    pii = by_id.get("PII-001")
+    pii_leaked = None
+    if pii is not None and pii.outcome in ("passed", "failed"):
+        pii_leaked = int(pii.outcome == "failed")
+    route = measured("ROUTE-001")
+    mig = measured("MIG-001")
+    lost = None
+    if mig is not None and all(k in mig for k in _MIG_LOSSES):
+        lost = sum(int(mig[k]) for k in _MIG_LOSSES)
+    return {
+        "pass_rate": round(counts["passed"] / ran, 4) if ran else None,
+        "veto_failed": counts["veto_failed"],
+        "pii_leaked": pii_leaked,
+        "routing_accuracy": None if route is None else route.get("accuracy"),
+        "migration_records_lost": lost,
+    }
+
+
+_MIG_LOSSES = ("lost", "duplicated", "altered")
+
+
 def write_results(path: Path, meta: dict[str, Any], results: list[CheckResult]) -> Path:
     """Write ``checks.json`` atomically (a reader never sees half a file)."""
     data = {
         "schema": SCHEMA,
         **meta,
         "totals": totals(results),
-        "checks": [asdict(r) for r in results],
+        **aggregates(results),
+        "checks": [{**asdict(r), "passed": r.outcome == "passed"} for r in results],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")

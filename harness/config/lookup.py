@@ -9,7 +9,7 @@ Grammar (no spaces)::
     field=value                      the first list item whose ``field`` equals ``value``
     name     -> [A-Za-z0-9_-]+
 
-``summary.metrics.routing_latency.p95_ms``, ``breakpoint.breakpoint_rate``,
+``summary.metrics.routing_latency.p95_ms``, ``breakpoint.breakpoint_per_s``,
 ``checks.checks[id=ROUTE-001].passed``. A new input is a new file name under ``inputs:`` in the
 scoring file; its numbers are reachable by path without any code.
 

@@ -311,16 +311,17 @@ def test_shipped_example_loads_and_scores_the_two_sandboxes(tmp_path: Path) -> N
     assert {name: model.weight_of(name) for name in model.dimensions} == {
         "capability": 50, "service": 30, "price": 20,
     }  # fmt: skip
-    checks = {"pass_rate": 1.0, "classification_accuracy": 0.95, "pii_leaked": 0,
+    checks = {"pass_rate": 1.0, "routing_accuracy": 0.95, "pii_leaked": 0,
+              "migration_records_lost": 0,
               "checks": [{"id": "ROUTE-001", "passed": True}]}  # fmt: skip
     solid = _vendor("sandbox-solid", summary=_summary(
         routing_latency={"p95_ms": 370.0}, errors={"rate": 0.0003}, unrouted={"rate": 0.0},
         tickets_created={"per_second": 20.0}), checks=checks,
-        breakpoint={"breakpoint_rate": 240.0}, migration={"records_lost": 0})  # fmt: skip
+        breakpoint={"breakpoint_per_s": 240.0})  # fmt: skip
     saturating = _vendor("sandbox-saturating", summary=_summary(
         routing_latency={"p95_ms": 14300.0}, errors={"rate": 0.042}, unrouted={"rate": 0.031},
         tickets_created={"per_second": 20.0}), checks=checks,
-        breakpoint={"breakpoint_rate": 60.0}, migration={"records_lost": 0})  # fmt: skip
+        breakpoint={"breakpoint_per_s": 60.0})  # fmt: skip
     report = score(model, [saturating, solid])
     assert [card.vendor for card in report.cards] == ["sandbox-solid", "sandbox-saturating"]
     assert not any(card.vetoed for card in report.cards)

@@ -64,6 +64,23 @@ def test_solid_passes_every_check(
     assert properties == set(by_id)
 
 
+def test_slow_but_correct_vendor_fails_no_check(
+    pytester: pytest.Pytester,
+    acceptance_sandboxes: dict[str, SandboxProcess],
+    vendor_file: VendorFile,
+) -> None:
+    """``saturating`` routes ~3.3 tickets/s and has no defect: waits follow its progress (and
+    the backlog of earlier checks' tickets), so nothing fails and nothing is skipped."""
+    vendor = vendor_file(acceptance_sandboxes["saturating"].url)
+    result, data = run_suite(pytester, vendor)
+    outcomes = {c["id"]: (c["outcome"], c["message"]) for c in data["checks"]}
+    assert all(o == "passed" for o, _ in outcomes.values()), outcomes
+    result.assert_outcomes(passed=CHECKS)
+    by_id = {c["id"]: c["measured"] for c in data["checks"]}
+    assert by_id["ROUTE-001"]["unassigned"] == 0 and by_id["ROUTE-001"]["accuracy"] == 1.0
+    assert by_id["HOOK-001"]["delivered"] == by_id["HOOK-001"]["expected"] > 0
+
+
 @pytest.mark.parametrize("defect", list(DEFECTS))
 def test_each_defect_is_caught_by_its_check_only(
     defect: str,
