@@ -10,19 +10,16 @@ second it holds. Nothing here imports locust.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from harness.analysis.summary import SummaryInputs, build_summary
 from harness.errors import ConfigError, HarnessError
+from harness.metrics.process_state import state_from_dict
 from harness.metrics.series import SeriesStore
 from harness.report.model import RunSummary, SchemaError
-
-if TYPE_CHECKING:
-    from harness.load.collect import ProcessState
 
 __all__ = ["KILLED", "Recovered", "recover"]
 
@@ -64,7 +61,7 @@ def recover(run_dir: Path, *, lang: str = "zh-CN", cut_reason: str = KILLED) -> 
                 info=info,
                 thresholds=_thresholds(info.scenario_path),
                 store=store,
-                processes=cast("list[ProcessState]", [_state(s) for s in states.values()]),
+                processes=[state_from_dict(s) for s in states.values()],
                 ended_at=ended_at,
                 cut_reason=cut_reason,
             )
@@ -119,29 +116,3 @@ def _thresholds(scenario_path: str) -> list[Any]:
         return list(load_scenario(Path(scenario_path)).parsed_thresholds())
     except (HarnessError, OSError):
         return []
-
-
-@dataclass(slots=True)
-class _DiskState:
-    """A load process's last shipped state, as in ``metrics.ndjson`` (the fields the summary
-    reads; :class:`harness.load.collect.ProcessState` itself would import locust)."""
-
-    planned: int = 0
-    exhausted: bool = False
-    pending: int = 0
-    cpu_max_percent: float = 0.0
-    saturated_seconds: int = 0
-    cpu_samples: int = 0
-    late: int = 0
-    max_lag_s: float = 0.0
-    cut: int = 0
-    foreign_webhooks: int = 0
-    rejected_webhooks: int = 0
-    budget_exhausted: bool = False
-
-
-_STATE_FIELDS = frozenset(f.name for f in dataclasses.fields(_DiskState))
-
-
-def _state(data: dict[str, Any]) -> _DiskState:
-    return _DiskState(**{k: v for k, v in data.items() if k in _STATE_FIELDS})

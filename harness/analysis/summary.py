@@ -31,7 +31,7 @@ from harness.report.model import (
 )
 
 if TYPE_CHECKING:
-    from harness.load.collect import ProcessState
+    from harness.metrics.process_state import ProcessState
     from harness.results import RunInfo
 
 _DISTRIBUTION_EDGES_MS = [

@@ -25,6 +25,7 @@ import psutil
 from locust.env import Environment
 
 from harness.analysis.saturation import SATURATED_PERCENT, CpuRecord
+from harness.metrics.process_state import ProcessState, state_from_dict, state_to_dict
 from harness.metrics.series import SeriesStore
 
 METRICS_FILE = "metrics.ndjson"
@@ -37,24 +38,6 @@ _OUTCOMES: dict[str | None, str] = {
     for kind in ("throttled", "timeout", "connection", "protocol", "server", "client")
 }
 _OUTCOMES[None] = "requests_connection"
-
-
-@dataclass(slots=True)
-class ProcessState:
-    """What one load process tells the master besides metrics."""
-
-    planned: int = 0
-    exhausted: bool = False
-    pending: int = 0
-    cpu_max_percent: float = 0.0
-    saturated_seconds: int = 0
-    cpu_samples: int = 0
-    late: int = 0
-    max_lag_s: float = 0.0
-    cut: int = 0
-    foreign_webhooks: int = 0
-    rejected_webhooks: int = 0
-    budget_exhausted: bool = False
 
 
 @dataclass(slots=True)
@@ -177,7 +160,7 @@ class MetricsHub:
         payload = data.get(REPORT_KEY)
         if payload is None:
             return
-        self._merge(client_id, payload["metrics"], ProcessState(**payload["state"]))
+        self._merge(client_id, payload["metrics"], state_from_dict(payload["state"]))
 
     def _merge(self, process: str, delta: dict[str, Any], state: ProcessState) -> None:
         if self.totals is None:
@@ -203,4 +186,4 @@ class MetricsHub:
 
 
 def _state_dict(state: ProcessState) -> dict[str, Any]:
-    return {name: getattr(state, name) for name in ProcessState.__dataclass_fields__}
+    return state_to_dict(state)
