@@ -46,8 +46,30 @@ class VendorInputs:
     sources: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
 
+class _Titled:
+    """``title(lang)`` for records that store the title in both languages."""
+
+    __slots__ = ()
+    title_en: str
+    title_zh: str
+
+    def title(self, lang: Lang) -> str:
+        return self.title_zh if lang == "zh-CN" else self.title_en
+
+
+class _Explained(_Titled):
+    """``title(lang)`` and ``explanation(lang)``, both stored in both languages."""
+
+    __slots__ = ()
+    explanation_en: str
+    explanation_zh: str
+
+    def explanation(self, lang: Lang) -> str:
+        return self.explanation_zh if lang == "zh-CN" else self.explanation_en
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
-class ScoreLine(_Record):
+class ScoreLine(_Explained, _Record):
     dimension: str
     criterion: str
     title_en: str
@@ -66,15 +88,9 @@ class ScoreLine(_Record):
     def measured_ok(self) -> bool:
         return self.measured is not None
 
-    def title(self, lang: Lang) -> str:
-        return self.title_zh if lang == "zh-CN" else self.title_en
-
-    def explanation(self, lang: Lang) -> str:
-        return self.explanation_zh if lang == "zh-CN" else self.explanation_en
-
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class VetoLine(_Record):
+class VetoLine(_Explained, _Record):
     veto: str
     title_en: str
     title_zh: str
@@ -87,27 +103,18 @@ class VetoLine(_Record):
     explanation_en: str
     explanation_zh: str
 
-    def title(self, lang: Lang) -> str:
-        return self.title_zh if lang == "zh-CN" else self.title_en
-
-    def explanation(self, lang: Lang) -> str:
-        return self.explanation_zh if lang == "zh-CN" else self.explanation_en
-
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class DimensionScore(_Record):
+class DimensionScore(_Titled, _Record):
     dimension: str
     title_en: str
     title_zh: str
     weight: float
     score: float  # sum of its lines' contributions, 0..weight
 
-    def title(self, lang: Lang) -> str:
-        return self.title_zh if lang == "zh-CN" else self.title_en
-
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Scorecard(_Record):
+class Scorecard(_Explained, _Record):
     vendor: str
     title_en: str
     title_zh: str
@@ -121,12 +128,6 @@ class Scorecard(_Record):
     vetoes: list[VetoLine]
     explanation_en: str
     explanation_zh: str
-
-    def title(self, lang: Lang) -> str:
-        return self.title_zh if lang == "zh-CN" else self.title_en
-
-    def explanation(self, lang: Lang) -> str:
-        return self.explanation_zh if lang == "zh-CN" else self.explanation_en
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
