@@ -87,10 +87,27 @@ class SandboxOptions(StrictModel):
     )
 
 
+def _check_scheme(value: str) -> str:
+    if value and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", value):  # never echo: a token?
+        raise ValueError(
+            "must be one word such as Bearer or Token (the token itself goes in an environment "
+            "variable named by token_env)"
+        )
+    return value
+
+
 class BearerAuth(StrictModel):
-    """The bearer token comes from an environment variable or a file, never from this file."""
+    """The bearer token comes from an environment variable or a file, never from this file.
+
+    ``scheme`` is the word before the token: ``Authorization: Token <key>`` (Django REST
+    framework) is ``scheme: Token``; ``header`` names another header (``X-Api-Key``), and
+    ``scheme: ""`` sends the bare token."""
 
     kind: Literal["bearer"] = Field(examples=["bearer"])
+    scheme: Annotated[str, AfterValidator(_check_scheme)] = Field(
+        default="Bearer", max_length=40, examples=["Token"]
+    )
+    header: str = Field(default="Authorization", min_length=1, max_length=80)
     token_env: EnvVarName | None = Field(default=None, examples=["CSM_SANDBOX_TOKEN"])
     token_file: str | None = Field(
         default=None,
