@@ -99,7 +99,8 @@ def _body_matches(rule: ErrorRule, body: Any) -> bool:
     if found is MISSING:
         return match.not_equals is not None or match.not_in is not None
     if match.contains is not None or match.matches is not None:
-        texts = [str(item) for item in found] if isinstance(found, list) else [str(found)]
+        items = found if isinstance(found, list) else [found]
+        texts = [str(item) for item in items if isinstance(item, str | int | float)]
         if match.contains is not None:
             return any(match.contains in item for item in texts)
         return any(re.search(match.matches or "", item) for item in texts)
