@@ -114,6 +114,21 @@ class RestAdapter:
             if present
         ]
 
+    def mapped_fields(self) -> list[str]:
+        """Canonical ticket fields this file reads (named custom fields as custom_fields.<name>)."""
+        names = [name for name, read in self._reads.items() if read is not None]
+        if self._custom is not None:
+            names = [n for n in names if n != "custom_fields"]
+            names += [f"custom_fields.{name}" for name in self._custom]
+        return names
+
+    def custom_field_names(self) -> list[str]:
+        return list(self._custom or {})
+
+    def categories(self) -> list[str]:
+        """The scenario categories the file maps (``enums.category``), if any."""
+        return list(self._write.get("category", {}))
+
     # --- classification ---------------------------------------------------------------------
 
     def classify(self, request: ApiRequest, response: ApiResponse) -> ApiFailure | None:
