@@ -34,8 +34,8 @@ import numpy as np
 from harness.analysis.scorecard import VendorInputs, write_scores
 from harness.analysis.scoring import score
 from harness.analysis.summary import SummaryInputs, build_summary
-from harness.analysis.thresholds import parse_threshold
 from harness.config.scoring import load_scoring
+from harness.config.thresholds import parse_threshold
 from harness.metrics.series import SeriesStore
 from harness.report import html
 from harness.report.writers import csv as csv_writer

@@ -29,15 +29,10 @@ import yaml
 
 from harness.analysis.breakpoint import Phase, SearchResult, StepOutcome, StepSearch, judge
 from harness.analysis.step_measure import measure_step
-from harness.analysis.thresholds import (
-    MeasuredMetric,
-    Threshold,
-    ThresholdResult,
-    evaluate,
-    parse_threshold,
-)
+from harness.analysis.verdicts import MeasuredMetric, ThresholdResult, evaluate
 from harness.config import Scenario, format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import Breakpoint
+from harness.config.thresholds import Threshold, parse_threshold
 from harness.errors import ConfigError
 from harness.metrics.records import read_records
 from harness.metrics.series import SeriesStore

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harness.analysis.step_measure import StepMeasure
-from harness.analysis.thresholds import ThresholdResult
 from harness.analysis.usl import UslFit, fit_usl
+from harness.analysis.verdicts import ThresholdResult
 from harness.config.breakpoint import Breakpoint, format_percent
 
 __all__ = [

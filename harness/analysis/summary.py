@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from harness.analysis.phases import drift, measure_phases
 from harness.analysis.saturation import CpuRecord, Saturation, judge_saturation
-from harness.analysis.thresholds import MeasuredMetric, Threshold, evaluate
+from harness.analysis.verdicts import MeasuredMetric, evaluate
+from harness.config.thresholds import Threshold
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore

@@ -10,13 +10,13 @@ from typing import Annotated
 
 import typer
 
-from harness.analysis.durations import format_duration_ms
 from harness.analysis.scorecard import SCORES_FILENAME
 from harness.cli.compare import score_runs
 from harness.cli.console import progress_bar, say, say_unwrapped, table, warn
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.cli.plan_view import explain_text, plan_lines, scenario_plan
 from harness.config import Scenario, load_scenario, load_vendor, resolve_vendors
+from harness.config.durations import format_duration_ms
 from harness.config.scoring import load_scoring
 from harness.distributed import DEFAULT_MASTER_PORT, MasterSpec
 from harness.errors import ConfigError, ThresholdsFailed
