@@ -1,6 +1,6 @@
 """The breakpoint search: step up, stop at the first violation, bisect, and say what broke.
 
-Pure logic over step outcomes; :mod:`harness.breakpoints` runs the steps. The rules:
+Pure logic over step outcomes; :mod:`harness.orchestrate.breakpoints` runs the steps. The rules:
 
 1. Ramp: ``start``, then ``next_rate(previous)`` clipped to ``max_rate``, while every step is
    good. A good step at ``max_rate`` ends the search (``max_rate``: the ceiling held).

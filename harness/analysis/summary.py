@@ -33,7 +33,7 @@ from harness.report.model import (
 
 if TYPE_CHECKING:
     from harness.metrics.process_state import ProcessState
-    from harness.results import RunInfo
+    from harness.orchestrate.run_folder import RunInfo
 
 _DISTRIBUTION_EDGES_MS = [
     m * 10.0**e for e in range(-1, 7) for m in (1.0, 2.0, 5.0)
