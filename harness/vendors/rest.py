@@ -43,8 +43,8 @@ from harness.vendors.base import (
     WebhookRejected,
     classify_status,
 )
-from harness.vendors.capabilities import ImportJob, NotSupported, TicketChanges
-from harness.vendors.common import check, protocol, read_enum
+from harness.vendors.capabilities import HistoricalTicket, ImportJob, NotSupported, TicketChanges
+from harness.vendors.common import check, page_of, protocol, read_enum
 from harness.vendors.digests import sign
 from harness.vendors.rest_support import (
     classify_by_rules,
@@ -84,16 +84,29 @@ class RestAdapter:
         return cls(vendor.rest, vendor.name)
 
     def capabilities(self) -> list[str]:
+        """The optional operations the vendor file describes (harness.vendors.capabilities)."""
         ops = self._spec.operations
+        polling = "polling" in self._spec.assignment.observe
         return [
             name
             for name, present in (
+                ("list", ops.list_tickets is not None),
+                ("webhooks", ops.register_webhook is not None),
+                (
+                    "poll-assignment",
+                    polling and (ops.fetch_assignment or ops.get_ticket) is not None,
+                ),
                 ("update", ops.update_ticket is not None),
                 ("bulk-import", ops.import_tickets is not None),
                 ("export", ops.export_tickets is not None),
             )
             if present
         ]
+
+    @property
+    def max_batch(self) -> int:
+        op = self._spec.operations.import_tickets
+        return op.batch if op is not None else 1
 
     # --- classification ---------------------------------------------------------------------
 
@@ -140,14 +153,14 @@ class RestAdapter:
         return self._page(op, cursor, limit, {})
 
     def export_tickets(
-        self, since: float, cursor: str | None, limit: int
+        self, since: float | None, cursor: str | None, limit: int
     ) -> Flow[Page[TicketState]]:
         op = self._spec.operations.export_tickets
         if op is None:
             raise NotSupported(self._vendor, "export_tickets")
-        return self._page(op, cursor, limit, {"since": int(since)})
+        return self._page(op, cursor, limit, {"since": int(since or 0)})
 
-    def import_tickets(self, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+    def import_tickets(self, tickets: Sequence[HistoricalTicket]) -> Flow[ImportJob]:
         op = self._spec.operations.import_tickets
         if op is None:
             raise NotSupported(self._vendor, "import_tickets")
@@ -258,7 +271,6 @@ class RestAdapter:
         items = get_path(body, op.items)
         if not isinstance(items, list):
             raise protocol(request, response, f"expected a list at '{op.items}'")
-        states = tuple(self._state(item, request, response) for item in items)
         if paging.end is not None and get_path(body, paging.end) is True:
             next_cursor = None
         elif paging.style == "cursor":
@@ -270,13 +282,13 @@ class RestAdapter:
             next_cursor = str(int(cursor or paging.first) + 1)
         else:
             next_cursor = str(int(cursor or 0) + len(items))
-        return Page(states, next_cursor)
+        return page_of(items, lambda item: self._state(item, request, response), next_cursor)
 
-    def _import(self, op: ImportOperation, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+    def _import(self, op: ImportOperation, tickets: Sequence[HistoricalTicket]) -> Flow[ImportJob]:
         job_ids: list[str] = []
         for start in range(0, len(tickets), op.batch):
             batch = tickets[start : start + op.batch]
-            items = [render(op.item, self._ticket_values(ticket)) for ticket in batch]
+            items = [render(op.item, self._history_values(item)) for item in batch]
             request, response, body = yield from self._call(op, {"tickets": items})
             found = get_path(body, op.job_id)
             if found in (MISSING, None, ""):
@@ -339,6 +351,13 @@ class RestAdapter:
             },
             "ticket.custom_fields": dict(ticket.custom_fields),
             "idempotency_key": str(uuid.uuid5(uuid.NAMESPACE_URL, ticket.external_id)),
+        }
+
+    def _history_values(self, item: HistoricalTicket) -> dict[str, Any]:
+        return {
+            **self._ticket_values(item.ticket),
+            "ticket.status": mapped(self._write, "status", item.status),
+            "ticket.created_at": item.created_at,
         }
 
     def _result(self, op: Operation, request: ApiRequest, response: ApiResponse, body: Any) -> Any:

@@ -165,7 +165,8 @@ def test_curl_reproduction_names_the_variable_never_the_secret() -> None:
         json={"subject": "含 'quote' s3cr3t-token-value"},
         params={"a": "b c"},
     )
-    text = to_curl(request, "http://127.0.0.1:1", ("Authorization", "Bearer $ACME_TOKEN"), [secret])
+    auth = ["-H", '"Authorization: Bearer $ACME_TOKEN"']
+    text = to_curl(request, "http://127.0.0.1:1", auth, [secret])
     assert text.startswith("curl -sS -X POST 'http://127.0.0.1:1/api/v1/tickets?a=b+c'")
     assert '-H "Authorization: Bearer $ACME_TOKEN"' in text
     assert "s3cr3t-token-value" not in text and "[secure]" in text

@@ -19,7 +19,11 @@ from harness.transport.backoff import Backoff
 from harness.transport.httpx_sync import HttpxExecutor
 from harness.vendors.auth import basic
 from harness.vendors.base import ApiFailure, FailureKind, WebhookRejected
-from harness.vendors.capabilities import BulkImporter, Exporter, TicketChanges, TicketUpdater
+from harness.vendors.capabilities import (
+    HistoricalTicket,
+    TicketChanges,
+    offered,
+)
 from harness.vendors.zendesk import TRIGGER_BODY, ZendeskAdapter, webhook_signature
 
 BASE = "https://acme.zendesk.com"
@@ -59,6 +63,10 @@ def _ticket() -> Ticket:
         category="refunds",
         customer=Customer("C1", "张伟", {Channel.EMAIL: "zhang.wei@example.com"}),
     )
+
+
+def _history() -> HistoricalTicket:
+    return HistoricalTicket(_ticket(), TicketStatus.CLOSED, 1_767_225_600.0)
 
 
 @pytest.fixture
@@ -129,7 +137,7 @@ def test_get_fetch_update(api: respx.MockRouter, client: HttpxExecutor) -> None:
     assignment = client.run(adapter.fetch_assignment(ref))
     assert assignment is not None
     assert (assignment.agent_id, assignment.queue) == ("235323", "98738")
-    assert isinstance(adapter, TicketUpdater)
+    assert "update" in offered(adapter)
     changes = TicketChanges(status=TicketStatus.SOLVED, priority=Priority.URGENT)
     updated = client.run(adapter.update_ticket(ref, changes))
     assert updated.status is TicketStatus.SOLVED
@@ -177,7 +185,7 @@ def test_incremental_export_runs_to_end_of_stream(
         json={"tickets": [], "after_cursor": "Zz", "after_url": None, "end_of_stream": True},
     )
     adapter = ZendeskAdapter()
-    assert isinstance(adapter, Exporter)
+    assert "export" in offered(adapter)
     first = client.run(adapter.export_tickets(1_700_000_000, None, 1000))
     assert first.next_cursor == "MTU3NjYxMzUzOS4wfHw0NTF8"
     last = client.run(adapter.export_tickets(1_700_000_000, first.next_cursor, 1000))
@@ -217,8 +225,8 @@ def test_create_many_then_job_status(api: respx.MockRouter, client: HttpxExecuto
         ),
     ]
     adapter = ZendeskAdapter()
-    assert isinstance(adapter, BulkImporter)
-    submitted = client.run(adapter.import_tickets([_ticket(), _ticket()]))
+    assert "bulk-import" in offered(adapter)
+    submitted = client.run(adapter.import_tickets([_history(), _history()]))
     assert submitted.job_ids == (job_id,)
     assert len(json.loads(submit.calls.last.request.content)["tickets"]) == 2
     assert not client.run(adapter.import_status(job_id)).done
@@ -232,7 +240,7 @@ def test_create_many_batches_by_100(api: respx.MockRouter, client: HttpxExecutor
     route = api.post("/api/v2/tickets/create_many").respond(
         200, json={"job_status": {"id": "j", "status": "queued"}}
     )
-    client.run(ZendeskAdapter().import_tickets([_ticket()] * 250))
+    client.run(ZendeskAdapter().import_tickets([_history()] * 250))
     sizes = [len(json.loads(call.request.content)["tickets"]) for call in route.calls]
     assert sizes == [100, 100, 50]
 
