@@ -35,6 +35,7 @@ CN_MOBILE_PREFIXES: Final = (
 )  # fmt: skip
 EMAIL_DOMAIN: Final = "customers.example.com"
 _LOCAL_MAX = 64
+_SPACES = re.compile(r"\s+")
 _NOT_ATOM = re.compile(r"[^a-z0-9._+-]+")
 # RFC 5322 dot-atom local part, as the common validators (HTML5, Zendesk, Freshdesk) take it.
 _EMAIL = re.compile(
@@ -68,7 +69,8 @@ def channel_identity(channel: Channel, customer_id: str) -> str:
         return synthetic_email(customer_id)
     if channel is Channel.PHONE:
         return synthetic_mobile(customer_id)
-    return f"{channel.value}-{customer_id}"
+    handle = _SPACES.sub("-", customer_id.strip())
+    return f"{channel.value}-{handle}"
 
 
 def is_valid_email(value: str) -> bool:

@@ -8,22 +8,21 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import httpx
 import pytest
 import respx
 
+from harness.data.identities import is_valid_email
 from harness.model import Channel, Customer, Priority, Ticket, TicketRef, TicketStatus
 from harness.redact import Secret
 from harness.transport.backoff import Backoff
 from harness.transport.httpx_sync import HttpxExecutor
 from harness.vendors.auth import basic
 from harness.vendors.base import ApiFailure, FailureKind, WebhookRejected
-from harness.vendors.capabilities import (
-    HistoricalTicket,
-    TicketChanges,
-    offered,
-)
+from harness.vendors.capabilities import HistoricalTicket, TicketChanges, offered, validate
+from harness.vendors.registry import offers
 from harness.vendors.zendesk import TRIGGER_BODY, ZendeskAdapter, webhook_signature
 
 BASE = "https://acme.zendesk.com"
@@ -331,3 +330,79 @@ def test_429_past_the_retry_budget_raises_throttled_not_broken(api: respx.MockRo
     assert caught.value.kind is FailureKind.THROTTLED
     assert caught.value.retry_after == 1.0
     assert (ex.counts.throttled, ex.counts.broken) == (3, 0)
+
+
+def test_custom_fields_go_by_field_id_and_read_back_by_name(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    """Zendesk's documented shape: ``custom_fields: [{"id": <ticket field id>, "value": ...}]``."""
+    adapter = ZendeskAdapter({"order_no": "27642"})
+    route = api.post("/api/v2/tickets").respond(201, json={"ticket": TICKET})
+    ticket = replace(_ticket(), custom_fields={"order_no": "745", "unmapped": "x"})
+    client.run(adapter.create_ticket(ticket))
+    body = json.loads(route.calls.last.request.content)["ticket"]
+    assert body["custom_fields"] == [{"id": 27642, "value": "745"}]  # unmapped: not sent
+    api.get("/api/v2/tickets/35436").respond(200, json={"ticket": TICKET})
+    state = client.run(adapter.get_ticket(TicketRef("35436", "poc-000123")))
+    assert state.custom_fields == {"order_no": "745"}
+
+
+def test_requester_with_phone_is_upserted_then_named_by_id(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    user = {"id": 20978392, "name": "张伟", "email": "zhang.wei@example.com",
+            "phone": "+8613912345678", "role": "end-user"}  # fmt: skip
+    upsert = api.post("/api/v2/users/create_or_update").respond(201, json={"user": user})
+    create = api.post("/api/v2/tickets").respond(201, json={"ticket": TICKET})
+    customer = Customer(
+        "C1", "张伟", {Channel.EMAIL: "zhang.wei@example.com", Channel.PHONE: "13912345678"}
+    )
+    ticket = replace(_ticket(), customer=customer)
+    client.run(ZendeskAdapter().create_ticket(ticket))
+    assert json.loads(upsert.calls.last.request.content) == {
+        "user": {"name": "张伟", "email": "zhang.wei@example.com", "phone": "13912345678"}
+    }
+    body = json.loads(create.calls.last.request.content)["ticket"]
+    assert body["requester_id"] == 20978392 and "requester" not in body
+
+
+def test_full_read_sideloads_the_requester_and_the_users_api_reads_it(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    user = {"id": 20978392, "name": "张伟", "email": "zhang.wei@example.com",
+            "phone": "+86 139 **** 5678", "role": "end-user"}  # fmt: skip
+    api.get("/api/v2/tickets/35436", params={"include": "users"}).respond(
+        200, json={"ticket": TICKET, "users": [user]}
+    )
+    api.get("/api/v2/users/20978392").respond(200, json={"user": user})
+    adapter = ZendeskAdapter()
+    ref = TicketRef("35436", "poc-000123")
+    stored = client.run(adapter.read_ticket(ref))
+    assert (stored.customer_name, stored.customer_id, stored.channel) == ("张伟", "20978392", None)
+    assert stored.identities == {
+        Channel.EMAIL: "zhang.wei@example.com",
+        Channel.PHONE: "+86 139 **** 5678",
+    }
+    api.get("/api/v2/tickets/35436", params={}).respond(200, json={"ticket": TICKET})
+    profile = client.run(adapter.read_requester(ref))
+    assert profile.id == "20978392" and profile.identities[Channel.PHONE] == "+86 139 **** 5678"
+
+
+def test_missing_requester_email_is_a_valid_reserved_address(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    route = api.post("/api/v2/tickets").respond(201, json={"ticket": TICKET})
+    customer = Customer("acc1-auth-001-without credentials-c", "客户", {Channel.WEB: "w"})
+    client.run(ZendeskAdapter().create_ticket(replace(_ticket(), customer=customer)))
+    email = json.loads(route.calls.last.request.content)["ticket"]["requester"]["email"]
+    assert " " not in email and is_valid_email(email)
+
+
+def test_vendors_lists_what_the_checks_use() -> None:
+    """``csm-harness vendors`` and the checks read one declaration (vendors.capabilities)."""
+    listed = offers("zendesk")
+    assert listed is not None
+    expected = {"list", "webhooks", "poll-assignment", "update", "bulk-import", "export"}
+    assert expected | {"full-read", "requester"} <= set(listed)
+    assert set(offered(ZendeskAdapter())) == set(listed) - {"open-session"}
+    assert validate(ZendeskAdapter()) == offered(ZendeskAdapter())
