@@ -258,6 +258,18 @@ class VendorSpec(StrictModel):
     rest: RestSpec | None = Field(
         default=None, description="The API description the declarative 'rest' adapter speaks."
     )
+    custom_fields: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"order_no": "360001234567"}],
+        description="Canonical custom field name -> the vendor's own field id (Zendesk ticket "
+        "field ids). Adapters that address custom fields by id send only the mapped ones.",
+    )
+    queues: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"billing": "360000111", "refunds": "360000222"}],
+        description="Ticket category -> the queue (group) it must be routed to, as the vendor "
+        "reports it back; ROUTE-001 measures against this map (a contract may override it).",
+    )
 
     @model_validator(mode="after")
     def _rest_only_with_rest_adapter(self) -> Self:
