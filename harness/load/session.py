@@ -17,8 +17,9 @@ from locust.env import Environment
 from harness.errors import HarnessError
 from harness.load.collect import MetricsHub
 from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_secret
-from harness.load.probes import ProbeMode, RoutingProbe
+from harness.load.probes import PollSchedule, ProbeMode, RoutingProbe
 from harness.load.webhook import WebhookReceiver, check_receiver_url
+from harness.metrics.clock import ClockSampler
 from harness.metrics.records import RecordWriter
 from harness.model import Assignment
 from harness.transport.locust import LocustExecutor
@@ -36,6 +37,7 @@ class LoadRun:
     receiver: WebhookReceiver | None
     webhook_id: str | None
     executor: LocustExecutor
+    clock: ClockSampler
     quitting: bool = False
 
     def over_request_budget(self) -> bool:
@@ -95,13 +97,22 @@ def begin(
         network_timeout=timeout,
         connection_timeout=min(10.0, timeout),
     )
-    executor = LocustExecutor(session, plan.signer)
+    clock = ClockSampler()
+    executor = LocustExecutor(session, plan.signer, role="probe", clock=clock)
+    setup = LocustExecutor(session, plan.signer, role="setup", clock=clock)
     probe_cfg = target.scenario.probe
     mode = probe_mode(target)
 
     def poll(ref: Any) -> Assignment | None:
         result: Assignment | None = executor.run(plan.adapter.fetch_assignment(ref))
         return result
+
+    schedule = PollSchedule(
+        interval_s=probe_cfg.poll_interval,
+        first_s=probe_cfg.poll_first,
+        growth=probe_cfg.poll_growth,
+        budget_per_s=probe_cfg.poll_budget / max(1, count),
+    )
 
     probe = RoutingProbe(
         mode=mode,
@@ -112,6 +123,8 @@ def begin(
         hub=hub,
         records=records,
         process=process,
+        schedule=schedule,
+        clock=clock,
     )
     receiver: WebhookReceiver | None = None
     webhook_id: str | None = None
@@ -126,9 +139,9 @@ def begin(
         )
         check_receiver_url(receiver.url)
         receiver.start()
-        webhook_id = executor.run(plan.adapter.register_webhook(receiver.url, secret.reveal()))
+        webhook_id = setup.run(plan.adapter.register_webhook(receiver.url, secret.reveal()))
     hub.state.planned = plan.feed.planned
-    run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, executor)
+    run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, setup, clock)
     hub.before_ship = lambda: refresh_state(run)
     probe.start()
     hub.start()
@@ -166,6 +179,11 @@ def refresh_state(run: LoadRun) -> None:
     state.pending = run.probe.pending
     state.late = feed.late
     state.max_lag_s = feed.max_lag_s
+    estimate = run.clock.estimate()
+    if estimate is not None:
+        state.clock_offset_ms = estimate.offset_s * 1000.0
+        state.clock_bound_ms = estimate.bound_s * 1000.0
+        state.clock_samples = estimate.samples
 
 
 __all__ = ["LoadRun", "begin", "current", "end", "refresh_state"]
