@@ -14,7 +14,7 @@ import gevent
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, VendorError
 from harness.load.collect import MetricsHub
 from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_secret
 from harness.load.probes import PollSchedule, ProbeMode, RoutingProbe
@@ -23,6 +23,7 @@ from harness.metrics.clock import ClockSampler
 from harness.metrics.records import RecordWriter
 from harness.model import Assignment
 from harness.transport.locust import LocustExecutor
+from harness.vendors.base import ApiFailure
 
 log = logging.getLogger("csm_harness")
 
@@ -139,7 +140,11 @@ def begin(
         )
         check_receiver_url(receiver.url)
         receiver.start()
-        webhook_id = setup.run(plan.adapter.register_webhook(receiver.url, secret.reveal()))
+        try:
+            webhook_id = setup.run(plan.adapter.register_webhook(receiver.url, secret.reveal()))
+        except ApiFailure as failure:
+            receiver.stop()
+            raise VendorError(registration_failed(target, failure)) from None
     hub.state.planned = plan.feed.planned
     run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, setup, clock)
     hub.before_ship = lambda: refresh_state(run)
@@ -147,6 +152,18 @@ def begin(
     hub.start()
     _current = run
     return run
+
+
+def registration_failed(target: Target, failure: ApiFailure) -> str:
+    """What the user reads when the vendor refused the webhook set-up: its own answer."""
+    request = failure.request
+    status = failure.status if failure.status is not None else failure.kind.value
+    return (
+        f"{target.vendor.name} ({target.vendor_path}): the webhook registration "
+        f"{request.method} {request.path} was refused: {status} {failure.detail[:300]}. "
+        "No load was sent. Fix the vendor's webhook settings, or set probe.mode: polling, or "
+        "webhooks.mode: preconfigured if an admin already points the vendor at the receiver."
+    )
 
 
 def _count_rejected(hub: MetricsHub) -> None:
