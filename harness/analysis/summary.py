@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from harness.analysis.phases import drift, measure_phases
 from harness.analysis.saturation import CpuRecord, Saturation, judge_saturation
-from harness.analysis.thresholds import MeasuredMetric, Threshold, evaluate
+from harness.analysis.verdicts import MeasuredMetric, evaluate
+from harness.config.thresholds import Threshold
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore
@@ -32,7 +33,7 @@ from harness.report.model import (
 
 if TYPE_CHECKING:
     from harness.metrics.process_state import ProcessState
-    from harness.results import RunInfo
+    from harness.orchestrate.run_folder import RunInfo
 
 _DISTRIBUTION_EDGES_MS = [
     m * 10.0**e for e in range(-1, 7) for m in (1.0, 2.0, 5.0)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, Literal, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Final, Literal, Self, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -38,11 +38,9 @@ from harness.config.plan_numbers import plan_numbers
 from harness.config.problems import ConfigValueError, Loc
 from harness.config.shapes import Duration, LoadShape, Rate, format_duration
 from harness.config.suggest import did_you_mean
+from harness.config.thresholds import Threshold, ThresholdError, parse_threshold
 from harness.errors import ConfigError
 from harness.model import Channel, Priority
-
-if TYPE_CHECKING:
-    from harness.analysis.thresholds import Threshold
 
 __all__ = [
     "DEFAULT_ALLOW_HOSTS",
@@ -298,7 +296,6 @@ class Scenario(StrictModel):
     @field_validator("thresholds")
     @classmethod
     def _check_thresholds(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        from harness.analysis.thresholds import ThresholdError, parse_threshold
         from harness.metrics.catalog import METRICS
 
         problems: list[tuple[Loc, str]] = []
@@ -367,8 +364,6 @@ class Scenario(StrictModel):
 
     def parsed_thresholds(self) -> list[Threshold]:
         """Every threshold expression, parsed, in file order."""
-        from harness.analysis.thresholds import parse_threshold
-
         return [
             parse_threshold(metric, source)
             for metric, sources in self.thresholds.items()

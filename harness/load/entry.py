@@ -28,7 +28,7 @@ from harness.load.collect import MetricsHub
 from harness.load.lifeline import INTERRUPTED, PARENT_GONE, report_every_second, watch_parent
 from harness.load.plan import Target, new_run_id
 from harness.load.users import AgentUser, ChatArrivals, ChatCustomer, CustomerUser
-from harness.results import RunInfo, finalize_run, write_run_info
+from harness.orchestrate.run_folder import RunInfo, finalize_run, write_run_info
 from harness.vendors.chat import check_chat_support
 from harness.vendors.registry import adapter_for
 

@@ -28,11 +28,12 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import gevent
 from gevent.pool import Pool
 
+from harness.config.probe_mode import ProbeMode
 from harness.load.collect import MetricsHub
 from harness.metrics.censored import impute_from_brackets
 from harness.metrics.clock import ClockSampler
@@ -40,7 +41,6 @@ from harness.metrics.records import RecordWriter, TicketRecord
 from harness.model import Assignment, Ticket, TicketRef
 from harness.vendors.base import ApiFailure, VendorAdapter, WebhookEvent
 
-ProbeMode = Literal["webhook", "polling"]
 _POLL_CONCURRENCY = 16
 _EARLY_EVENTS_KEEP_S = 120.0
 

@@ -14,10 +14,11 @@ import gevent
 from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 
+from harness.config.probe_mode import probe_mode
 from harness.errors import HarnessError, VendorError
 from harness.load.collect import MetricsHub
 from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_secret
-from harness.load.probes import PollSchedule, ProbeMode, RoutingProbe
+from harness.load.probes import PollSchedule, RoutingProbe
 from harness.load.webhook import WebhookReceiver, check_receiver_url
 from harness.metrics.clock import ClockSampler
 from harness.metrics.records import RecordWriter
@@ -65,13 +66,6 @@ def current() -> LoadRun:
     return _current
 
 
-def probe_mode(target: Target) -> ProbeMode:
-    wanted = target.scenario.probe.mode
-    if wanted == "auto":
-        return "webhook" if target.vendor.webhooks.supported else "polling"
-    return "webhook" if wanted == "webhook" else "polling"
-
-
 def begin(
     environment: Environment,
     target: Target,
@@ -102,7 +96,7 @@ def begin(
     executor = LocustExecutor(session, plan.signer, role="probe", clock=clock)
     setup = LocustExecutor(session, plan.signer, role="setup", clock=clock)
     probe_cfg = target.scenario.probe
-    mode = probe_mode(target)
+    mode = probe_mode(target.scenario, target.vendor)
 
     def poll(ref: Any) -> Assignment | None:
         result: Assignment | None = executor.run(plan.adapter.fetch_assignment(ref))

@@ -1,7 +1,7 @@
 """The metrics the harness knows: one name, one kind, titles in English and Chinese.
 
 A metric's kind fixes what can be recorded into it (``harness.metrics.series``) and which
-threshold aggregates apply (``harness.analysis.thresholds``):
+threshold aggregates apply (``harness.config.thresholds``):
 
 - ``trend``: durations in ms, kept as histograms (percentiles, avg, min, max).
 - ``rate``: the share of hits among all events (failed requests among all requests).

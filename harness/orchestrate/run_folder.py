@@ -25,6 +25,7 @@ from harness import __version__
 from harness.analysis.phases import phase_plan
 from harness.analysis.summary import SummaryInputs, build_summary
 from harness.config.plan_numbers import plan_numbers
+from harness.config.probe_mode import probe_mode
 from harness.data.schedule import scenario_offsets
 from harness.metrics.records import to_parquet
 from harness.report import html
@@ -56,10 +57,8 @@ class RunInfo:
     def create(
         cls, run_id: str, target: Target, host: str, workers: int, start_at: float
     ) -> RunInfo:
-        from harness.load.session import probe_mode
-
         scenario, vendor = target.scenario, target.vendor
-        mode = probe_mode(target)
+        mode = probe_mode(scenario, vendor)
         return cls(
             run_id=run_id,
             scenario=scenario.name,

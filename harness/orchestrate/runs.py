@@ -23,10 +23,10 @@ import httpx
 
 from harness.config import Scenario, VendorSpec, load_vendor
 from harness.data.schedule import planned_arrivals
-from harness.distributed import LOCUSTFILE, MasterSpec
 from harness.errors import ConfigError, HarnessError, VendorError
 from harness.metrics.series import SeriesStore
-from harness.recovery import KILLED, recover
+from harness.orchestrate.distributed import LOCUSTFILE, MasterSpec
+from harness.orchestrate.recovery import KILLED, recover
 from harness.redact import redact_text
 from harness.report.model import RunSummary
 from harness.transport.allowlist import check_target
@@ -71,7 +71,7 @@ def run_vendor(
     on_stopping: Callable[[], None] | None = None,
 ) -> RunOutcome:
     """``workers`` local processes, or with ``master`` a Locust master that waits for
-    ``master.expect_workers`` external workers (:mod:`harness.distributed`)."""
+    ``master.expect_workers`` external workers (:mod:`harness.orchestrate.distributed`)."""
     vendor = load_vendor(vendor_path)
     run_dir = out_dir / run_id
     env = dict(os.environ)
