@@ -76,6 +76,8 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             mode=info.probe["mode"],
             poll_interval_s=info.probe["poll_interval_s"],
             timeout_s=info.probe["timeout_s"],
+            webhook_mode=info.probe.get("webhook_mode"),
+            webhook_signature=info.probe.get("webhook_signature"),
             **_vendor_clock(processes),
         ),
         load=load,

@@ -124,21 +124,7 @@ def begin(
     receiver: WebhookReceiver | None = None
     webhook_id: str | None = None
     if mode == "webhook":
-        secret = webhook_secret(target.vendor, str(target.vendor_path))
-        receiver = WebhookReceiver(
-            plan.adapter,
-            secret.reveal(),
-            probe.on_webhook,
-            lambda: _count_rejected(hub),
-            count=lambda name: hub.store.add(f"webhooks_{name}", int(time.time())),
-        )
-        check_receiver_url(receiver.url)
-        receiver.start()
-        try:
-            webhook_id = setup.run(plan.adapter.register_webhook(receiver.url, secret.reveal()))
-        except ApiFailure as failure:
-            receiver.stop()
-            raise VendorError(registration_failed(target, failure)) from None
+        receiver, webhook_id = _start_webhooks(target, plan, probe, hub, setup, count)
     hub.state.planned = plan.feed.planned
     run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, setup, clock)
     hub.before_ship = lambda: refresh_state(run)
@@ -146,6 +132,57 @@ def begin(
     hub.start()
     _current = run
     return run
+
+
+def _start_webhooks(
+    target: Target,
+    plan: ProcessPlan,
+    probe: RoutingProbe,
+    hub: MetricsHub,
+    setup: LocustExecutor,
+    count: int,
+) -> tuple[WebhookReceiver, str | None]:
+    """The receiver on its address, then (mode ``register``) the vendor told where to send."""
+    hooks = target.vendor.webhooks
+    host, port = "127.0.0.1", 0
+    if hooks.listen is not None:
+        if count > 1:
+            raise HarnessError(
+                f"{target.vendor_path}: webhooks.listen {hooks.listen} is one address: run with "
+                "--workers 1 (each worker process would need its own receiver)"
+            )
+        listen_host, _, listen_port = hooks.listen.rpartition(":")
+        host, port = listen_host.strip("[]"), int(listen_port)
+    unsigned = hooks.signature == "none"
+    secret = None if unsigned else webhook_secret(target.vendor, str(target.vendor_path)).reveal()
+    receiver = WebhookReceiver(
+        plan.adapter,
+        secret,
+        probe.on_webhook,
+        lambda: _count_rejected(hub),
+        host=host,
+        port=port,
+        public_url=hooks.public_url,
+        count=lambda name: hub.store.add(f"webhooks_{name}", int(time.time())),
+    )
+    try:
+        receiver.start()
+    except OSError as exc:
+        raise HarnessError(
+            f"{target.vendor_path}: cannot listen for webhooks on {host}:{port} "
+            f"({exc.strerror or type(exc).__name__}); pick a free port for --webhook-listen"
+        ) from None
+    if hooks.mode == "preconfigured":
+        log.info("webhooks: listening on %s for a preconfigured vendor", receiver.local_url)
+        return receiver, None
+    if hooks.public_url is None:
+        check_receiver_url(receiver.url)
+    try:
+        webhook_id = setup.run(plan.adapter.register_webhook(receiver.url, secret or ""))
+    except ApiFailure as failure:
+        receiver.stop()
+        raise VendorError(registration_failed(target, failure)) from None
+    return receiver, webhook_id
 
 
 def registration_failed(target: Target, failure: ApiFailure) -> str:

@@ -163,6 +163,7 @@ def summary_table(summary: RunSummary, lang: Lang) -> Table:
         ("Max users", "最大用户数", s.load.max_users, "int"),
         ("Probe", "探测方式", s.probe.mode, "text"),
         ("Probe timeout (s)", "探测超时（秒）", s.probe.timeout_s, "float"),
+        ("Webhook signature", "Webhook 签名", probe.webhook_signature, "text"),
         ("Vendor clock offset (ms)", "厂商时钟偏差（毫秒）", probe.vendor_clock_offset_ms, "float"),
         ("Vendor clock bound (ms)", "厂商时钟误差（毫秒）", probe.vendor_clock_bound_ms, "float"),
         ("Thresholds passed", "通过阈值数", s.thresholds_passed, "int"),
