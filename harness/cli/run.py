@@ -173,12 +173,15 @@ def _run_all(
         for note in outcome.summary.notes:
             if note.level == "warning":
                 say(f"  ! {note.text(lang)}")
-        if not outcome.summary.generator.reliable:
+        generator = outcome.summary.generator
+        if generator.machine_busy:  # the milder note; "generator saturated" is a warning above
             say(
                 msg(
-                    "run.unreliable", lang, share=f"{outcome.summary.generator.saturated_share:.0%}"
+                    "run.machine_busy", lang,
+                    others=f"{generator.others_cpu_percent:.0f}",
+                    harness=f"{generator.harness_cpu_percent:.0f}",
                 )
-            )
+            )  # fmt: skip
         say(msg("run.report", lang, path=outcome.run_dir / "report.html"))
         if outcome.interrupted:
             break

@@ -221,6 +221,9 @@ class GeneratorInfo(_Record):
     saturated_share: float = 0.0  # the worst source's share of saturated seconds
     reliable: bool = True
     unreliable_reason: str | None = None
+    machine_busy: bool = False  # the machine, not the harness, was at its limit
+    harness_cpu_percent: float = 0.0  # mean, % of the machine
+    others_cpu_percent: float = 0.0  # mean, % of the machine: the vendor and everything else
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
