@@ -234,7 +234,8 @@ def print_dry_run(
         profile = vendor.sandbox.profile if vendor.sandbox else ""
         target = plan.target or msg("dry.embedded", lang, profile=profile)
         say("  " + msg("dry.target", lang, target=target))
-        say("  " + msg("dry.adapter", lang, adapter=vendor.adapter, auth=plan.auth,
+        adapter = f"{vendor.adapter} ({', '.join(plan.operations) or '-'})"
+        say("  " + msg("dry.adapter", lang, adapter=adapter, auth=plan.auth,
                        probe=plan.probe))  # fmt: skip
         say("  " + msg("dry.bounds", lang, **bounds_text(scenario)))
         for text in plan_lines(shape, lang, full=True):

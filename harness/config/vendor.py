@@ -87,10 +87,27 @@ class SandboxOptions(StrictModel):
     )
 
 
+def _check_scheme(value: str) -> str:
+    if value and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", value):  # never echo: a token?
+        raise ValueError(
+            "must be one word such as Bearer or Token (the token itself goes in an environment "
+            "variable named by token_env)"
+        )
+    return value
+
+
 class BearerAuth(StrictModel):
-    """The bearer token comes from an environment variable or a file, never from this file."""
+    """The bearer token comes from an environment variable or a file, never from this file.
+
+    ``scheme`` is the word before the token: ``Authorization: Token <key>`` (Django REST
+    framework) is ``scheme: Token``; ``header`` names another header (``X-Api-Key``), and
+    ``scheme: ""`` sends the bare token."""
 
     kind: Literal["bearer"] = Field(examples=["bearer"])
+    scheme: Annotated[str, AfterValidator(_check_scheme)] = Field(
+        default="Bearer", max_length=40, examples=["Token"]
+    )
+    header: str = Field(default="Authorization", min_length=1, max_length=80)
     token_env: EnvVarName | None = Field(default=None, examples=["CSM_SANDBOX_TOKEN"])
     token_file: str | None = Field(
         default=None,
@@ -288,6 +305,18 @@ class VendorSpec(StrictModel):
     webhooks: Webhooks = Field(default_factory=lambda: Webhooks(supported=False))
     rest: RestSpec | None = Field(
         default=None, description="The API description the declarative 'rest' adapter speaks."
+    )
+    custom_fields: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"order_no": "360001234567"}],
+        description="Canonical custom field name -> the vendor's own field id (Zendesk ticket "
+        "field ids). Adapters that address custom fields by id send only the mapped ones.",
+    )
+    queues: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"billing": "360000111", "refunds": "360000222"}],
+        description="Ticket category -> the queue (group) it must be routed to, as the vendor "
+        "reports it back; ROUTE-001 measures against this map (a contract may override it).",
     )
 
     @model_validator(mode="after")
