@@ -117,6 +117,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh-CN": "断点：{rate}，首个不达标 {bad}：{broken}",
     },
     "bp.result_none": {"en": "Breakpoint: none found", "zh-CN": "断点：未找到"},
+    "bp.result_unreliable": {
+        "en": "{line} ({count} of {total} steps unreliable: generator saturated)",
+        "zh-CN": "{line}（{total} 步中有 {count} 步不可靠：压测机饱和）",
+    },
+    "bp.step_unreliable": {
+        "en": "  ! Step {index}: results unreliable: generator saturated.",
+        "zh-CN": "  ! 第 {index} 步：结果不可靠：压测机饱和。",
+    },
     "bp.result_open": {"en": "Breakpoint: at least {rate}", "zh-CN": "断点：不低于 {rate}"},
     "bp.report": {"en": "Report: {path}", "zh-CN": "报告：{path}"},
     "bp.json": {"en": "Results: {path}", "zh-CN": "结果：{path}"},

@@ -205,6 +205,9 @@ def _judge_step(
         p95_ms=summary.stat(ROUTING_LATENCY, "p95_ms"),
         error_rate=summary.stat(ERRORS, "rate"),
         wall_s=wall,
+        reliable=summary.generator.reliable,
+        unreliable_reason=summary.generator.unreliable_reason,
+        machine_busy=summary.generator.machine_busy,
     )
 
 

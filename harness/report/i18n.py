@@ -299,6 +299,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "bp.verdict.good": _m("✓ good", "✓ 达标"),
     "bp.verdict.bad": _m("✗ broke", "✗ 不达标"),
     "bp.verdict.cut": _m("cut short", "被截断"),
+    "bp.col.generator": _m("Generator", "压测机"),
+    "bp.gen.ok": _m("ok", "正常"),
+    "bp.gen.saturated": _m("⚠ saturated", "⚠ 饱和"),
+    "bp.gen.busy": _m("machine busy", "机器繁忙"),
+    "bp.unreliable": _m(
+        "{count} of {total} steps unreliable: generator saturated (step {steps}); their "
+        "latencies and throughput include the harness's own queueing.",
+        "{total} 步中有 {count} 步不可靠：压测机饱和（第 {steps} 步）；其延迟与吞吐量包含"
+        "压测机自身排队。",
+    ),
     "bp.slo.throughput": _m("Throughput keeps up", "吞吐量跟上负载"),
     "bp.method.steps": _m(
         "Each step is a run of the scenario at one arrival rate for {duration}, with its own "
