@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 _BY_CLASS = {
     "timeout": ("timeout",),
     "connection": ("reset",),
-    "server": ("server_error",),
+    "server": ("server_error", "create_5xx"),
     "throttled": ("throttled",),
     "protocol": ("malformed", "truncated", "content_type"),
 }
