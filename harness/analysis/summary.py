@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from harness.analysis.phases import drift, measure_phases
 from harness.analysis.saturation import CpuRecord, Saturation, judge_saturation
 from harness.analysis.verdicts import MeasuredMetric, evaluate
+from harness.analysis.window import measure_throughput
 from harness.config.thresholds import Threshold
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
@@ -106,6 +107,7 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
         ),
         notes=_notes(inputs, load.kind, verdict, saturation),
         phases=phases,
+        throughput=measure_throughput(store, info.start_at, load.duration_s, inputs.ended_at),
         drift=verdict,
     )
 

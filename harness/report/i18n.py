@@ -188,6 +188,17 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "info.reliable": _m("Generator health", "压测机状态"),
     "info.reliable_yes": _m("Not saturated: results reliable", "未饱和：结果可靠"),
     "info.late": _m("Late arrivals", "迟到的到达"),
+    "info.throughput": _m("Throughput over the arrivals", "到达期间吞吐量"),
+    "info.throughput_value": _m(
+        "created {created}, routed {routed} over {window}; then a drain of {drain}: "
+        "{created_drain} created, {routed_drain} routed",
+        "{window} 内创建 {created}、分配 {routed}；其后排空 {drain}：创建 {created_drain} 个、"
+        "分配 {routed_drain} 个",
+    ),
+    "info.machine_busy": _m(
+        "Not saturated; machine busy: other processes used {others}, the harness {harness}",
+        "未饱和；机器繁忙：其他进程占用 {others}，压测工具占用 {harness}",
+    ),
     "info.late_value": _m("{count} (max lag {lag})", "{count} 个（最大延迟 {lag}）"),
     "info.workers": _m("Worker processes", "工作进程数"),
     "info.hist_error": _m("Histogram relative error", "直方图相对误差"),
