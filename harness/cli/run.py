@@ -21,6 +21,7 @@ from harness.config.durations import format_duration_ms
 from harness.config.scoring import load_scoring
 from harness.errors import ConfigError, ThresholdsFailed
 from harness.orchestrate.distributed import DEFAULT_MASTER_PORT, MasterSpec
+from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
 from harness.report import html
 from harness.report.compare import Comparison
@@ -147,6 +148,8 @@ def _run_all(
     summaries: list[RunSummary] = []
     run_dirs: list[Path] = []
     plan = scenario_plan(scenario)
+    for vendor_path in vendor_paths:  # every vendor's secrets before the first one runs
+        check_environment(scenario_path, scenario, load_vendor(vendor_path), vendor_path)
     for vendor_path in vendor_paths:
         vendor = load_vendor(vendor_path)
         title = vendor.title.zh_cn if lang == "zh-CN" else vendor.title.en
