@@ -21,6 +21,7 @@ from harness.config.durations import format_duration_ms
 from harness.config.scoring import load_scoring
 from harness.errors import ConfigError, ThresholdsFailed
 from harness.orchestrate.distributed import DEFAULT_MASTER_PORT, MasterSpec
+from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
 from harness.report import html
 from harness.report.compare import Comparison
@@ -147,6 +148,8 @@ def _run_all(
     summaries: list[RunSummary] = []
     run_dirs: list[Path] = []
     plan = scenario_plan(scenario)
+    for vendor_path in vendor_paths:  # every vendor's secrets before the first one runs
+        check_environment(scenario_path, scenario, load_vendor(vendor_path), vendor_path)
     for vendor_path in vendor_paths:
         vendor = load_vendor(vendor_path)
         title = vendor.title.zh_cn if lang == "zh-CN" else vendor.title.en
@@ -173,12 +176,15 @@ def _run_all(
         for note in outcome.summary.notes:
             if note.level == "warning":
                 say(f"  ! {note.text(lang)}")
-        if not outcome.summary.generator.reliable:
+        generator = outcome.summary.generator
+        if generator.machine_busy:  # the milder note; "generator saturated" is a warning above
             say(
                 msg(
-                    "run.unreliable", lang, share=f"{outcome.summary.generator.saturated_share:.0%}"
+                    "run.machine_busy", lang,
+                    others=f"{generator.others_cpu_percent:.0f}",
+                    harness=f"{generator.harness_cpu_percent:.0f}",
                 )
-            )
+            )  # fmt: skip
         say(msg("run.report", lang, path=outcome.run_dir / "report.html"))
         if outcome.interrupted:
             break

@@ -188,6 +188,17 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "info.reliable": _m("Generator health", "压测机状态"),
     "info.reliable_yes": _m("Not saturated: results reliable", "未饱和：结果可靠"),
     "info.late": _m("Late arrivals", "迟到的到达"),
+    "info.throughput": _m("Throughput over the arrivals", "到达期间吞吐量"),
+    "info.throughput_value": _m(
+        "created {created}, routed {routed} over {window}; then a drain of {drain}: "
+        "{created_drain} created, {routed_drain} routed",
+        "{window} 内创建 {created}、分配 {routed}；其后排空 {drain}：创建 {created_drain} 个、"
+        "分配 {routed_drain} 个",
+    ),
+    "info.machine_busy": _m(
+        "Not saturated; machine busy: other processes used {others}, the harness {harness}",
+        "未饱和；机器繁忙：其他进程占用 {others}，压测工具占用 {harness}",
+    ),
     "info.late_value": _m("{count} (max lag {lag})", "{count} 个（最大延迟 {lag}）"),
     "info.workers": _m("Worker processes", "工作进程数"),
     "info.hist_error": _m("Histogram relative error", "直方图相对误差"),
@@ -299,6 +310,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "bp.verdict.good": _m("✓ good", "✓ 达标"),
     "bp.verdict.bad": _m("✗ broke", "✗ 不达标"),
     "bp.verdict.cut": _m("cut short", "被截断"),
+    "bp.col.generator": _m("Generator", "压测机"),
+    "bp.gen.ok": _m("ok", "正常"),
+    "bp.gen.saturated": _m("⚠ saturated", "⚠ 饱和"),
+    "bp.gen.busy": _m("machine busy", "机器繁忙"),
+    "bp.unreliable": _m(
+        "{count} of {total} steps unreliable: generator saturated (step {steps}); their "
+        "latencies and throughput include the harness's own queueing.",
+        "{total} 步中有 {count} 步不可靠：压测机饱和（第 {steps} 步）；其延迟与吞吐量包含"
+        "压测机自身排队。",
+    ),
     "bp.slo.throughput": _m("Throughput keeps up", "吞吐量跟上负载"),
     "bp.method.steps": _m(
         "Each step is a run of the scenario at one arrival rate for {duration}, with its own "

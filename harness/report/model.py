@@ -203,6 +203,21 @@ class ThresholdOutcome(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Throughput(_Record):
+    """Tickets per second over the arrival window (what the vendor kept up with while the
+    load arrived), with the drain after it, until the run ended, reported apart."""
+
+    arrival_window_s: float
+    created: int  # creates completed inside the arrival window
+    routed: int
+    created_per_s: float
+    routed_per_s: float
+    drain_s: float
+    created_in_drain: int
+    routed_in_drain: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class GeneratorInfo(_Record):
     """The load generator's health. ``reliable`` is False (with ``unreliable_reason``
     ``"generator saturated"``) when the machine or a load process was CPU-saturated for too
@@ -221,6 +236,9 @@ class GeneratorInfo(_Record):
     saturated_share: float = 0.0  # the worst source's share of saturated seconds
     reliable: bool = True
     unreliable_reason: str | None = None
+    machine_busy: bool = False  # the machine, not the harness, was at its limit
+    harness_cpu_percent: float = 0.0  # mean, % of the machine
+    others_cpu_percent: float = 0.0  # mean, % of the machine: the vendor and everything else
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -253,6 +271,7 @@ class RunSummary(_Record):
     notes: list[Note] = dataclasses.field(default_factory=list)
     phases: list[PhaseResult] = dataclasses.field(default_factory=list)
     drift: Drift | None = None
+    throughput: Throughput | None = None  # absent in summaries written before issue 13
     schema_version: int = SCHEMA_VERSION
 
     def metric(self, name: str) -> MetricSummary | None:

@@ -44,7 +44,9 @@ def test_200_sessions_with_10_agents_lose_and_duplicate_nothing(tmp_path: Path) 
     assert metrics["messages_lost"]["hits"] == 0
     assert metrics["messages_lost"]["total"] > 1000
     assert metrics["messages_duplicated"]["hits"] == 0
-    assert metrics["errors"]["hits"] == 0
+    # on a loaded machine a request may time out; nothing else may fail
+    for kind in ("client", "server", "protocol", "throttled"):
+        assert metrics[f"requests_{kind}"]["count"] == 0, kind
 
     # the harness's own concurrency measurement reaches the target and holds it
     concurrency = _concurrency(run_dir)
@@ -59,10 +61,14 @@ def test_200_sessions_with_10_agents_lose_and_duplicate_nothing(tmp_path: Path) 
     assert (closed.unanswered == 0).all() and (closed.lost == 0).all()
     truth = _truth(run_dir)
     rows = truth["sessions"]
-    assert len(rows) == metrics["sessions_opened"]["count"] == len(sessions)
+    opened = metrics["sessions_opened"]["count"]
+    assert opened <= len(rows) <= opened + metrics["messages_unknown"]["count"]
+    assert len(sessions) >= opened
     assert Counter(r["closed_by"] for r in rows)["agent"] == metrics["sessions_closed"]["count"]
     senders = Counter(m["sender"] for r in rows for m in r["messages"])
-    assert senders["customer"] == metrics["messages_sent"]["count"]
+    # a message sent whose answer never came may or may not be the vendor's: "outcome unknown"
+    sent, unknown = metrics["messages_sent"]["count"], metrics["messages_unknown"]["count"]
+    assert sent <= senders["customer"] <= sent + unknown, (sent, unknown, senders)
     assert senders["agent"] == metrics["messages_received"]["count"]
     assert all(m["delivered"] == 1 for r in rows for m in r["messages"])
     by_external = {r["external_id"]: r for r in rows}

@@ -128,7 +128,9 @@ def test_passing_run_and_incomplete_run_banners() -> None:
 
 def test_polling_probe_shows_its_interval() -> None:
     run = dataclasses.replace(make_run(), probe=ProbeInfo("polling", 2.0, 60.0))
-    assert "Polling, gaps growing to 2 s: each assignment lies between" in render_run(run, "en")
+    page = render_run(run, "en")
+    assert "Polling, gaps growing to 2 s" in page
+    assert "between the last poll that saw the ticket unassigned" in page
     assert "轮询，间隔逐步增至 2 秒" in render_run(run, "zh-CN")
 
 
