@@ -99,6 +99,7 @@ class TicketState:
     queue: str | None
     assignee: str | None
     custom_fields: Mapping[str, str] = field(default_factory=dict)
+    requester: str | None = None  # the requester as the vendor shows it (id or address)
 
 
 @dataclass(frozen=True, slots=True)

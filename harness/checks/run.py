@@ -115,7 +115,7 @@ class AcceptanceRun:
             if token is None:
                 token = self._credential(lambda: bearer_token(vendor, str(self.vendor_path)))
             secret_list.append(token)
-            signer = bearer(token)
+            signer = bearer(token, vendor.auth.scheme, vendor.auth.header)
         elif vendor.auth.kind == "none":
             signer = no_auth
         else:  # basic or a signature scheme (its reproductions show the request unsigned)

@@ -33,7 +33,8 @@ def curl_auth(vendor: VendorSpec) -> list[str]:
     auth = vendor.auth
     if auth.kind == "bearer":
         where = f"${auth.token_env}" if auth.token_env else f"$(cat {auth.token_file})"
-        return ["-H", f'"Authorization: Bearer {where}"']
+        value = f"{auth.scheme} {where}".lstrip()
+        return ["-H", f'"{auth.header}: {value}"']
     if auth.kind == "basic":
         password = f"${auth.password_env}" if auth.password_env else (auth.password or "")
         return ["-u", f'"${auth.username_env}{auth.username_suffix}:{password}"']
@@ -48,9 +49,10 @@ def describe_auth(vendor: VendorSpec) -> str:
     if auth.kind == "bearer":
         if vendor.embedded:
             return "bearer (a fresh token for the embedded sandbox)"
+        sent = f"{auth.header}: {auth.scheme} <token>".replace(":  ", ": ")
         if auth.token_file is not None:
-            return f"bearer from file {auth.token_file}"
-        return f"bearer from ${auth.token_env}"
+            return f"bearer ({sent}) from file {auth.token_file}"
+        return f"bearer ({sent}) from ${auth.token_env}"
     if auth.kind == "basic":
         password = f"${auth.password_env}" if auth.password_env else "(literal, redacted)"
         return f"basic ${auth.username_env}{auth.username_suffix}:{password}"

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from harness.config import Scenario, VendorSpec
+from harness.config.probe_mode import probe_mode
 from harness.config.shapes import Replay, format_duration
 from harness.data.pii import find_pii
 from harness.errors import ConfigError
@@ -65,7 +66,7 @@ def dry_run(scenario: Scenario, scenario_path: Path, vendor_path: Path, count: i
         check_target(target, scenario.allows, scenario.allow_hosts, str(scenario_path))
     base_url = target.rstrip("/") if target else "http://127.0.0.1:<port>"
     adapter = create_adapter(vendor.adapter, source)
-    mode = _probe_mode(scenario, vendor)
+    mode = probe_mode(scenario, vendor)
     plan = DryRun(vendor, target, describe_auth(vendor), mode, offered(adapter))
     signer = _signer(vendor, source, plan)
     flows: list[Flow[Any]] = []
@@ -161,13 +162,6 @@ def _tickets(scenario: Scenario, count: int) -> Iterator[Ticket]:
         run_tag="dry-run",
     )
     yield from (factory.make(n) for n in range(count))
-
-
-def _probe_mode(scenario: Scenario, vendor: VendorSpec) -> str:
-    wanted = scenario.probe.mode
-    if wanted == "auto":
-        return "webhook" if vendor.webhooks.supported else "polling"
-    return wanted
 
 
 def _signer(vendor: VendorSpec, source: str, plan: DryRun) -> Signer:
