@@ -1,0 +1,131 @@
+"""The checks catch integration defects on a vendor the harness was not built with: an
+in-memory Zendesk (documented answer shapes, tests/fixtures/fake_zendesk.py) through the real
+check client and the bundled adapter. Clean, each check passes; with one planted defect, the
+check meant for it fails naming the record, the surface or the case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.checks.contract import Contract, Pagination
+from harness.checks.registry import CheckFailed
+from tests.fixtures.fake_zendesk import FakeZendesk, zendesk_context
+
+# 5 full pages of Zendesk's largest page size (100): the issue's 500-record floor
+PAGES = Contract(pagination=Pagination(tickets=500, page_size=100, min_pages=5, min_new=25))
+
+
+def _page_check(fake: FakeZendesk, out: Path) -> tuple[dict[str, object], CheckFailed | None]:
+    with zendesk_context(fake, "PAGE-001", PAGES, out) as ctx:
+        try:
+            ctx.execute()
+        except CheckFailed as failed:
+            return ctx.measured, failed
+        return ctx.measured, None
+
+
+def test_page_001_walks_500_records_and_passes_a_correct_cursor_list(tmp_path: Path) -> None:
+    fake = FakeZendesk()
+    measured, failed = _page_check(fake, tmp_path)
+    assert failed is None
+    assert measured["tickets"] == len(fake.tickets) == 500
+    assert (measured["listed"], measured["missing"], measured["duplicated"]) == (500, 0, 0)
+    assert measured["pages"] == 5 and measured["complete"] is True
+    assert measured["out_of_order"] == 0
+
+
+def test_page_001_finds_one_record_skipped_deep_in_the_cursor_list(tmp_path: Path) -> None:
+    fake = FakeZendesk(skip_listed={437})  # page 5 of 5, record 438
+    measured, failed = _page_check(fake, tmp_path)
+    assert failed is not None
+    assert (measured["missing"], measured["listed"], measured["duplicated"]) == (1, 499, 0)
+    lost = fake.tickets[437]
+    assert len(failed.mismatches) == 1
+    mismatch = failed.mismatches[0]
+    assert f"ticket {lost['id']}" in mismatch.record and mismatch.received == "'not listed'"
+    # the reproduction is the page holding the ticket listed just before it, and the next one
+    assert mismatch.requests[0].params["page[after]"].endswith("400")
+
+
+def test_input_001_sends_a_fresh_idempotency_key_per_case(tmp_path: Path) -> None:
+    fake = FakeZendesk()
+    with zendesk_context(fake, "INPUT-001", Contract(), tmp_path) as ctx:
+        ctx.execute()  # every case refused with a 422 and its reason
+    keys = fake.create_keys
+    assert len(keys) >= 7 and len(set(keys)) == len(keys), keys
+    cases = {c["case"]: c for c in ctx.measured["cases"]}
+    assert "IdempotentRequestError" not in str(cases)
+    assert cases["blank description"]["status"] == 422
+    assert "BlankValue" in cases["blank description"]["refused_by"]
+    # the fake accepts "unknown channel" (Zendesk has no channel on create: adapter sends none)
+    assert "adapter zendesk does not send channel" in cases["unknown channel"]["skipped"]
+    assert cases["unknown status"]["status"] == 422  # sent through PUT, in Zendesk's encoding
+    assert "the contract states no input.max_body_bytes" in cases["oversized body"]["skipped"]
+
+
+def test_input_001_fails_a_blank_description_accepted_with_201(tmp_path: Path) -> None:
+    fake = FakeZendesk(accept_blank=True)
+    with zendesk_context(fake, "INPUT-001", Contract(), tmp_path) as ctx:
+        with pytest.raises(CheckFailed) as caught:
+            ctx.execute()
+    failed = {(m.record.split("'")[1], m.field) for m in caught.value.mismatches}
+    assert ("blank description", "description") in failed
+    assert ("missing description", "description") not in failed
+
+
+def test_input_001_a_refusal_by_the_idempotency_guard_is_the_wrong_reason(tmp_path: Path) -> None:
+    fake = FakeZendesk(idempotency_first=True)
+    with zendesk_context(fake, "INPUT-001", Contract(), tmp_path) as ctx:
+        with pytest.raises(CheckFailed) as caught:
+            ctx.execute()
+    wrong = [m for m in caught.value.mismatches if "wrong reason" in m.received]
+    assert wrong and all("idempotency" in m.received for m in wrong)
+    creates = [c for c in ctx.measured["cases"] if "status" in c and c["case"] != "unknown status"]
+    assert len(wrong) == len(creates) >= 6
+    assert {m.field for m in caught.value.mismatches} == {m.field for m in wrong}
+
+
+def _pii_check(fake: FakeZendesk, out: Path) -> tuple[dict[str, object], CheckFailed | None]:
+    with zendesk_context(fake, "PII-001", Contract(), out) as ctx:
+        try:
+            ctx.execute()
+        except CheckFailed as failed:
+            return ctx.measured, failed
+        return ctx.measured, None
+
+
+def test_pii_001_scans_every_zendesk_surface_and_passes_masked_ones(tmp_path: Path) -> None:
+    measured, failed = _pii_check(FakeZendesk(), tmp_path)
+    assert failed is None, failed
+    scanned = measured["responses_scanned"]
+    assert isinstance(scanned, dict)
+    assert {"ticket", "list", "full-read", "requester"} <= set(scanned)
+    assert all(n >= 1 for n in scanned.values()), scanned
+
+
+@pytest.mark.parametrize(
+    ("knob", "surface"),
+    [("unmask_users", "requester"), ("unmask_sideloads", "full-read")],
+)
+def test_pii_001_finds_the_phone_unmasked_on_one_surface(
+    tmp_path: Path, knob: str, surface: str
+) -> None:
+    fake = FakeZendesk(**{knob: True})  # type: ignore[arg-type]
+    _, failed = _pii_check(fake, tmp_path)
+    assert failed is not None
+    surfaces = {m.field.split("(")[1].split(":")[0] for m in failed.mismatches}
+    assert surfaces == {surface}, failed.mismatches
+    assert all("phone" in m.field and "mobile" in m.expected for m in failed.mismatches)
+
+
+def test_page_001_counts_a_record_it_cannot_parse_and_still_judges_the_rest(
+    tmp_path: Path,
+) -> None:
+    fake = FakeZendesk()
+    fake.tickets.append({"id": "not-a-ticket", "priority": "p9", "status": 7})  # foreign record
+    measured, failed = _page_check(fake, tmp_path)
+    assert failed is None
+    assert measured["unparseable"] == 1
+    assert (measured["missing"], measured["duplicated"]) == (0, 0)
