@@ -134,6 +134,8 @@ class AcceptanceRun:
             auth_kind=vendor.auth.kind,
             vendor_name=vendor.name,
             webhooks_supported=vendor.webhooks.supported,
+            webhook_listen=_listen(vendor),
+            webhooks_signed=vendor.webhooks.signature != "none",
             queues=dict(vendor.queues),
         )
         self._meta = {
@@ -375,3 +377,12 @@ def _secrets_in(signer: Signer) -> list[Secret]:
     header = signer(ApiRequest("GET", "/", "probe")).headers.get("Authorization", "")
     value = header.partition(" ")[2]
     return [Secret(value)] if value else []
+
+
+def _listen(vendor: VendorSpec) -> tuple[str, int] | None:
+    """The fixed receiver address of a preconfigured webhook (validated as HOST:PORT)."""
+    hooks = vendor.webhooks
+    if hooks.mode != "preconfigured" or hooks.listen is None:
+        return None
+    host, _, port = hooks.listen.rpartition(":")
+    return host.strip("[]"), int(port)

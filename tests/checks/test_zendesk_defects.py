@@ -5,11 +5,12 @@ check meant for it fails naming the record, the surface or the case."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 
-from harness.checks.contract import Contract, Pagination
+from harness.checks.contract import Contract, Pagination, Webhooks
 from harness.checks.registry import CheckFailed
 from tests.fixtures.fake_zendesk import FakeZendesk, zendesk_context
 
@@ -129,3 +130,68 @@ def test_page_001_counts_a_record_it_cannot_parse_and_still_judges_the_rest(
     assert failed is None
     assert measured["unparseable"] == 1
     assert (measured["missing"], measured["duplicated"]) == (0, 0)
+
+
+HOOKS = Contract(webhooks=Webhooks(events=3, wait_s=3))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _run(
+    fake: FakeZendesk, check_id: str, out: Path, contract: Contract = HOOKS, signed: bool = True
+) -> tuple[dict[str, object], CheckFailed | None]:
+    port = _free_port()
+    fake.deliver_to = f"http://127.0.0.1:{port}/zendesk/events"  # what the admin typed in
+    with zendesk_context(
+        fake, check_id, contract, out, listen=("127.0.0.1", port), signed=signed
+    ) as ctx:
+        try:
+            ctx.execute()
+        except CheckFailed as failed:
+            return ctx.measured, failed
+        return ctx.measured, None
+
+
+@pytest.mark.parametrize("check_id", ["HOOK-001", "HOOK-002"])
+def test_preconfigured_zendesk_ticket_events_pass_both_webhook_checks(
+    tmp_path: Path, check_id: str
+) -> None:
+    fake = FakeZendesk()
+    measured, failed = _run(fake, check_id, tmp_path)
+    assert failed is None, failed
+    assert fake.webhooks_registered == 0  # preconfigured: nothing registered
+    if check_id == "HOOK-001":
+        assert measured["delivered"] == measured["expected"] == 3
+    else:
+        assert measured["verified"] == 3
+
+
+def test_hook_002_fails_unsigned_zendesk_deliveries(tmp_path: Path) -> None:
+    fake = FakeZendesk(webhook_secret=None)
+    _, delivered = _run(fake, "HOOK-001", tmp_path)
+    assert delivered is None  # delivery itself is fine: only HOOK-002 judges signatures
+    _, failed = _run(fake, "HOOK-002", tmp_path)
+    assert failed is not None and len(failed.mismatches) == 3
+    assert all(m.received == "'signature does not verify'" for m in failed.mismatches)
+    assert all("x-zendesk-webhook-signature" not in m.note for m in failed.mismatches)
+
+
+def test_hook_002_fails_a_vendor_declared_unsigned(tmp_path: Path) -> None:
+    measured, failed = _run(FakeZendesk(webhook_secret=None), "HOOK-002", tmp_path, signed=False)
+    assert failed is not None and measured["unsigned"] == 3
+    assert all("webhooks.signature: none" in m.received for m in failed.mismatches)
+
+
+def test_pii_001_scans_webhook_deliveries_and_finds_the_phone_in_one(tmp_path: Path) -> None:
+    measured, failed = _run(FakeZendesk(), "PII-001", tmp_path, Contract())
+    assert failed is None, failed
+    scanned = measured["responses_scanned"]
+    assert isinstance(scanned, dict) and scanned["webhook"] == 1
+    _, failed = _run(FakeZendesk(webhook_phone=True), "PII-001", tmp_path, Contract())
+    assert failed is not None
+    assert [m.field for m in failed.mismatches] == ["detail.requester_phone (webhook: delivery)"]
