@@ -3,7 +3,10 @@ vendor file's ``webhooks.mode``.
 
 ``register``: a receiver on a free loopback port, registered with the adapter for the block and
 removed after it. ``preconfigured``: an admin already points the vendor at the harness, so the
-receiver binds ``webhooks.listen`` (or ``--webhook-listen``) and nothing is registered.
+receiver binds ``webhooks.listen`` (or ``--webhook-listen``) once, for the whole session
+(a vendor keeps its connection to that address alive; a receiver closed between checks would
+lose the next check's deliveries), and nothing is registered; each check picks the deliveries
+about its own tickets.
 """
 
 from __future__ import annotations
@@ -11,17 +14,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from harness.checks.context import CheckContext
+from harness.checks.context import CheckContext, Session
 from harness.checks.receiver import WebhookReceiver
 from harness.errors import VendorError
 
-__all__ = ["webhook_inbox"]
+__all__ = ["close_inbox", "webhook_inbox"]
 
 
 @contextmanager
 def webhook_inbox(ctx: CheckContext) -> Iterator[WebhookReceiver]:
     session = ctx.session
     if session.webhook_listen is not None:
+        yield _shared(session)
+        return
+    with WebhookReceiver() as receiver:
+        hook_id = ctx.run(ctx.adapter.register_webhook(receiver.url, session.webhook_secret))
+        try:
+            yield receiver
+        finally:
+            ctx.run(ctx.adapter.unregister_webhook(hook_id))
+
+
+def _shared(session: Session) -> WebhookReceiver:
+    if session.inbox is None:
+        assert session.webhook_listen is not None
         host, port = session.webhook_listen
         try:
             receiver = WebhookReceiver(host, port)
@@ -31,12 +47,12 @@ def webhook_inbox(ctx: CheckContext) -> Iterator[WebhookReceiver]:
                 f"({exc.strerror or type(exc).__name__}): webhooks.listen must be a free local "
                 "address the vendor was pointed at"
             ) from None
-        with receiver:
-            yield receiver
-        return
-    with WebhookReceiver() as receiver:
-        hook_id = ctx.run(ctx.adapter.register_webhook(receiver.url, session.webhook_secret))
-        try:
-            yield receiver
-        finally:
-            ctx.run(ctx.adapter.unregister_webhook(hook_id))
+        session.inbox = receiver.__enter__()
+    found: WebhookReceiver = session.inbox
+    return found
+
+
+def close_inbox(session: Session) -> None:
+    if session.inbox is not None:
+        session.inbox.__exit__(None, None, None)
+        session.inbox = None

@@ -21,6 +21,7 @@ import pytest
 from harness.checks.client import CheckClient
 from harness.checks.context import Session
 from harness.checks.contract import Contract, load_contract
+from harness.checks.inbox import close_inbox
 from harness.checks.plugin import CONTEXT_KEY, RUN_KEY
 from harness.checks.registry import Check, CheckFailed, all_checks
 from harness.checks.results import CheckResult, summary_lines, write_results
@@ -222,6 +223,7 @@ class AcceptanceRun:
         finally:
             if self.session is not None:
                 self.session.client.close()
+                close_inbox(self.session)
             if self._sandbox is not None:
                 self._sandbox.stop()
 
