@@ -5,6 +5,7 @@ check meant for it fails naming the record, the surface or the case."""
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from harness.checks.contract import Contract, Pagination, Webhooks
 from harness.checks.registry import CheckFailed
+from harness.vendors.zendesk import ZendeskAdapter
 from tests.fixtures.fake_zendesk import FakeZendesk, zendesk_context
 
 # 5 full pages of Zendesk's largest page size (100): the issue's 500-record floor
@@ -62,6 +64,7 @@ def test_input_001_sends_a_fresh_idempotency_key_per_case(tmp_path: Path) -> Non
     assert "BlankValue" in cases["blank description"]["refused_by"]
     # the fake accepts "unknown channel" (Zendesk has no channel on create: adapter sends none)
     assert "adapter zendesk does not send channel" in cases["unknown channel"]["skipped"]
+    assert cases["unknown priority"]["status"] == 422  # mapped priorities: sent, never skipped
     assert cases["unknown status"]["status"] == 422  # sent through PUT, in Zendesk's encoding
     assert "the contract states no input.max_body_bytes" in cases["oversized body"]["skipped"]
 
@@ -195,3 +198,33 @@ def test_pii_001_scans_webhook_deliveries_and_finds_the_phone_in_one(tmp_path: P
     _, failed = _run(FakeZendesk(webhook_phone=True), "PII-001", tmp_path, Contract())
     assert failed is not None
     assert [m.field for m in failed.mismatches] == ["detail.requester_phone (webhook: delivery)"]
+
+
+FIELD_IDS = {"order_no": "27642", "sku": "27643", "会员等级": "27644", "refund_amount": "27645"}
+
+
+def test_field_001_is_skipped_naming_what_the_adapter_cannot_send(tmp_path: Path) -> None:
+    """Without the vendor file's custom_fields map the bundled adapter sends no custom field:
+    the check says so instead of blaming Zendesk for dropping them."""
+    fake = FakeZendesk()
+    with zendesk_context(fake, "FIELD-001", Contract(), tmp_path) as ctx:
+        with pytest.raises(pytest.skip.Exception, match="adapter zendesk cannot send"):
+            ctx.execute()
+    assert fake.tickets[0]["custom_fields"] == []  # nothing was sent to be dropped
+
+
+def test_field_001_passes_custom_fields_sent_by_field_id(tmp_path: Path) -> None:
+    fake = FakeZendesk()
+    adapter = ZendeskAdapter(FIELD_IDS)
+    with zendesk_context(fake, "FIELD-001", Contract(), tmp_path, adapter=adapter) as ctx:
+        ctx.execute()
+    sent = {str(f["id"]) for f in fake.tickets[0]["custom_fields"]}
+    assert sent == set(FIELD_IDS.values())
+
+
+def test_route_001_without_a_queue_map_is_skipped_with_the_fix(tmp_path: Path) -> None:
+    fake = FakeZendesk()
+    with zendesk_context(fake, "ROUTE-001", Contract(), tmp_path) as ctx:
+        with pytest.raises(pytest.skip.Exception, match=re.escape("queues: {category: queue id}")):
+            ctx.execute()
+    assert fake.tickets == []  # skipped before any request
