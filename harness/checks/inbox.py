@@ -17,8 +17,17 @@ from contextlib import contextmanager
 from harness.checks.context import CheckContext, Session
 from harness.checks.receiver import WebhookReceiver
 from harness.errors import VendorError
+from harness.vendors.capabilities import WEBHOOKS
 
-__all__ = ["close_inbox", "webhook_inbox"]
+__all__ = ["close_inbox", "receives_webhooks", "webhook_inbox"]
+
+
+def receives_webhooks(ctx: CheckContext) -> bool:
+    """Whether deliveries can reach the checks: preconfigured, or registrable by the adapter."""
+    session = ctx.session
+    return session.webhooks_supported and (
+        session.webhook_listen is not None or ctx.offers(WEBHOOKS)
+    )
 
 
 @contextmanager
@@ -27,6 +36,7 @@ def webhook_inbox(ctx: CheckContext) -> Iterator[WebhookReceiver]:
     if session.webhook_listen is not None:
         yield _shared(session)
         return
+    ctx.require(WEBHOOKS.name)  # skipped, naming the operation, when it cannot register
     with WebhookReceiver() as receiver:
         hook_id = ctx.run(ctx.adapter.register_webhook(receiver.url, session.webhook_secret))
         try:

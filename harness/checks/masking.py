@@ -26,7 +26,7 @@ import pytest
 from harness.checks.context import CheckContext
 from harness.checks.evidence import carried
 from harness.checks.identity import fake_mobile
-from harness.checks.inbox import webhook_inbox
+from harness.checks.inbox import receives_webhooks, webhook_inbox
 from harness.checks.receiver import Delivery, WebhookReceiver
 from harness.checks.registry import Severity, check
 from harness.data.identities import synthetic_email
@@ -101,7 +101,7 @@ def pii_masked(ctx: CheckContext) -> None:
         ),
     )
     with ExitStack() as stack:
-        inbox = stack.enter_context(webhook_inbox(ctx)) if ctx.session.webhooks_supported else None
+        inbox = stack.enter_context(webhook_inbox(ctx)) if receives_webhooks(ctx) else None
         ref, created = ctx.create(ticket)
         if not carried(created, phone):
             ctx.cannot_send("the requester's mobile")

@@ -59,12 +59,17 @@ for name in ("CoreOnly", "WrongSignature", "BrokenExport", "BrokenList"):
 
 
 def _run(
-    pytester: pytest.Pytester, vendor_file: VendorFile, url: str, adapter: str, *args: str
+    pytester: pytest.Pytester,
+    vendor_file: VendorFile,
+    url: str,
+    adapter: str,
+    *args: str,
+    webhooks: bool = False,
 ) -> pytest.RunResult:
     pytester.makepyfile(adapters=ADAPTERS)
     pytester.makeconftest(CONFTEST)
     pytester.syspathinsert()
-    vendor = vendor_file(url, webhooks=False)
+    vendor = vendor_file(url, webhooks=webhooks)
     vendor.write_text(vendor.read_text("utf-8").replace("adapter: sandbox", f"adapter: {adapter}"))
     return pytester.runpytest(
         "--csm-vendor", str(vendor), "--csm-out", "out", "--csm-contract",
@@ -93,6 +98,25 @@ def test_vendor_lacking_every_optional_operation_gets_named_skips(
             outcome, message = outcomes[check.id]
             assert outcome == "skipped" and "does not offer" in message, (check.id, message)
     assert data["operations"] == []
+
+
+def test_webhooks_declared_but_not_registrable_skip_the_hook_checks_only(
+    pytester: pytest.Pytester,
+    vendor_file: VendorFile,
+    acceptance_sandboxes: dict[str, SandboxProcess],
+) -> None:
+    """The vendor file says webhooks, the adapter cannot register one: HOOK-001/002 are skipped
+    naming the operation; PII-001 still scans every surface it can read."""
+    url = acceptance_sandboxes["solid"].url
+    result = _run(pytester, vendor_file, url, "core-only", "-k", "HOOK or PII", webhooks=True)
+    _clean(result)
+    data = json.loads((pytester.path / "out" / "checks.json").read_text(encoding="utf-8"))
+    outcomes = {c["id"]: (c["outcome"], c["message"]) for c in data["checks"]}
+    for hook in ("HOOK-001", "HOOK-002"):
+        assert outcomes[hook][0] == "skipped" and "does not offer webhooks" in outcomes[hook][1]
+    pii = next(c for c in data["checks"] if c["id"] == "PII-001")
+    assert pii["outcome"] == "passed", pii["message"]
+    assert pii["measured"]["responses_scanned"] == {"ticket": 1}
 
 
 def test_declared_but_uncallable_operation_is_one_config_error(
