@@ -149,6 +149,16 @@ def _cases(ctx: CheckContext) -> list[Case]:
     ]
     if subject_required:
         plain.insert(0, ("missing subject", "subject", "subject", None, True))
+    else:
+        cases.append(
+            Case(
+                "missing subject",
+                "subject",
+                None,
+                "the contract says the vendor derives a missing subject "
+                "(input.subject_required: false)",
+            )
+        )
     for label, field, _, new, remove in plain:
         n = len(cases)
         ticket, valid = _create_request(ctx, f"bad{n}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.checks.contract import Contract, Pagination, Webhooks
+from harness.checks.contract import Contract, Input, Pagination, Webhooks
 from harness.checks.registry import CheckFailed
 from harness.vendors.zendesk import ZendeskAdapter
 from tests.fixtures.fake_zendesk import FakeZendesk, zendesk_context
@@ -228,3 +228,16 @@ def test_route_001_without_a_queue_map_is_skipped_with_the_fix(tmp_path: Path) -
         with pytest.raises(pytest.skip.Exception, match=re.escape("queues: {category: queue id}")):
             ctx.execute()
     assert fake.tickets == []  # skipped before any request
+
+
+def test_input_001_lists_every_case_even_those_it_does_not_send(tmp_path: Path) -> None:
+    """A contract whose vendor derives a missing subject: the case is listed as skipped with
+    that reason, never silently dropped."""
+    contract = Contract(input=Input(subject_required=False, max_body_bytes=2048))
+    fake = FakeZendesk(max_body_bytes=2048)
+    with zendesk_context(fake, "INPUT-001", contract, tmp_path) as ctx:
+        ctx.execute()
+    cases = {c["case"]: c for c in ctx.measured["cases"]}
+    assert "subject_required: false" in cases["missing subject"]["skipped"]
+    assert cases["oversized body"]["status"] == 413  # over the contract's 2 KiB
+    assert len(cases) == 10
