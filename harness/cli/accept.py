@@ -59,6 +59,8 @@ def accept(
         return
     if code == 1:
         raise ThresholdsFailed(msg("accept.failed", language, path=results))
+    if code == 2:  # the run's own one-line message (vendor file, adapter) is printed above
+        raise ConfigError(msg("accept.usage", language))
     if code == 3:
         raise VendorError(msg("accept.vendor", language, vendor=vendor))
     if code == 5:
