@@ -13,6 +13,7 @@ from harness.cli import compare as compare_commands
 from harness.cli import data as data_commands
 from harness.cli import export as export_commands
 from harness.cli import profiling as profiling_commands
+from harness.cli import proxy as proxy_commands
 from harness.cli import report as report_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
@@ -49,6 +50,7 @@ app.command("compare")(compare_commands.compare)
 app.command("export")(export_commands.export)
 app.command("vendors")(vendors_commands.vendors)
 app.command("report")(report_commands.report)
+app.command("proxy")(proxy_commands.proxy)
 
 
 def main() -> None:
