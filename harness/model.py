@@ -143,7 +143,9 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a cursor-paginated listing; ``next_cursor`` is None on the last page."""
+    """One page of a cursor-paginated listing; ``next_cursor`` is None on the last page.
+    ``skipped`` counts the records of the page the adapter could not parse."""
 
     items: tuple[T, ...]
     next_cursor: str | None
+    skipped: int = 0

@@ -82,13 +82,13 @@ def vendors(
 
 def _check(paths: list[Path], language: Lang) -> None:
     from harness.config import display_path, load_vendor
-    from harness.vendors.registry import adapter_for, offers
+    from harness.vendors.capabilities import offered
+    from harness.vendors.registry import adapter_for
 
     for path in paths:
         vendor = load_vendor(path)
         adapter = adapter_for(vendor, str(path))
-        described = getattr(adapter, "capabilities", None)
-        extra = described() if callable(described) else (offers(vendor.adapter) or [])
+        extra = offered(adapter)
         say(
             msg("vendors.checked", language, path=display_path(path), name=vendor.name,
                 adapter=vendor.adapter, offers=", ".join(extra) or "-")

@@ -46,8 +46,8 @@ from harness.vendors.base import (
     WebhookRejected,
     classify_status,
 )
-from harness.vendors.capabilities import ImportJob, NotSupported, TicketChanges
-from harness.vendors.common import check, protocol, read_enum
+from harness.vendors.capabilities import HistoricalTicket, ImportJob, NotSupported, TicketChanges
+from harness.vendors.common import check, page_of, protocol, read_enum
 from harness.vendors.digests import sign
 from harness.vendors.rest_paging import first_cursor, follow, next_cursor
 from harness.vendors.rest_support import (
@@ -103,10 +103,18 @@ class RestAdapter:
         return cls(vendor.rest, vendor.name, vendor.base_url)
 
     def capabilities(self) -> list[str]:
+        """The optional operations the vendor file describes (harness.vendors.capabilities)."""
         ops = self._spec.operations
+        polling = "polling" in self._spec.assignment.observe
         return [
             name
             for name, present in (
+                ("list", ops.list_tickets is not None),
+                ("webhooks", ops.register_webhook is not None),
+                (
+                    "poll-assignment",
+                    polling and (ops.fetch_assignment or ops.get_ticket) is not None,
+                ),
                 ("update", ops.update_ticket is not None),
                 ("bulk-import", ops.import_tickets is not None),
                 ("export", ops.export_tickets is not None),
@@ -128,6 +136,11 @@ class RestAdapter:
     def categories(self) -> list[str]:
         """The scenario categories the file maps (``enums.category``), if any."""
         return list(self._write.get("category", {}))
+
+    @property
+    def max_batch(self) -> int:
+        op = self._spec.operations.import_tickets
+        return op.batch if op is not None else 1
 
     # --- classification ---------------------------------------------------------------------
 
@@ -174,14 +187,14 @@ class RestAdapter:
         return self._page(op, cursor, limit, {})
 
     def export_tickets(
-        self, since: float, cursor: str | None, limit: int
+        self, since: float | None, cursor: str | None, limit: int
     ) -> Flow[Page[TicketState]]:
         op = self._spec.operations.export_tickets
         if op is None:
             raise NotSupported(self._vendor, "export_tickets")
-        return self._page(op, cursor, limit, {"since": int(since)})
+        return self._page(op, cursor, limit, {"since": int(since or 0)})
 
-    def import_tickets(self, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+    def import_tickets(self, tickets: Sequence[HistoricalTicket]) -> Flow[ImportJob]:
         op = self._spec.operations.import_tickets
         if op is None:
             raise NotSupported(self._vendor, "import_tickets")
@@ -302,15 +315,14 @@ class RestAdapter:
         if not isinstance(items, list):
             where = f"at '{op.items}'" if op.items else "as the answer"
             raise protocol(request, response, f"expected a list {where}")
-        states = tuple(self._state(item, request, response) for item in items)
         following = next_cursor(paging, body, response.headers, cursor, len(items), limit)
-        return Page(states, following)
+        return page_of(items, lambda item: self._state(item, request, response), following)
 
-    def _import(self, op: ImportOperation, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+    def _import(self, op: ImportOperation, tickets: Sequence[HistoricalTicket]) -> Flow[ImportJob]:
         job_ids: list[str] = []
         for start in range(0, len(tickets), op.batch):
             batch = tickets[start : start + op.batch]
-            items = [render(op.item, self._ticket_values(ticket)) for ticket in batch]
+            items = [render(op.item, self._history_values(item)) for item in batch]
             request, response, body = yield from self._call(op, {"tickets": items})
             found = get_path(body, op.job_id)
             if found in (MISSING, None, ""):
@@ -375,6 +387,13 @@ class RestAdapter:
             },
             "ticket.custom_fields": dict(ticket.custom_fields),
             "idempotency_key": str(uuid.uuid5(uuid.NAMESPACE_URL, ticket.external_id)),
+        }
+
+    def _history_values(self, item: HistoricalTicket) -> dict[str, Any]:
+        return {
+            **self._ticket_values(item.ticket),
+            "ticket.status": mapped(self._write, "status", item.status),
+            "ticket.created_at": item.created_at,
         }
 
     def _result(self, op: Operation, request: ApiRequest, response: ApiResponse, body: Any) -> Any:
