@@ -30,7 +30,7 @@ import yaml
 from harness.config.loader import load_yaml
 from harness.config.poc import PocPlan, Stage, merged_vendor_text
 from harness.config.scenario import load_scenario
-from harness.runs import Progress
+from harness.orchestrate.runs import Progress
 
 __all__ = ["StageResult", "State", "execute", "stage_dir", "state", "vendor_path"]
 
@@ -154,7 +154,7 @@ def _accept(
 
 def _run(plan: PocPlan, path: Path, folder: Path, stage: Stage, report: ProgressFn) -> StageResult:
     from harness.report import html
-    from harness.runs import run_vendor
+    from harness.orchestrate.runs import run_vendor
 
     assert stage.scenario is not None
     scenario_path = folder.parent / f"{stage.id}.scenario.yaml"
@@ -191,7 +191,7 @@ def _breakpoint(
     plan: PocPlan, path: Path, folder: Path, stage: Stage, lang: str, report: ProgressFn
 ) -> StageResult:
     from harness.analysis.breakpoint import Phase, StepOutcome
-    from harness.breakpoints import SearchObserver, run_breakpoint
+    from harness.orchestrate.breakpoints import SearchObserver, run_breakpoint
     from harness.report.breakpoint_html import write_breakpoint_json, write_breakpoint_report
 
     assert stage.scenario is not None
