@@ -15,6 +15,7 @@ import typer
 
 from harness.cli.console import say
 from harness.cli.messages import detect_lang, msg
+from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.errors import ConfigError, HarnessError, ThresholdsFailed, VendorError
 
 _PYTEST_INI = "[pytest]\njunit_suite_name = csm-harness-accept\n"
@@ -41,6 +42,8 @@ def accept(
     lang: Annotated[
         str | None, typer.Option(help="en or zh-CN (default: from the locale).")
     ] = None,
+    vendor_set: SetOption = None,
+    webhook_listen: WebhookListenOption = None,
 ) -> None:
     """Run the acceptance checks against one vendor; exit 1 if any check fails."""
     import pytest
@@ -48,6 +51,7 @@ def accept(
     from harness.checks.plugin import SUITE
 
     language = detect_lang(lang)
+    use_vendor_sets(vendor_set, webhook_listen)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     out_dir = out / f"{stamp}-accept-{Path(vendor).stem}"
     out_dir.mkdir(parents=True, exist_ok=True)
