@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from harness.breakpoints import run_breakpoint
 from harness.config import load_scenario
+from harness.orchestrate.breakpoints import run_breakpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "breakpoint.yaml"

@@ -1,24 +1,15 @@
-"""Judging runs: durations as people write them and the threshold language."""
+"""Judging runs: thresholds evaluated on what a run measured."""
 
-from harness.analysis.durations import format_duration_ms, parse_duration
-from harness.analysis.thresholds import (
+from harness.analysis.verdicts import (
     MeasuredMetric,
-    Threshold,
-    ThresholdError,
     ThresholdResult,
     evaluate,
     format_result_line,
-    parse_threshold,
 )
 
 __all__ = [
     "MeasuredMetric",
-    "Threshold",
-    "ThresholdError",
     "ThresholdResult",
     "evaluate",
-    "format_duration_ms",
     "format_result_line",
-    "parse_duration",
-    "parse_threshold",
 ]

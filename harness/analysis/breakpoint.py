@@ -1,6 +1,6 @@
 """The breakpoint search: step up, stop at the first violation, bisect, and say what broke.
 
-Pure logic over step outcomes; :mod:`harness.breakpoints` runs the steps. The rules:
+Pure logic over step outcomes; :mod:`harness.orchestrate.breakpoints` runs the steps. The rules:
 
 1. Ramp: ``start``, then ``next_rate(previous)`` clipped to ``max_rate``, while every step is
    good. A good step at ``max_rate`` ends the search (``max_rate``: the ceiling held).
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harness.analysis.step_measure import StepMeasure
-from harness.analysis.thresholds import ThresholdResult
 from harness.analysis.usl import UslFit, fit_usl
+from harness.analysis.verdicts import ThresholdResult
 from harness.config.breakpoint import Breakpoint, format_percent
 
 __all__ = [

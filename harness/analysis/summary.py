@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from harness.analysis.phases import drift, measure_phases
 from harness.analysis.saturation import CpuRecord, Saturation, judge_saturation
-from harness.analysis.thresholds import MeasuredMetric, Threshold, evaluate
+from harness.analysis.verdicts import MeasuredMetric, evaluate
+from harness.config.thresholds import Threshold
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore
@@ -32,7 +33,7 @@ from harness.report.model import (
 
 if TYPE_CHECKING:
     from harness.metrics.process_state import ProcessState
-    from harness.results import RunInfo
+    from harness.orchestrate.run_folder import RunInfo
 
 _DISTRIBUTION_EDGES_MS = [
     m * 10.0**e for e in range(-1, 7) for m in (1.0, 2.0, 5.0)
@@ -75,6 +76,9 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             mode=info.probe["mode"],
             poll_interval_s=info.probe["poll_interval_s"],
             timeout_s=info.probe["timeout_s"],
+            webhook_mode=info.probe.get("webhook_mode"),
+            webhook_signature=info.probe.get("webhook_signature"),
+            **_vendor_clock(processes),
         ),
         load=load,
         metrics={name: _metric(name, store, duration_s) for name in METRICS},
@@ -100,6 +104,18 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
         phases=phases,
         drift=verdict,
     )
+
+
+def _vendor_clock(processes: Sequence[ProcessState]) -> dict[str, float | None]:
+    """The tightest process estimate of the vendor's clock offset (one vendor, one clock)."""
+    known = [p for p in processes if p.clock_offset_ms is not None and p.clock_bound_ms is not None]
+    if not known:
+        return {}
+    best = min(known, key=lambda p: p.clock_bound_ms or 0.0)
+    return {
+        "vendor_clock_offset_ms": round(best.clock_offset_ms or 0.0, 3),
+        "vendor_clock_bound_ms": round(best.clock_bound_ms or 0.0, 3),
+    }
 
 
 def _cpu_records(processes: Sequence[ProcessState]) -> list[CpuRecord]:

@@ -1,4 +1,4 @@
-"""``csm-harness breakpoint``: a thin call into :mod:`harness.breakpoints` with progress lines."""
+"""``csm-harness breakpoint``: a thin call into :mod:`harness.orchestrate.breakpoints`."""
 
 from __future__ import annotations
 
@@ -10,19 +10,20 @@ from typing import Annotated
 import typer
 
 from harness.analysis.breakpoint import Phase, SearchResult, StepOutcome
-from harness.breakpoints import SearchObserver, require_breakpoint, run_breakpoint
 from harness.cli.console import ProgressHandle, progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.config import format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import format_percent
 from harness.errors import ConfigError
+from harness.orchestrate.breakpoints import SearchObserver, require_breakpoint, run_breakpoint
+from harness.orchestrate.runs import Progress
 from harness.report.breakpoint_html import (
     slo_title,
     write_breakpoint_json,
     write_breakpoint_report,
 )
 from harness.report.i18n import fmt_duration_s, fmt_ms, fmt_number, fmt_pct, fmt_per_second, t
-from harness.runs import Progress
 
 
 def breakpoint(
@@ -42,9 +43,12 @@ def breakpoint(
     lang: Annotated[
         str | None, typer.Option(help="en or zh-CN (default: from the locale).")
     ] = None,
+    vendor_set: SetOption = None,
+    webhook_listen: WebhookListenOption = None,
 ) -> None:
     # help: _HELP below (typer keeps docstring line breaks)
     language = detect_lang(lang)
+    use_vendor_sets(vendor_set, webhook_listen)
     parsed = load_scenario(scenario)
     spec = require_breakpoint(parsed, scenario)
     vendor_path = _pick_vendor(scenario, parsed.vendor_paths(scenario), vendor, language)

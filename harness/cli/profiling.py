@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 
-from harness.analysis.durations import parse_duration
 from harness.cli.console import progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
+from harness.config.durations import parse_duration
 from harness.errors import ConfigError
 
 if TYPE_CHECKING:

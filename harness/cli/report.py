@@ -2,7 +2,7 @@
 
 Works on a finished run (renders it again) and on a run killed at any point (rebuilds the
 summary from ``metrics.ndjson`` and the records, marked incomplete). Thin over
-:mod:`harness.recovery`.
+:mod:`harness.orchestrate.recovery`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import typer
 
 from harness.cli.console import say
 from harness.cli.messages import Lang, detect_lang, msg
-from harness.recovery import Recovered, recover
+from harness.orchestrate.recovery import Recovered, recover
 
 LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]
 

@@ -1,4 +1,4 @@
-"""``csm-harness run`` and ``csm-harness demo``: thin calls into :mod:`harness.runs`."""
+"""``csm-harness run`` and ``csm-harness demo``: thin calls into :mod:`harness.orchestrate.runs`."""
 
 from __future__ import annotations
 
@@ -10,22 +10,23 @@ from typing import Annotated
 
 import typer
 
-from harness.analysis.durations import format_duration_ms
 from harness.analysis.scorecard import SCORES_FILENAME
 from harness.cli.compare import score_runs
 from harness.cli.console import progress_bar, say, say_unwrapped, table, warn
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.cli.plan_view import explain_text, plan_lines, scenario_plan
+from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.config import Scenario, load_scenario, load_vendor, resolve_vendors
+from harness.config.durations import format_duration_ms
 from harness.config.scoring import load_scoring
-from harness.distributed import DEFAULT_MASTER_PORT, MasterSpec
 from harness.errors import ConfigError, ThresholdsFailed
+from harness.orchestrate.distributed import DEFAULT_MASTER_PORT, MasterSpec
+from harness.orchestrate.runs import Progress, run_vendor
 from harness.report import html
 from harness.report.compare import Comparison
 from harness.report.history import update_index
 from harness.report.i18n import t
 from harness.report.model import RunSummary
-from harness.runs import Progress, run_vendor
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
 DEMO_SCORING = Path(__file__).resolve().parents[2] / "scenarios" / "scoring" / "demo.yaml"
@@ -82,9 +83,12 @@ def run(
     ] = 3,
     lang: LangOption = None,
     scoring: ScoringOption = None,
+    vendor_set: SetOption = None,
+    webhook_listen: WebhookListenOption = None,
 ) -> None:
     """Run a scenario against its vendors; exit 1 if any threshold fails."""
     language = detect_lang(lang)
+    use_vendor_sets(vendor_set, webhook_listen)
     parsed = load_scenario(scenario)
     if explain:
         say(explain_text(parsed, language))
@@ -216,7 +220,7 @@ def print_dry_run(
     scenario_path: Path, scenario: Scenario, vendor_paths: list[Path], count: int, lang: Lang
 ) -> None:
     """Every vendor's plan is built (and its target checked) before anything is printed."""
-    from harness.dryrun import bounds_text, dry_run
+    from harness.orchestrate.dryrun import bounds_text, dry_run
 
     plans = [dry_run(scenario, scenario_path, path, count) for path in vendor_paths]
     shape = scenario_plan(scenario)
@@ -227,7 +231,8 @@ def print_dry_run(
         profile = vendor.sandbox.profile if vendor.sandbox else ""
         target = plan.target or msg("dry.embedded", lang, profile=profile)
         say("  " + msg("dry.target", lang, target=target))
-        say("  " + msg("dry.adapter", lang, adapter=vendor.adapter, auth=plan.auth,
+        adapter = f"{vendor.adapter} ({', '.join(plan.operations) or '-'})"
+        say("  " + msg("dry.adapter", lang, adapter=adapter, auth=plan.auth,
                        probe=plan.probe))  # fmt: skip
         say("  " + msg("dry.bounds", lang, **bounds_text(scenario)))
         for text in plan_lines(shape, lang, full=True):

@@ -16,7 +16,7 @@ import typer
 
 from harness.cli.console import say
 from harness.cli.messages import detect_lang, msg
-from harness.distributed import DEFAULT_MASTER_PORT, worker_command
+from harness.orchestrate.distributed import DEFAULT_MASTER_PORT, worker_command
 
 
 def worker(

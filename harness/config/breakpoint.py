@@ -7,7 +7,7 @@ rate until they are within ``resolution``. ``max_rate`` and ``max_time`` are har
 no step runs above ``max_rate`` and no step starts that could end after ``max_time``.
 
 ``slos`` use the threshold language of the scenario's ``thresholds:``
-(:mod:`harness.analysis.thresholds`). ``min_throughput`` is the built-in "throughput still
+(:mod:`harness.config.thresholds`). ``min_throughput`` is the built-in "throughput still
 rises with the load" criterion: tickets routed per second during the step's measuring window
 must be at least this share of the tickets offered per second in the same window.
 """
@@ -22,6 +22,7 @@ from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema, mo
 from harness.config.loader import StrictModel
 from harness.config.problems import ConfigValueError, Loc
 from harness.config.shapes import Duration, Rate, format_duration, format_rate
+from harness.config.thresholds import ThresholdError, parse_threshold
 
 __all__ = ["DEFAULT_SLOS", "Breakpoint", "Percent", "format_percent"]
 
@@ -179,7 +180,6 @@ class Breakpoint(StrictModel):
 
 def _slo_problems(slos: dict[str, list[str]]) -> list[tuple[Loc, str]]:
     """Each SLO parsed as a threshold; the same messages as the scenario's thresholds."""
-    from harness.analysis.thresholds import ThresholdError, parse_threshold
     from harness.metrics.catalog import METRICS
 
     problems: list[tuple[Loc, str]] = []

@@ -16,6 +16,7 @@ from typing import Annotated, Final, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from harness.config.durations import parse_duration
 from harness.config.loader import StrictModel
 from harness.config.problems import ConfigValueError
 
@@ -44,8 +45,6 @@ def parse_quantity(value: object) -> float:
     percent = _PERCENT.match(text)
     if percent:
         return float(percent.group(1)) / 100
-    from harness.analysis.durations import parse_duration  # analysis sits above config
-
     try:
         return parse_duration(text) * 1000
     except ValueError:

@@ -7,7 +7,7 @@ is one class here with its own validation; :data:`LoadShape` is their union and
 Also the two unit-carrying value types every config file uses:
 
 - :data:`Duration`: ``"40s"``, ``"500ms"``, ``"3m"``, ``"1m30s"`` -> float seconds (grammar in
-  :mod:`harness.analysis.durations`); a bare number is an error that says what to write.
+  :mod:`harness.config.durations`); a bare number is an error that says what to write.
 - :data:`Rate`: ``"8/s"``, ``"120/m"``, ``"1.5/s"``, ``"3600/h"`` -> float per second.
 
 Both are written back in the same notation by ``model_dump(mode="json")``, so
@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from harness.config.durations import parse_duration
 from harness.config.loader import StrictModel
 from harness.config.problems import ConfigValueError
 
@@ -62,8 +63,6 @@ def _number(value: float) -> str:
 
 
 def _to_duration(value: object) -> float:
-    from harness.analysis.durations import parse_duration  # analysis sits above config
-
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError("expected a duration such as '40s' or '500ms'")
     seconds = parse_duration(value if isinstance(value, str) else _number(float(value)))

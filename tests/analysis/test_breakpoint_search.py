@@ -9,7 +9,7 @@ import pytest
 
 from harness.analysis.breakpoint import SearchResult, StepOutcome, StepSearch, judge
 from harness.analysis.step_measure import StepMeasure
-from harness.analysis.thresholds import ThresholdResult
+from harness.analysis.verdicts import ThresholdResult
 from harness.config.breakpoint import Breakpoint
 
 

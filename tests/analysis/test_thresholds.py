@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from harness.analysis.thresholds import (
+from harness.analysis.verdicts import (
     MeasuredMetric,
-    Threshold,
-    ThresholdError,
     ThresholdResult,
     evaluate,
     format_result_line,
-    parse_threshold,
 )
+from harness.config.thresholds import Threshold, ThresholdError, parse_threshold
 from harness.metrics.catalog import MetricInfo, MetricKind
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore

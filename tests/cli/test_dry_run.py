@@ -8,7 +8,7 @@ import httpx
 from typer.testing import CliRunner
 
 from harness.cli import app
-from harness.dryrun import curl_line, mask_pii
+from harness.orchestrate.dryrun import curl_line, mask_pii
 from harness.redact import Secret
 from harness.vendors.base import ApiRequest
 from tests.fixtures.sandbox import SandboxFactory

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.analysis.thresholds import ThresholdError, parse_threshold
+from harness.config.thresholds import ThresholdError, parse_threshold
 from harness.metrics.catalog import METRICS
 from tests.cli.fuzzing import Tally, dump, invoke, mutate, paths_of, yaml_values
 

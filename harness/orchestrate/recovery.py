@@ -38,7 +38,7 @@ class Recovered:
 
 def recover(run_dir: Path, *, lang: str = "zh-CN", cut_reason: str = KILLED) -> Recovered:
     """Write ``summary.json`` (if missing), ``tickets.parquet`` and ``report.html``."""
-    from harness.results import RunInfo, write_outputs
+    from harness.orchestrate.run_folder import RunInfo, write_outputs
 
     if not (run_dir / "run.json").is_file():
         raise ConfigError(

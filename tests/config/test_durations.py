@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from harness.analysis.durations import format_duration_ms, parse_duration
+from harness.config.durations import format_duration_ms, parse_duration
 
 PARSED = {
     "500ms": 0.5,

@@ -1,6 +1,6 @@
 """Runs a breakpoint search against one vendor: one short arrival-rate run per step.
 
-Each step is an ordinary run (:func:`harness.runs.run_vendor`) of a derived scenario written
+Each step is an ordinary run (:func:`harness.orchestrate.runs.run_vendor`) of a derived scenario
 into the search folder (``steps/step-NN.yaml``): the scenario with ``load`` set to the step's
 rate and duration, ``thresholds`` set to the search's SLOs and ``bounds.max_duration`` cut to
 what is left of ``breakpoint.max_time``. So every step has its own run folder, summary and
@@ -29,20 +29,15 @@ import yaml
 
 from harness.analysis.breakpoint import Phase, SearchResult, StepOutcome, StepSearch, judge
 from harness.analysis.step_measure import measure_step
-from harness.analysis.thresholds import (
-    MeasuredMetric,
-    Threshold,
-    ThresholdResult,
-    evaluate,
-    parse_threshold,
-)
+from harness.analysis.verdicts import MeasuredMetric, ThresholdResult, evaluate
 from harness.config import Scenario, format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import Breakpoint
+from harness.config.thresholds import Threshold, parse_threshold
 from harness.errors import ConfigError
 from harness.metrics.records import read_records
 from harness.metrics.series import SeriesStore
+from harness.orchestrate.runs import Progress, run_vendor
 from harness.report.model import ERRORS, ROUTING_LATENCY, RunSummary
-from harness.runs import Progress, run_vendor
 from harness.transport.allowlist import check_target
 
 __all__ = ["SearchObserver", "require_breakpoint", "run_breakpoint"]

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from harness import breakpoints
 from harness.analysis.breakpoint import StepOutcome, judge
 from harness.analysis.step_measure import StepMeasure
 from harness.config import load_scenario
 from harness.errors import ConfigError, TargetNotAllowed
+from harness.orchestrate import breakpoints
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "scenarios" / "breakpoint.yaml"

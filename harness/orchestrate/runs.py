@@ -23,10 +23,10 @@ import httpx
 
 from harness.config import Scenario, VendorSpec, load_vendor
 from harness.data.schedule import planned_arrivals
-from harness.distributed import LOCUSTFILE, MasterSpec
 from harness.errors import ConfigError, HarnessError, VendorError
 from harness.metrics.series import SeriesStore
-from harness.recovery import KILLED, recover
+from harness.orchestrate.distributed import LOCUSTFILE, MasterSpec
+from harness.orchestrate.recovery import KILLED, recover
 from harness.redact import redact_text
 from harness.report.model import RunSummary
 from harness.transport.allowlist import check_target
@@ -71,7 +71,7 @@ def run_vendor(
     on_stopping: Callable[[], None] | None = None,
 ) -> RunOutcome:
     """``workers`` local processes, or with ``master`` a Locust master that waits for
-    ``master.expect_workers`` external workers (:mod:`harness.distributed`)."""
+    ``master.expect_workers`` external workers (:mod:`harness.orchestrate.distributed`)."""
     vendor = load_vendor(vendor_path)
     run_dir = out_dir / run_id
     env = dict(os.environ)
@@ -193,10 +193,11 @@ def _run_locust(
     code = child.returncode
     if interrupted or killed:
         return _Ended(code, interrupted, killed, cut_reason)
-    if code == 2:
+    if code in (2, 3):
         tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
         message = "\n".join(line.removeprefix("Error: ") for line in tail if line.strip())
-        raise ConfigError(redact_text(message, []) or f"the load run failed; see {log_path}")
+        message = redact_text(message, []) or f"the load run failed; see {log_path}"
+        raise ConfigError(message) if code == 2 else VendorError(message)
     return _Ended(code, False, False, None)
 
 
