@@ -99,6 +99,7 @@ class TicketState:
     queue: str | None
     assignee: str | None
     custom_fields: Mapping[str, str] = field(default_factory=dict)
+    requester: str | None = None  # the requester as the vendor shows it (id or address)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,9 @@ class Session:
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a cursor-paginated listing; ``next_cursor`` is None on the last page."""
+    """One page of a cursor-paginated listing; ``next_cursor`` is None on the last page.
+    ``skipped`` counts the records of the page the adapter could not parse."""
 
     items: tuple[T, ...]
     next_cursor: str | None
+    skipped: int = 0

@@ -76,6 +76,9 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             mode=info.probe["mode"],
             poll_interval_s=info.probe["poll_interval_s"],
             timeout_s=info.probe["timeout_s"],
+            webhook_mode=info.probe.get("webhook_mode"),
+            webhook_signature=info.probe.get("webhook_signature"),
+            **_vendor_clock(processes),
         ),
         load=load,
         metrics={name: _metric(name, store, duration_s) for name in METRICS},
@@ -101,6 +104,18 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
         phases=phases,
         drift=verdict,
     )
+
+
+def _vendor_clock(processes: Sequence[ProcessState]) -> dict[str, float | None]:
+    """The tightest process estimate of the vendor's clock offset (one vendor, one clock)."""
+    known = [p for p in processes if p.clock_offset_ms is not None and p.clock_bound_ms is not None]
+    if not known:
+        return {}
+    best = min(known, key=lambda p: p.clock_bound_ms or 0.0)
+    return {
+        "vendor_clock_offset_ms": round(best.clock_offset_ms or 0.0, 3),
+        "vendor_clock_bound_ms": round(best.clock_bound_ms or 0.0, 3),
+    }
 
 
 def _cpu_records(processes: Sequence[ProcessState]) -> list[CpuRecord]:

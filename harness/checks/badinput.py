@@ -1,37 +1,166 @@
 """INPUT: invalid tickets are refused with a 4xx and a reason, never 5xx or accepted (C14).
 
-The bad requests are derived from the adapter's own valid create request, so the check works
-for any vendor: a field is found by the value the adapter put there (the subject, the
-priority), then removed, retyped or replaced.
+Each bad request is derived from a valid create request the adapter built for a ticket of its
+own (so each case carries a fresh external id and idempotency key: a refusal can never be the
+vendor's idempotency guard). A field is found by the value the adapter put there (the subject,
+the description) or, for enums, by the path where two creates differing only in that enum
+differ, so the unknown value is written in the vendor's own encoding (a string or a number).
+A case the adapter cannot express is listed as skipped with its reason, never dropped.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from harness.checks.context import CheckContext
 from harness.checks.registry import Severity, check
-from harness.model import Priority
+from harness.model import Channel, Priority, Ticket, TicketStatus
+from harness.vendors.base import ApiRequest
+from harness.vendors.capabilities import UPDATE, TicketChanges
+
+Path = tuple[str, ...]
+_EXCERPT = 160
 
 
-def _paths(value: Any, wanted: str, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def _paths(value: Any, wanted: str, path: Path = ()) -> list[Path]:
     if isinstance(value, dict):
         return [p for k, v in value.items() for p in _paths(v, wanted, (*path, str(k)))]
+    if isinstance(value, list):
+        return [p for n, v in enumerate(value) for p in _paths(v, wanted, (*path, str(n)))]
     return [path] if value == wanted else []
 
 
-def _edit(body: Any, path: tuple[str, ...], new: object, remove: bool = False) -> Any:
+def _differing(a: Any, b: Any, path: Path = ()) -> list[Path]:
+    """Leaf paths where two request bodies differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = [k for k in a if k in b]
+        return [p for k in keys for p in _differing(a[k], b[k], (*path, str(k)))]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        pairs = enumerate(zip(a, b, strict=True))
+        return [p for n, (x, y) in pairs for p in _differing(x, y, (*path, str(n)))]
+    return [] if a == b else [path]
+
+
+def _get(body: Any, path: Path) -> Any:
+    for key in path:
+        body = body[int(key)] if isinstance(body, list) else body[key]
+    return body
+
+
+def _edit(body: Any, path: Path, new: object, remove: bool = False) -> Any:
     if not path:
         return new
+    head, rest = path[0], path[1:]
+    if isinstance(body, list):
+        copy_list = list(body)
+        copy_list[int(head)] = _edit(copy_list[int(head)], rest, new, remove)
+        return copy_list
     copy = dict(body)
-    if path[0] not in copy:
+    if head not in copy:
         return copy
-    if len(path) == 1 and remove:
-        copy.pop(path[0], None)
+    if not rest and remove:
+        copy.pop(head)
     else:
-        copy[path[0]] = _edit(copy[path[0]], path[1:], new, remove)
+        copy[head] = _edit(copy[head], rest, new, remove)
     return copy
+
+
+def _unknown(encoded: Any) -> object:
+    """A value no vendor encoding of the enum holds, of the same JSON type."""
+    if isinstance(encoded, bool):
+        return "not-a-level"
+    if isinstance(encoded, int | float):
+        return 987654
+    return "not-a-level"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    label: str
+    field: str
+    request: ApiRequest | None  # None: the adapter cannot express it (``skipped`` says why)
+    skipped: str = ""
+
+
+def _create_request(ctx: CheckContext, label: str, **changes: Any) -> tuple[Ticket, ApiRequest]:
+    ticket = ctx.ticket(label, **changes)
+    return ticket, next(ctx.adapter.create_ticket(ticket))
+
+
+def _enum_case(ctx: CheckContext, label: str, field: str, a: Any, b: Any, n: int) -> Case:
+    """Find the path where creates with ``a`` and ``b`` for ``field`` differ; mutate it."""
+    _, first = _create_request(ctx, f"bad{n}a", **{field: a})
+    _, second = _create_request(ctx, f"bad{n}", **{field: b})
+    paths = [
+        p
+        for p in _differing(first.json or {}, second.json or {})
+        if _get(first.json, p) not in (None, "") and f"bad{n}" not in str(_get(first.json, p))
+    ]
+    if not paths:
+        return Case(label, field, None, f"adapter {ctx.adapter.name} does not send {field}")
+    body = _edit(second.json, paths[0], _unknown(_get(second.json, paths[0])))
+    return Case(label, field, replace(second, json=body))
+
+
+def _status_case(ctx: CheckContext, n: int) -> Case:
+    label = "unknown status"
+    if not ctx.offers(UPDATE):
+        return Case(label, "status", None, f"{ctx.session.vendor_name} does not offer update")
+    updates = ctx.need(UPDATE)
+    ref, _ = ctx.create(ctx.ticket(f"bad{n}"))
+    one = next(updates.update_ticket(ref, TicketChanges(status=TicketStatus.PENDING)))
+    two = next(updates.update_ticket(ref, TicketChanges(status=TicketStatus.SOLVED)))
+    paths = _differing(one.json or {}, two.json or {})
+    if not paths:
+        return Case(label, "status", None, f"adapter {ctx.adapter.name} does not send status")
+    unknown = _unknown(_get(one.json, paths[0]))
+    return Case(label, "status", replace(one, json=_edit(one.json, paths[0], unknown)))
+
+
+def _cases(ctx: CheckContext) -> list[Case]:
+    cases: list[Case] = []
+    limit = ctx.contract.input.max_body_bytes
+    subject_required = ctx.contract.input.subject_required
+    plain: list[tuple[str, str, str, object, bool]] = [
+        ("missing description", "description", "description", None, True),
+        ("blank description", "description", "description", "", False),
+        ("description of the wrong type", "description", "description", 12345, False),
+        ("subject of the wrong type", "subject", "subject", 12345, False),
+    ]
+    if subject_required:
+        plain.insert(0, ("missing subject", "subject", "subject", None, True))
+    for label, field, _, new, remove in plain:
+        n = len(cases)
+        ticket, valid = _create_request(ctx, f"bad{n}")
+        found = _paths(valid.json or {}, getattr(ticket, field))
+        if not found:
+            cases.append(Case(label, field, None, f"adapter {ctx.adapter.name} sends no {field}"))
+            continue
+        body = valid.json
+        for path in found:
+            body = _edit(body, path, new, remove)
+        cases.append(Case(label, field, replace(valid, json=body)))
+    cases.append(
+        _enum_case(ctx, "unknown priority", "priority", Priority.LOW, Priority.HIGH, len(cases))
+    )
+    cases.append(
+        _enum_case(ctx, "unknown channel", "channel", Channel.WEB, Channel.EMAIL, len(cases))
+    )
+    cases.append(_status_case(ctx, len(cases)))
+    _, valid = _create_request(ctx, f"bad{len(cases)}")
+    cases.append(Case("empty object", "(body)", replace(valid, json={})))
+    if limit is None:
+        cases.append(
+            Case("oversized body", "(body)", None, "the contract states no input.max_body_bytes")
+        )
+    else:
+        ticket, valid = _create_request(ctx, f"bad{len(cases)}")
+        found = _paths(valid.json or {}, ticket.description)
+        big = "x" * (limit + 1024)
+        body = _edit(valid.json, found[0], big) if found else {**(valid.json or {}), "pad": big}
+        cases.append(Case("oversized body", "(body)", replace(valid, json=body)))
+    return cases
 
 
 @check(
@@ -41,63 +170,38 @@ def _edit(body: Any, path: tuple[str, ...], new: object, remove: bool = False) -
     zh="非法输入被拒绝（4xx 并说明原因）",
 )
 def bad_input_refused(ctx: CheckContext) -> None:
-    """Missing required field, wrong type, unknown enum value, empty body and an oversized body
-    each get a 4xx with a non-empty reason: never a 5xx, never a created ticket."""
-    ticket = ctx.ticket("valid", priority=Priority.HIGH)
-    valid = next(ctx.adapter.create_ticket(ticket))
-    body = dict(valid.json or {})
-    ext_paths = _paths(body, ticket.external_id)
-    subject = _paths(body, ticket.subject)
-    priority = _paths(body, ticket.priority.value)
-    description = _paths(body, ticket.description)
-    big = "x" * (ctx.contract.input.max_body_bytes + 1024)
-    cases: list[tuple[str, str, tuple[str, ...] | None, object, bool]] = [
-        ("missing subject", "subject", subject[0] if subject else None, None, True),
-        ("subject of the wrong type", "subject", subject[0] if subject else None, 12345, False),
-        ("unknown priority", "priority", priority[0] if priority else None, "not-a-level", False),
-        ("oversized body", "description", description[0] if description else None, big, False),
-        ("empty object", "(body)", (), {}, False),
-    ]
-    sent = 0
-    for n, (label, field, path, new, remove) in enumerate(cases):
-        if path is None:
+    """Missing or blank description, missing subject, wrong types, unknown priority, status and
+    channel (in the vendor's encoding), an empty object and an oversized body each get a 4xx
+    with a non-empty reason: never a 5xx, never a created record."""
+    outcomes: list[dict[str, Any]] = []
+    for case in _cases(ctx):
+        if case.request is None:
+            outcomes.append({"case": case.label, "skipped": case.skipped})
             continue
-        mutated = _edit(body, path, new, remove)
-        for ext in ext_paths:  # a distinct external id, so an accepted case is a new record
-            if ext:
-                mutated = _edit(mutated, ext, f"{ticket.external_id}-bad{n}")
-        request = replace(valid, json=mutated)
+        request = case.request
         response = ctx.client.send_once(request)
-        sent += 1
-        record = f"request '{label}' ({valid.name})"
         reason = response.body.decode("utf-8", "replace").strip()
+        excerpt = " ".join(reason.split())[:_EXCERPT]
+        outcomes.append({"case": case.label, "status": response.status, "refused_by": excerpt})
+        record = f"request '{case.label}' ({request.name})"
+        shown = f"HTTP {response.status}: {excerpt or '(empty body)'}"
         if response.status >= 500:
             ctx.mismatch(
-                record,
-                field,
-                "4xx with a reason",
-                f"server error HTTP {response.status}",
-                (request,),
+                record, case.field, "4xx with a reason", f"server error {shown}", (request,)
             )
         elif response.status < 400:
             ctx.mismatch(
                 record,
-                field,
+                case.field,
                 "4xx with a reason",
-                f"accepted: HTTP {response.status}",
+                f"accepted: {shown}",
                 (request,),
                 note="the vendor created a record from an invalid request",
             )
         elif response.status == 429:
-            ctx.mismatch(
-                record, field, "4xx with a reason", "429 (throttled, not judged)", (request,)
-            )
+            ctx.mismatch(record, case.field, "4xx with a reason", "429 (throttled, not judged)")
         elif not reason:
-            ctx.mismatch(
-                record,
-                field,
-                "4xx with a reason",
-                f"HTTP {response.status} with an empty body",
-                (request,),
-            )
-    ctx.measure("cases", sent)
+            ctx.mismatch(record, case.field, "4xx with a reason", shown, (request,))
+    ctx.measure("cases", outcomes)
+    ctx.measure("sent", sum("status" in o for o in outcomes))
+    ctx.measure("skipped", [f"{o['case']}: {o['skipped']}" for o in outcomes if "skipped" in o])

@@ -3,8 +3,9 @@
 :class:`CheckClient` runs flows with the vendor's signer, retries a throttled call after the
 vendor's ``Retry-After`` (at most ``max_throttle_retries`` times, so a rate limit hit by an
 earlier check never reads as a defect of a later one) and keeps each request with its
-response. :func:`to_curl` renders a request as a copy-pasteable ``curl`` command with the
-credential replaced by ``$ENV_VAR``.
+response. :func:`to_curl` renders a request as a copy-pasteable ``curl`` command whose
+credential comes from the same ``$ENV_VAR`` the harness reads (``-u "$EMAIL/token:$TOKEN"``,
+``-H "Authorization: Bearer $TOKEN"``), so a pasted reproduction authenticates.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import shlex
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -46,13 +48,13 @@ class CheckClient:
         base_url: str,
         signer: Signer,
         *,
-        auth_header: tuple[str, str] | None,
+        curl_auth: Sequence[str],
         secrets: list[Secret],
         timeout: float = 10.0,
         max_throttle_retries: int = 3,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.auth_header = auth_header  # ("Authorization", "Bearer $CSM_SANDBOX_TOKEN")
+        self.curl_auth = list(curl_auth)  # ["-H", '"Authorization: Bearer $CSM_SANDBOX_TOKEN"']
         self.secrets = secrets
         self._signer = signer
         self._signed = HttpxExecutor(base_url, signer, timeout)
@@ -97,7 +99,7 @@ class CheckClient:
         return response
 
     def curl(self, request: ApiRequest, files: Path | None = None, name: str = "body") -> str:
-        return to_curl(request, self.base_url, self.auth_header, self.secrets, files, name)
+        return to_curl(request, self.base_url, self.curl_auth, self.secrets, files, name)
 
 
 def _retry_after(response: ApiResponse) -> float:
@@ -110,12 +112,14 @@ def _retry_after(response: ApiResponse) -> float:
 def to_curl(
     request: ApiRequest,
     base_url: str,
-    auth_header: tuple[str, str] | None,
+    curl_auth: Sequence[str],
     secrets: list[Secret],
     files: Path | None = None,
     name: str = "body",
 ) -> str:
-    """``curl`` for ``request``; the credential is ``$ENV_VAR``, never its value.
+    """``curl`` for ``request``; the credential is ``$ENV_VAR``, never its value
+    (``curl_auth`` holds the already-quoted arguments, see :func:`~harness.vendors.
+    credentials.curl_auth`).
 
     A body over 2,000 characters is written to ``files/<name>.json`` (when ``files`` is given)
     and sent with ``--data-binary @file``.
@@ -124,10 +128,9 @@ def to_curl(
     if request.params:
         url += "?" + urlencode(dict(request.params))
     parts = ["curl", "-sS", "-X", request.method, shlex.quote(url)]
-    if auth_header is not None:  # double quotes: the shell expands $ENV_VAR
-        parts += ["-H", f'"{auth_header[0]}: {auth_header[1]}"']
+    parts += curl_auth  # double quotes: the shell expands $ENV_VAR
     for key, value in request.headers.items():
-        if key.lower() != (auth_header[0].lower() if auth_header else ""):
+        if key.lower() != "authorization":
             parts += ["-H", shlex.quote(f"{key}: {value}")]
     if request.json is not None:
         body = json.dumps(request.json, ensure_ascii=False, separators=(",", ":"))

@@ -13,14 +13,16 @@ import pytest
 from harness.checks.client import CheckClient
 from harness.checks.contract import Contract
 from harness.checks.registry import Check, CheckFailed, Mismatch
+from harness.data.identities import channel_identity
 from harness.model import Channel, Customer, Priority, Ticket, TicketRef
 from harness.transport.base import run_flow
-from harness.vendors.admin import missing_capabilities
 from harness.vendors.base import ApiFailure, ApiRequest, ApiResponse, Flow, VendorAdapter
+from harness.vendors.capabilities import NotSupported, OptionalOperation, lacking, operation
 
 __all__ = ["MAX_SHOWN", "CheckContext", "Session"]
 
 T = TypeVar("T")
+P = TypeVar("P")
 MAX_SHOWN = 8  # mismatches rendered in the failure text; checks.json keeps up to MAX_KEPT
 MAX_KEPT = 200
 
@@ -42,6 +44,8 @@ class Session:
     # finished or given up on): see :func:`harness.checks.settle.drain`.
     created: list[TicketRef] = field(default_factory=list)
     settled: set[str] = field(default_factory=set)
+    altered: set[str] = field(default_factory=set)  # status changed: a list may hide them
+    queues: dict[str, str] = field(default_factory=dict)  # the vendor file's category map
 
 
 @dataclass(slots=True)
@@ -81,7 +85,9 @@ class CheckContext:
             "priority": Priority.NORMAL,
             "category": "logistics",
             "customer": Customer(
-                id=f"{ext}-c", name="验收客户", identities={Channel.WEB: f"web-{ext}"}
+                id=f"{ext}-c",
+                name="验收客户",
+                identities={Channel.WEB: channel_identity(Channel.WEB, f"{ext}-c")},
             ),
             "custom_fields": {},
         }
@@ -89,23 +95,47 @@ class CheckContext:
         return Ticket(**values)
 
     # calling -------------------------------------------------------------------------------
-    def require(self, capabilities: Sequence[type]) -> None:
-        missing = missing_capabilities(self.adapter, capabilities)
+    def require(self, *names: str) -> None:
+        """Skip (never pass) unless the adapter offers every named optional operation."""
+        missing = lacking(self.adapter, names)
         if missing:
-            pytest.skip(f"not supported by adapter {self.adapter.name}: lacks {', '.join(missing)}")
+            shown = ", ".join(f"{n} ({'/'.join(operation(n).methods)})" for n in missing)
+            pytest.skip(f"{self.session.vendor_name or self.adapter.name} does not offer {shown}")
+
+    def need(self, op: OptionalOperation[P]) -> P:
+        """The adapter as the operation's protocol, or skip naming what it does not offer."""
+        self.require(op.name)
+        found: P = self.adapter  # type: ignore[assignment]
+        return found
+
+    def offers(self, op: OptionalOperation[Any]) -> bool:
+        return self.offers_name(op.name)
+
+    def offers_name(self, name: str) -> bool:
+        return not lacking(self.adapter, [name])
+
+    def cannot_send(self, what: str) -> None:
+        """The adapter's request does not carry the value under test: skip, naming it."""
+        pytest.skip(f"adapter {self.adapter.name} cannot send {what}")
 
     def run(self, flow: Flow[T]) -> T:
         return self.client.run(flow)
 
     def call(self, flow: Flow[T]) -> tuple[T, tuple[ApiRequest, ...]]:
         """Run ``flow``; also return every request it sent (for reproductions)."""
-        sent: list[ApiRequest] = []
+        result, exchanges = self.exchange(flow)
+        return result, tuple(request for request, _ in exchanges)
+
+    def exchange(self, flow: Flow[T]) -> tuple[T, list[tuple[ApiRequest, ApiResponse]]]:
+        """Run ``flow``; also return every request with its response."""
+        seen: list[tuple[ApiRequest, ApiResponse]] = []
 
         def send(request: ApiRequest) -> ApiResponse:
-            sent.append(request)
-            return self.client.send(request)
+            response = self.client.send(request)
+            seen.append((request, response))
+            return response
 
-        return run_flow(flow, send), tuple(sent)
+        return run_flow(flow, send), seen
 
     def create(self, ticket: Ticket) -> tuple[TicketRef, tuple[ApiRequest, ...]]:
         ref, sent = self.call(self.adapter.create_ticket(ticket))
@@ -142,6 +172,8 @@ class CheckContext:
         """Run the check; an unexpected failed call is a finding too, with its reproduction."""
         try:
             self.check.func(self)
+        except NotSupported as exc:
+            pytest.skip(str(exc))
         except ApiFailure as failure:
             self.mismatch(
                 f"request {failure.request.name}",

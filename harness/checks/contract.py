@@ -4,9 +4,9 @@ Every field has a default that suits the embedded sandbox; a vendor's acceptance
 small YAML file (``--csm-contract FILE``) overriding what differs, validated strictly with
 file:line errors like every other config file::
 
-    routing: {threshold: 0.95, expected_queues: {refunds: 退款组, billing: 账务组}}
+    routing: {threshold: 0.95, expected_queues: {refunds: "360001", billing: "360002"}}
     priority_projection: {urgent: high}    # a 3-level vendor: urgent reads back as high
-    pii: {masking_required: true}
+    pii: {masking_required: true, free_text: false}
     rate_limit: {probe: list, budget: 600}
 """
 
@@ -21,15 +21,14 @@ from harness.config.loader import StrictModel, validate
 
 __all__ = ["Contract", "load_contract"]
 
-_CATEGORIES = ("billing", "refunds", "logistics", "account", "technical")
-
 
 class Routing(StrictModel):
     threshold: float = Field(default=0.92, ge=0, le=1, description="Share routed right.")
     per_category: int = Field(default=8, ge=1, le=500)
     expected_queues: dict[str, str] = Field(
-        default_factory=lambda: {c: c for c in _CATEGORIES},
-        description="Labelled category -> the queue the contract routes it to.",
+        default_factory=dict,
+        description="Labelled category -> the queue the contract routes it to, as the vendor "
+        "reports it; empty: the vendor file's 'queues' map (none at all: ROUTE-001 is skipped).",
     )
     wait_s: float = Field(
         default=15.0,
@@ -56,16 +55,38 @@ class Migration(StrictModel):
 
 
 class Pagination(StrictModel):
-    tickets: int = Field(default=25, ge=2, le=10_000)
-    page_size: int = Field(default=7, ge=1, le=500)
+    tickets: int = Field(
+        default=500, ge=2, le=10_000, description="Records the list must hold when walked."
+    )
+    page_size: int = Field(
+        default=100, ge=1, le=1000, description="The vendor's largest page size."
+    )
+    min_pages: int = Field(default=5, ge=1, le=100, description="Full pages walked at least.")
+    min_new: int = Field(
+        default=25, ge=1, le=10_000, description="Tickets created even when the list is full."
+    )
+    max_records: int = Field(
+        default=20_000, ge=10, description="Stop walking the list after this many records."
+    )
+    export_tickets: int = Field(default=25, ge=1, le=10_000)
 
 
 class Pii(StrictModel):
     masking_required: bool = True
+    free_text: bool = Field(
+        default=False,
+        description="Also judge ID numbers and mobiles inside free text (descriptions, "
+        "subjects, comments); by default only profile fields (phone, ID) must be masked.",
+    )
 
 
 class Input(StrictModel):
-    max_body_bytes: int = Field(default=64 * 1024, ge=1, description="Documented body limit.")
+    max_body_bytes: int | None = Field(
+        default=None, ge=1, description="Documented body limit; unknown: that case is skipped."
+    )
+    subject_required: bool = Field(
+        default=True, description="False when the vendor derives a missing subject itself."
+    )
     long_text_chars: int = Field(default=5000, ge=1, description="Longest description kept.")
 
 

@@ -7,10 +7,11 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from harness.data.identities import channel_identity, synthetic_email
 from harness.model import Channel, Customer, Priority, Ticket, TicketStatus
-from harness.vendors.admin import HistoricalTicket
+from harness.vendors.capabilities import HistoricalTicket
 
-__all__ = ["LabelledTicket", "historical_tickets", "labelled_tickets"]
+__all__ = ["CATEGORIES", "LabelledTicket", "historical_tickets", "labelled_tickets"]
 
 _TEXT = {
     "billing": ("发票抬头开错了", "上个月的发票抬头写错了，能重新开一张吗？"),
@@ -19,6 +20,7 @@ _TEXT = {
     "account": ("账号登录不了", "换了新手机以后验证码收不到，账号登不上去。"),
     "technical": ("App 打开就闪退", "升级到最新版本后 App 一打开就闪退，重装也没用。"),
 }
+CATEGORIES = ["account", "billing", "logistics", "refunds", "technical"]
 _CHANNELS = (Channel.WECHAT, Channel.APP, Channel.WEB, Channel.PHONE, Channel.EMAIL)
 
 
@@ -40,15 +42,20 @@ def labelled_tickets(
     for category, queue in expected_queues.items():
         for n in range(per_category):
             ext = f"{tag}-route-{category}-{n:03d}"
+            channel = _CHANNELS[n % len(_CHANNELS)]
             subject, description = _text(category, n)
             ticket = Ticket(
                 external_id=ext,
                 subject=subject,
                 description=description,
-                channel=_CHANNELS[n % len(_CHANNELS)],
+                channel=channel,
                 priority=Priority.NORMAL,
                 category=category,
-                customer=Customer(id=f"{ext}-c", name="路由客户", identities={}),
+                customer=Customer(
+                    id=f"{ext}-c",
+                    name="路由客户",
+                    identities={channel: channel_identity(channel, f"{ext}-c")},
+                ),
             )
             out.append(LabelledTicket(ticket, queue))
     return out
@@ -75,7 +82,10 @@ def historical_tickets(tag: str, count: int, categories: list[str]) -> list[Hist
             customer=Customer(
                 id=f"{tag}-mig-c{n % 50:03d}",
                 name=f"历史客户{n % 50}",
-                identities={Channel.APP: f"uid-{tag}-{n % 50:03d}"},
+                identities={
+                    Channel.APP: f"uid-{tag}-{n % 50:03d}",
+                    Channel.EMAIL: synthetic_email(f"{tag}-mig-c{n % 50:03d}"),
+                },
             ),
             custom_fields={"legacy_id": f"OLD-{n:07d}", "满意度": str(rng.randint(1, 5))},
         )

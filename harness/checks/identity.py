@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import random
-
 from harness.checks.context import CheckContext
 from harness.checks.registry import Severity, check
+from harness.data.identities import synthetic_mobile
 from harness.model import Channel, Customer
-from harness.vendors.admin import CustomerDirectory, StoredCustomer
 from harness.vendors.base import ApiRequest
+from harness.vendors.capabilities import CUSTOMERS, StoredCustomer
 
 
 def same_value(sent: str, returned: str | None) -> bool:
@@ -19,8 +18,7 @@ def same_value(sent: str, returned: str | None) -> bool:
 
 
 def fake_mobile(seed: str) -> str:
-    rng = random.Random(seed)
-    return f"1{rng.choice('3589')}{rng.randrange(10)}{rng.randrange(10**8):08d}"
+    return synthetic_mobile(seed)
 
 
 @check(
@@ -28,13 +26,12 @@ def fake_mobile(seed: str) -> str:
     Severity.MAJOR,
     en="One customer across WeChat, app and phone",
     zh="微信、App、电话渠道识别为同一客户",
-    requires=[CustomerDirectory],
+    requires=["customers"],
 )
 def cross_channel_identity(ctx: CheckContext) -> None:
     """Tickets from WeChat (openid + phone), the app (uid + phone) and a phone call (phone)
     resolve to one customer holding all three identities."""
-    ctx.require([CustomerDirectory])
-    assert isinstance(ctx.adapter, CustomerDirectory)
+    directory = ctx.need(CUSTOMERS)
     tag = ctx.session.run_tag
     phone = fake_mobile(tag)
     identities = {
@@ -58,7 +55,7 @@ def cross_channel_identity(ctx: CheckContext) -> None:
     lookups: list[ApiRequest] = []
     survivor: StoredCustomer | None = None
     for channel, value in identities.items():
-        stored, sent = ctx.call(ctx.adapter.find_customer(channel, value))
+        stored, sent = ctx.call(directory.find_customer(channel, value))
         lookups += sent
         found[channel] = None if stored is None else stored.id
         survivor = survivor or stored

@@ -1,28 +1,45 @@
-"""PII: resident ID numbers and mobiles are masked in every response where the contract
-requires it (C13). A ticket carries a valid ID number (GB 11643 check digit) and a mobile in
-its description, a custom field and the customer's phone identity; every response that shows
-the ticket or its customer is scanned for the values as sent and for any other unmasked ID or
-mobile (:func:`harness.data.pii.find_pii`)."""
+"""PII: resident ID numbers and mobiles are masked on every surface the adapter can read
+(C13), as far as the contract requires.
+
+A ticket carries a valid ID number (GB 11643 check digit) and a mobile in its requester's
+profile (the phone identity, ``contact_phone`` and ``id_number`` custom fields) and in its
+description. Every surface the adapter offers is read and scanned: the ticket read, the list,
+the full read with sideloads, the requester's profile, the customer directory, the export.
+By default only profile fields must be masked (the requester's phone and ID): free text is
+judged only when the contract says ``pii.free_text: true``. The check first makes sure its own
+create request carried the values (else: skipped, the adapter cannot send them).
+"""
 
 from __future__ import annotations
 
 import random
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from harness.checks.context import CheckContext
+from harness.checks.evidence import carried
 from harness.checks.identity import fake_mobile
 from harness.checks.registry import Severity, check
+from harness.data.identities import synthetic_email
 from harness.data.pii import PiiKind, find_pii
 from harness.data.validators import id_check_digit
-from harness.model import Channel, Customer
-from harness.vendors.admin import CustomerDirectory, TicketExport
-from harness.vendors.base import ApiRequest, ApiResponse
+from harness.model import Channel, Customer, TicketRef
+from harness.vendors.base import ApiResponse, Flow
+from harness.vendors.capabilities import (
+    CUSTOMERS,
+    EXPORT,
+    FULL_READ,
+    REQUESTER,
+)
 
 _KINDS = {PiiKind.ID: "ID number", PiiKind.PHONE: "mobile"}
+# A string under one of these keys is a profile field; anything else is free text.
+_PROFILE = re.compile(r"phone|mobile|tel|id_?number|id_?card|identit|身份证|手机", re.IGNORECASE)
+_LIST_PAGES = 3  # list pages scanned for the ticket (newest or oldest first)
 
 
 def fake_id(seed: str) -> str:
@@ -47,6 +64,10 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{path}[{n}]")
 
 
+def _is_profile(path: str) -> bool:
+    return _PROFILE.search(path) is not None
+
+
 @check(
     "PII-001",
     Severity.VETO,
@@ -54,37 +75,76 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
     zh="身份证号与手机号在接口返回中已脱敏",
 )
 def pii_masked(ctx: CheckContext) -> None:
-    """No response showing a ticket or its customer (read, export, customer lookup) contains an
-    ID number or a mobile in full."""
-    if not ctx.contract.pii.masking_required:
+    """No response of any surface the adapter reads (ticket, list, full read with sideloads,
+    requester profile, customer lookup, export) shows the requester's ID number or mobile in
+    full; free text too when the contract asks."""
+    spec = ctx.contract.pii
+    if not spec.masking_required:
         pytest.skip("the contract does not require masking (pii.masking_required: false)")
     tag = ctx.session.run_tag
     id_number, phone = fake_id(tag), fake_mobile(tag + "-pii")
     since = time.time() - 60
+    customer_id = f"{tag}-pii"
     ticket = ctx.ticket(
         "pii",
         description=f"客户身份证号{id_number}，手机{phone}，要求退款到原卡。",
-        custom_fields={"contact_phone": phone},
-        customer=Customer(id=f"{tag}-pii", name="脱敏客户", identities={Channel.PHONE: phone}),
+        custom_fields={"contact_phone": phone, "id_number": id_number},
+        customer=Customer(
+            id=customer_id,
+            name="脱敏客户",
+            identities={Channel.PHONE: phone, Channel.EMAIL: synthetic_email(customer_id)},
+        ),
     )
     ref, created = ctx.create(ticket)
-    reads: list[ApiRequest] = [next(ctx.adapter.get_ticket(ref))]
-    if isinstance(ctx.adapter, TicketExport):
-        reads.append(next(ctx.adapter.export_tickets(since, None, 100)))
-    if isinstance(ctx.adapter, CustomerDirectory):
-        reads.append(next(ctx.adapter.find_customer(Channel.PHONE, phone)))
+    if not carried(created, phone):
+        ctx.cannot_send("the requester's mobile")
+    surfaces = _surfaces(ctx, ref, phone, since)
     seeded = {id_number: "ID number", phone: "mobile"}
-    for request in reads:
-        response = ctx.client.send(request)
-        for path, kind, value in _leaks(response, seeded, ticket.external_id, ref.id):
-            ctx.mismatch(
-                ctx.record(ref),
-                f"{path} ({request.name})",
-                f"{kind} masked",
-                f"{kind} {masked(value)} returned in full",
-                (*created[:1], request),
-            )
-    ctx.measure("responses_scanned", len(reads))
+    scanned: dict[str, int] = {}
+    for surface, flow in surfaces:
+        _, exchanges = ctx.exchange(flow())
+        scanned[surface] = len(exchanges)
+        for request, response in exchanges:
+            for path, kind, value in _leaks(response, seeded, ticket.external_id, ref.id):
+                if not spec.free_text and not _is_profile(path):
+                    continue
+                ctx.mismatch(
+                    ctx.record(ref),
+                    f"{path} ({surface}: {request.name})",
+                    f"{kind} masked",
+                    f"{kind} {masked(value)} returned in full",
+                    (*created[-1:], request),
+                )
+    ctx.measure("responses_scanned", scanned)
+    ctx.measure("free_text_judged", spec.free_text)
+
+
+def _surfaces(
+    ctx: CheckContext, ref: TicketRef, phone: str, since: float
+) -> list[tuple[str, Callable[[], Flow[Any]]]]:
+    adapter = ctx.adapter
+    found: list[tuple[str, Callable[[], Flow[Any]]]] = [("ticket", lambda: adapter.get_ticket(ref))]
+    if ctx.offers_name("list"):
+        found.append(("list", lambda: _list_until(ctx, ref)))
+    if ctx.offers(FULL_READ):
+        found.append(("full-read", lambda: ctx.need(FULL_READ).read_ticket(ref)))
+    if ctx.offers(REQUESTER):
+        found.append(("requester", lambda: ctx.need(REQUESTER).read_requester(ref)))
+    if ctx.offers(CUSTOMERS):
+        found.append(("customers", lambda: ctx.need(CUSTOMERS).find_customer(Channel.PHONE, phone)))
+    if ctx.offers(EXPORT):
+        found.append(("export", lambda: ctx.need(EXPORT).export_tickets(since, None, 100)))
+    return found
+
+
+def _list_until(ctx: CheckContext, ref: TicketRef) -> Flow[None]:
+    """The first list pages, until one holds the ticket."""
+    cursor: str | None = None
+    for _ in range(_LIST_PAGES):
+        page = yield from ctx.adapter.list_tickets(cursor, 100)
+        if any(item.ref.id == ref.id for item in page.items) or page.next_cursor is None:
+            return
+        cursor = page.next_cursor
 
 
 def _leaks(
@@ -103,3 +163,6 @@ def _leaks(
                 found[hit.value] = _KINDS[hit.kind]
         for value, kind in found.items():
             yield path, kind, value
+
+
+__all__ = ["fake_id", "masked", "pii_masked"]

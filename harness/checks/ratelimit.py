@@ -9,17 +9,16 @@ import pytest
 
 from harness.checks.context import CheckContext
 from harness.checks.registry import Severity, check
-from harness.vendors.admin import TicketExport
 from harness.vendors.base import ApiRequest
+from harness.vendors.capabilities import EXPORT
 
 
 def _probe_request(ctx: CheckContext) -> ApiRequest:
     probe = ctx.contract.rate_limit.probe
     if probe == "export":
-        ctx.require([TicketExport])
-        assert isinstance(ctx.adapter, TicketExport)
-        return next(ctx.adapter.export_tickets(None, None, 1))
+        return next(ctx.need(EXPORT).export_tickets(None, None, 1))
     if probe == "list":
+        ctx.require("list")
         return next(ctx.adapter.list_tickets(None, 1))
     ref, _ = ctx.create(ctx.ticket("probe"))
     return next(ctx.adapter.get_ticket(ref))

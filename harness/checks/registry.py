@@ -4,8 +4,9 @@ themselves, and the list of family modules.
 A check is a function of one :class:`~harness.checks.context.CheckContext`. It records each
 defect it finds with ``ctx.mismatch(...)`` (record, field, expected, received, the requests
 that show it) and ends with ``ctx.verify()``, which raises :class:`CheckFailed` if anything was
-recorded. ``requires`` names the optional adapter capabilities it needs
-(:mod:`harness.vendors.admin`); without them the check is skipped, never passed.
+recorded. ``requires`` names the optional operations it needs
+(:data:`harness.vendors.capabilities.OPERATIONS`); without them the check is skipped, never
+passed.
 """
 
 from __future__ import annotations
@@ -37,13 +38,13 @@ FAMILIES = (
     "fields",
     "enums",
     "idempotency",
-    "pagination",
     "badinput",
     "webhooks",
     "identity",
     "masking",
     "routing",
     "migration",
+    "pagination",  # after routing: its hundreds of tickets must not queue ahead of ROUTE-001's
     "ratelimit",
 )
 
@@ -66,7 +67,7 @@ class Check:
     title: Mapping[str, str]  # "en", "zh-CN"
     acceptance: str  # the acceptance line it enforces (the function's docstring)
     func: Callable[[CheckContext], None]
-    requires: tuple[type, ...] = ()
+    requires: tuple[str, ...] = ()
 
     def title_in(self, lang: str) -> str:
         return self.title["zh-CN" if lang.lower().startswith("zh") else "en"]
@@ -78,7 +79,7 @@ def check(
     *,
     en: str,
     zh: str,
-    requires: Sequence[type] = (),
+    requires: Sequence[str] = (),
 ) -> Callable[[Callable[[CheckContext], None]], Callable[[CheckContext], None]]:
     """Register a check. Duplicate ids are an error naming both functions."""
 

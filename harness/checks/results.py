@@ -121,8 +121,15 @@ def write_results(path: Path, meta: dict[str, Any], results: list[CheckResult]) 
     return path
 
 
+_SHOWN = 60  # characters of one measured value in the terminal table (checks.json: all)
+
+
 def _measured(values: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in values.items())
+    def shown(value: Any) -> str:
+        text = str(value)
+        return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 3]}..."
+
+    return ", ".join(f"{k}={shown(v)}" for k, v in values.items())
 
 
 def summary_lines(

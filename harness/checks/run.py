@@ -28,17 +28,20 @@ from harness.config import VendorSpec, load_scenario, load_vendor
 from harness.config.scenario import DEFAULT_ALLOW_HOSTS
 from harness.config.suggest import did_you_mean
 from harness.errors import ConfigError, HarnessError
+from harness.model import TicketRef
 from harness.redact import Secret
 from harness.transport.allowlist import check_target
 from harness.vendors.auth import Signer, bearer, no_auth, signer_for
-from harness.vendors.base import ApiFailure, VendorAdapter
-from harness.vendors.credentials import bearer_token
+from harness.vendors.base import ApiFailure, ApiRequest, VendorAdapter, classify_status
+from harness.vendors.capabilities import NotSupported, offered
+from harness.vendors.credentials import bearer_token, curl_auth
 from harness.vendors.registry import create_adapter
 
 C = TypeVar("C", Secret, Signer)
 
 __all__ = ["AcceptanceRun"]
 
+EXIT_CONFIG = 2  # as ConfigError: fix the vendor file, the contract or the options
 EXIT_VENDOR = 3  # as VendorError: the vendor could not be measured
 _PROJECT = Path(__file__).resolve().parents[2]
 
@@ -73,6 +76,32 @@ class AcceptanceRun:
 
     # session -------------------------------------------------------------------------------
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Set the run up; whatever goes wrong is one message and an exit code, never a
+        traceback or an INTERNALERROR block (2: configuration, 3: vendor not measurable)."""
+        try:
+            self._start()
+        except (pytest.UsageError, pytest.exit.Exception):
+            raise
+        except HarnessError as exc:
+            self._stop_sandbox()
+            pytest.exit(f"csm-harness: {exc}", EXIT_CONFIG)
+        except NotSupported as exc:
+            self._stop_sandbox()
+            pytest.exit(f"csm-harness: {self.vendor_path}: {exc}", EXIT_CONFIG)
+        except Exception as exc:  # a harness defect: still one line, naming what to report
+            self._stop_sandbox()
+            pytest.exit(
+                f"csm-harness: vendor {self.vendor.name} ({self.vendor_path}) could not be set "
+                f"up: {type(exc).__name__}: {exc}. No check was run.",
+                EXIT_VENDOR,
+            )
+
+    def _stop_sandbox(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+
+    def _start(self) -> None:
         vendor = self.vendor
         adapter = self._adapter()
         secret_list: list[Secret] = []
@@ -82,21 +111,18 @@ class AcceptanceRun:
         else:
             url = vendor.base_url
             token = None
-        header: tuple[str, str] | None = None
         if vendor.auth.kind == "bearer":
             if token is None:
                 token = self._credential(lambda: bearer_token(vendor, str(self.vendor_path)))
             secret_list.append(token)
-            signer = bearer(token)
-            auth = vendor.auth
-            where = f"${auth.token_env}" if auth.token_env else f"$(cat {auth.token_file})"
-            header = ("Authorization", f"Bearer {where}")
+            signer = bearer(token, vendor.auth.scheme, vendor.auth.header)
         elif vendor.auth.kind == "none":
             signer = no_auth
-        else:  # basic or a signature scheme: reproductions show the request unsigned
+        else:  # basic or a signature scheme (its reproductions show the request unsigned)
             signer = self._credential(lambda: signer_for(vendor.auth, str(self.vendor_path)))
+            secret_list += _secrets_in(signer)
         self._allow(url)
-        client = CheckClient(url, signer, auth_header=header, secrets=secret_list)
+        client = CheckClient(url, signer, curl_auth=curl_auth(vendor), secrets=secret_list)
         webhook_secret = self._webhook_secret()
         self.session = Session(
             adapter=adapter,
@@ -108,6 +134,7 @@ class AcceptanceRun:
             auth_kind=vendor.auth.kind,
             vendor_name=vendor.name,
             webhooks_supported=vendor.webhooks.supported,
+            queues=dict(vendor.queues),
         )
         self._meta = {
             "vendor": vendor.name,
@@ -115,6 +142,7 @@ class AcceptanceRun:
             "adapter": adapter.name,
             "url": url,
             "run_tag": self.session.run_tag,
+            "operations": offered(adapter),
         }
         self._preflight(client, adapter, url)
 
@@ -161,9 +189,18 @@ class AcceptanceRun:
             raise pytest.UsageError(f"csm-harness: {exc}") from None
 
     def _preflight(self, client: CheckClient, adapter: VendorAdapter, url: str) -> None:
-        """One cheap read; an unreachable or misconfigured vendor is one clear error."""
+        """One cheap read; an unreachable or misconfigured vendor is one clear error. Without
+        a list operation, a read of a ticket that does not exist: any 404 is an answer."""
         try:
-            client.run(adapter.list_tickets(None, 1))
+            if "list" in offered(adapter):
+                client.run(adapter.list_tickets(None, 1))
+            else:
+                probe = next(adapter.get_ticket(TicketRef("0", "")))
+                response = client.send(probe)
+                if response.status in (401, 403) or response.status >= 500:
+                    failure = classify_status(probe, response)
+                    assert failure is not None
+                    raise failure
         except ApiFailure as exc:
             pytest.exit(
                 f"csm-harness: vendor {self.vendor.name} at {url} cannot be measured: {exc}. "
@@ -224,6 +261,12 @@ class AcceptanceRun:
             assert isinstance(error, CheckFailed)
             report.longrepr = f"{check.id} [{check.severity.value}] {check.title_in('en')}\n{error}"
             result.reproduction = list(error.reproductions)
+        elif report.failed and call.excinfo is not None:  # never a traceback for a user
+            exc = call.excinfo.value
+            report.longrepr = (
+                f"{check.id} [{check.severity.value}] could not run against "
+                f"{self.vendor.name} ({self.vendor_path}): {type(exc).__name__}: {exc}"
+            )
         if report.when == "call" or report.outcome != "passed":
             result.outcome, result.message = _outcome(report, failed, call)
         if report.when == "teardown":
@@ -319,4 +362,16 @@ def _loopback_allows(allow_hosts: list[str]) -> Callable[[str], bool]:
 
 
 def _auth_env(vendor: VendorSpec) -> str:
-    return f"${vendor.auth.token_env}" if vendor.auth.kind == "bearer" else "(no auth)"
+    auth = vendor.auth
+    if auth.kind == "bearer":
+        return f"${auth.token_env}" if auth.token_env else str(auth.token_file)
+    if auth.kind == "basic":
+        return f"${auth.username_env} and ${auth.password_env or '(password)'}"
+    return "(no auth)" if auth.kind == "none" else "the auth section of the vendor file"
+
+
+def _secrets_in(signer: Signer) -> list[Secret]:
+    """The credential inside a signer's Authorization header, scrubbed from reproductions."""
+    header = signer(ApiRequest("GET", "/", "probe")).headers.get("Authorization", "")
+    value = header.partition(" ")[2]
+    return [Secret(value)] if value else []

@@ -12,6 +12,7 @@ from harness.cli import breakpoint as breakpoint_commands
 from harness.cli import compare as compare_commands
 from harness.cli import data as data_commands
 from harness.cli import export as export_commands
+from harness.cli import poc as poc_commands
 from harness.cli import profiling as profiling_commands
 from harness.cli import report as report_commands
 from harness.cli import run as run_commands
@@ -47,6 +48,7 @@ app.command("scan")(data_commands.scan)
 app.command("score")(score_commands.score)
 app.command("compare")(compare_commands.compare)
 app.command("export")(export_commands.export)
+app.command("poc")(poc_commands.poc)
 app.command("vendors")(vendors_commands.vendors)
 app.command("report")(report_commands.report)
 

@@ -14,7 +14,8 @@ from typing import Annotated
 import typer
 
 from harness.cli.console import say
-from harness.cli.messages import detect_lang, msg
+from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.errors import ConfigError, HarnessError, ThresholdsFailed, VendorError
 
 _PYTEST_INI = "[pytest]\njunit_suite_name = csm-harness-accept\n"
@@ -41,33 +42,17 @@ def accept(
     lang: Annotated[
         str | None, typer.Option(help="en or zh-CN (default: from the locale).")
     ] = None,
+    vendor_set: SetOption = None,
+    webhook_listen: WebhookListenOption = None,
 ) -> None:
     """Run the acceptance checks against one vendor; exit 1 if any check fails."""
-    import pytest
-
-    from harness.checks.plugin import SUITE
-
     language = detect_lang(lang)
+    use_vendor_sets(vendor_set, webhook_listen)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     out_dir = out / f"{stamp}-accept-{Path(vendor).stem}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ini = out_dir / "pytest.ini"
-    ini.write_text(_PYTEST_INI, encoding="utf-8")
-    args = [
-        SUITE, "-c", str(ini), "--rootdir", str(Path(SUITE).parent), "-p", "no:cacheprovider",
-        "--csm-vendor", vendor, "--csm-out", str(out_dir), "--csm-lang", language,
-        f"--junitxml={out_dir / 'junit.xml'}", "-rfEs",
-    ]  # fmt: skip
-    if scenario is not None:
-        args += ["--csm-scenario", str(scenario)]
-    if contract is not None:
-        args += ["--csm-contract", str(contract)]
-    for item in sandbox_set or []:
-        args += ["--csm-sandbox-set", item]
-    if check:
-        args += ["-k", " or ".join(check)]
     say(msg("accept.starting", language, vendor=vendor, out=out_dir))
-    code = int(pytest.main(args))
+    code = run_checks(vendor, out_dir, scenario=scenario, contract=contract, checks=check,
+                      sandbox_set=sandbox_set, lang=language)  # fmt: skip
     results = out_dir / "checks.json"
     if code == 0:
         say(msg("accept.passed", language, path=results))
@@ -81,3 +66,41 @@ def accept(
     if code == 4:
         raise ConfigError(msg("accept.usage", language))
     raise HarnessError(msg("accept.crashed", language, code=code))
+
+
+def run_checks(
+    vendor: str,
+    out_dir: Path,
+    *,
+    scenario: Path | None = None,
+    contract: Path | None = None,
+    checks: list[str] | None = None,
+    sandbox_set: list[str] | None = None,
+    lang: Lang = "en",
+    quiet: bool = False,
+) -> int:
+    """The acceptance suite in this process, results in ``out_dir``; pytest's exit code
+    (0 passed, 1 a check failed, 2 interrupted, 3 vendor unreachable, 4 usage, 5 nothing ran)."""
+    import pytest
+
+    from harness.checks.plugin import SUITE
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ini = out_dir / "pytest.ini"
+    ini.write_text(_PYTEST_INI, encoding="utf-8")
+    args = [
+        SUITE, "-c", str(ini), "--rootdir", str(Path(SUITE).parent), "-p", "no:cacheprovider",
+        "--csm-vendor", vendor, "--csm-out", str(out_dir), "--csm-lang", lang,
+        f"--junitxml={out_dir / 'junit.xml'}", "-rfEs",
+    ]  # fmt: skip
+    if quiet:
+        args += ["-q", "--no-header"]
+    if scenario is not None:
+        args += ["--csm-scenario", str(scenario)]
+    if contract is not None:
+        args += ["--csm-contract", str(contract)]
+    for item in sandbox_set or []:
+        args += ["--csm-sandbox-set", item]
+    if checks:
+        args += ["-k", " or ".join(checks)]
+    return int(pytest.main(args))

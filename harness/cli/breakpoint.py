@@ -12,6 +12,7 @@ import typer
 from harness.analysis.breakpoint import Phase, SearchResult, StepOutcome
 from harness.cli.console import ProgressHandle, progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.config import format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import format_percent
 from harness.errors import ConfigError
@@ -43,9 +44,12 @@ def breakpoint(
     lang: Annotated[
         str | None, typer.Option(help="en or zh-CN (default: from the locale).")
     ] = None,
+    vendor_set: SetOption = None,
+    webhook_listen: WebhookListenOption = None,
 ) -> None:
     # help: _HELP below (typer keeps docstring line breaks)
     language = detect_lang(lang)
+    use_vendor_sets(vendor_set, webhook_listen)
     parsed = load_scenario(scenario)
     spec = require_breakpoint(parsed, scenario)
     vendor_path = _pick_vendor(scenario, parsed.vendor_paths(scenario), vendor, language)

@@ -15,6 +15,7 @@ from harness.cli.compare import score_runs
 from harness.cli.console import progress_bar, say, say_unwrapped, table, warn
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.cli.plan_view import explain_text, plan_lines, scenario_plan
+from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.config import Scenario, load_scenario, load_vendor, resolve_vendors
 from harness.config.durations import format_duration_ms
 from harness.config.scoring import load_scoring
@@ -82,9 +83,12 @@ def run(
     ] = 3,
     lang: LangOption = None,
     scoring: ScoringOption = None,
+    vendor_set: SetOption = None,
+    webhook_listen: WebhookListenOption = None,
 ) -> None:
     """Run a scenario against its vendors; exit 1 if any threshold fails."""
     language = detect_lang(lang)
+    use_vendor_sets(vendor_set, webhook_listen)
     parsed = load_scenario(scenario)
     if explain:
         say(explain_text(parsed, language))
@@ -227,7 +231,8 @@ def print_dry_run(
         profile = vendor.sandbox.profile if vendor.sandbox else ""
         target = plan.target or msg("dry.embedded", lang, profile=profile)
         say("  " + msg("dry.target", lang, target=target))
-        say("  " + msg("dry.adapter", lang, adapter=vendor.adapter, auth=plan.auth,
+        adapter = f"{vendor.adapter} ({', '.join(plan.operations) or '-'})"
+        say("  " + msg("dry.adapter", lang, adapter=adapter, auth=plan.auth,
                        probe=plan.probe))  # fmt: skip
         say("  " + msg("dry.bounds", lang, **bounds_text(scenario)))
         for text in plan_lines(shape, lang, full=True):

@@ -27,6 +27,26 @@ def vendors(
             "mistake, with file:line: field: problem.",
         ),
     ] = None,
+    probe: Annotated[
+        Path | None,
+        typer.Option(
+            "--probe",
+            help="A short live round trip with this vendor file: create a few tickets, read "
+            "them back, watch the assignee, walk the listing; warn on what reads wrong (exit 1).",
+        ),
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host", help="With --probe: a non-loopback host (or network) you own."
+        ),
+    ] = None,
+    probe_tickets: Annotated[
+        int, typer.Option(min=1, max=10, help="With --probe: tickets to create.")
+    ] = 3,
+    probe_watch: Annotated[
+        float, typer.Option(min=0.0, max=60.0, help="With --probe: seconds to watch assignees.")
+    ] = 6.0,
     lang: LangOption = None,
 ) -> None:
     """List installed vendor adapters: name, origin, class and optional operations."""
@@ -35,6 +55,15 @@ def vendors(
     language = detect_lang(lang)
     if check:
         _check(check, language)
+    if probe is not None:
+        from harness.cli.vendors_probe import run_probe
+        from harness.vendors.probe import ProbeBudget
+
+        budget = ProbeBudget(tickets=probe_tickets, watch_s=probe_watch)
+        code = run_probe(probe, language, allow_host or [], budget)
+        if code:
+            raise typer.Exit(code)
+    if check or probe is not None:
         return
     rows = [
         [
@@ -53,13 +82,13 @@ def vendors(
 
 def _check(paths: list[Path], language: Lang) -> None:
     from harness.config import display_path, load_vendor
-    from harness.vendors.registry import adapter_for, offers
+    from harness.vendors.capabilities import offered
+    from harness.vendors.registry import adapter_for
 
     for path in paths:
         vendor = load_vendor(path)
         adapter = adapter_for(vendor, str(path))
-        described = getattr(adapter, "capabilities", None)
-        extra = described() if callable(described) else (offers(vendor.adapter) or [])
+        extra = offered(adapter)
         say(
             msg("vendors.checked", language, path=display_path(path), name=vendor.name,
                 adapter=vendor.adapter, offers=", ".join(extra) or "-")

@@ -28,6 +28,7 @@ from pydantic import Field, model_validator
 
 from harness.config.loader import StrictModel
 from harness.config.problems import ConfigValueError, Loc
+from harness.config.rest_fields import FieldRead, FieldSpec, TicketFields
 from harness.config.rest_operations import (
     OPERATION_PLACEHOLDERS,
     FieldPath,
@@ -49,6 +50,8 @@ __all__ = [
     "AssignmentSpec",
     "BodyMatch",
     "ErrorRule",
+    "FieldRead",
+    "FieldSpec",
     "ImportOperation",
     "ImportStatusOperation",
     "ListOperation",
@@ -65,28 +68,13 @@ __all__ = [
 ]
 
 
-class TicketFields(StrictModel):
-    """Field paths inside one ticket object of the vendor's answers."""
-
-    id: FieldPath = Field(examples=["id"])
-    external_id: FieldPath | None = Field(default=None, examples=["external_id"])
-    subject: FieldPath | None = None
-    description: FieldPath | None = None
-    status: FieldPath | None = None
-    priority: FieldPath | None = None
-    channel: FieldPath | None = None
-    category: FieldPath | None = None
-    queue: FieldPath | None = None
-    assignee: FieldPath | None = None
-    assigned_at: FieldPath | None = None
-    custom_fields: FieldPath | None = None
-
-
 _CANONICAL: Final[dict[str, tuple[str, ...]]] = {
     "priority": ("low", "normal", "high", "urgent"),
     "status": ("new", "open", "pending", "solved", "closed"),
     "channel": ("web", "email", "phone", "chat", "wechat", "app", "weibo"),
 }
+# Free-form names (the scenario's categories, the vendor's queues): any key, no completeness.
+_FREE_FORM: Final = ("category", "queue")
 
 
 class EnumMap(StrictModel):
@@ -97,23 +85,38 @@ class EnumMap(StrictModel):
 
 
 class BodyMatch(StrictModel):
-    """A test on one field of the answer body; exactly one of the four comparisons."""
+    """A test on one field of the answer body ('' = the whole body, e.g. a JSON array of
+    messages); exactly one of the comparisons. ``contains`` and ``matches`` (a regular
+    expression, searched) test the field as text; a list is tested item by item."""
 
     path: FieldPath = Field(examples=["code"])
     equals: Scalar | None = None
     not_equals: Scalar | None = None
     in_: list[Scalar] | None = Field(default=None, alias="in")
     not_in: list[Scalar] | None = None
+    contains: str | None = Field(default=None, examples=["isn't a valid"])
+    matches: str | None = Field(default=None, examples=["(?i)not (a )?valid"])
 
     @model_validator(mode="after")
     def _one_test(self) -> Self:
-        given = [v for v in (self.equals, self.not_equals, self.in_, self.not_in) if v is not None]
-        if len(given) != 1:
+        tests = (self.equals, self.not_equals, self.in_, self.not_in, self.contains, self.matches)
+        if len([v for v in tests if v is not None]) != 1:
             raise ConfigValueError.at(
-                ("path",), "write exactly one of equals, not_equals, in, not_in (e.g. "
-                "'not_equals: 1000')"
+                ("path",), "write exactly one of equals, not_equals, in, not_in, contains, "
+                "matches (e.g. 'not_equals: 1000')"
             )  # fmt: skip
+        if self.matches is not None:
+            _check_regex(self.matches, ("matches",))
         return self
+
+
+def _check_regex(pattern: str, loc: Loc) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ConfigValueError.at(
+            loc, f"not a regular expression ({error}); escape special characters with a backslash"
+        ) from None
 
 
 _STATUS = re.compile(r"^[1-5]xx$")
@@ -122,6 +125,11 @@ _STATUS = re.compile(r"^[1-5]xx$")
 class ErrorRule(StrictModel):
     status: int | str | list[int] | None = Field(default=None, examples=[429])
     body: BodyMatch | None = None
+    text: str | None = Field(
+        default=None,
+        examples=["isn't a valid (status|priority)"],
+        description="A regular expression searched in the raw answer text (any status).",
+    )
     kind: Literal["throttled", "client", "server", "protocol"] = Field(examples=["throttled"])
     message: FieldPath | None = Field(default=None, description="Where the error text is.")
     retry_after: str = Field(
@@ -134,10 +142,12 @@ class ErrorRule(StrictModel):
             raise ConfigValueError.at(
                 ("status",), f"'{self.status}' is not a status; write 429, [403, 429] or '4xx'"
             )
-        if self.status is None and self.body is None:
+        if self.status is None and self.body is None and self.text is None:
             raise ConfigValueError.at(
-                ("kind",), "a rule needs status, body or both; otherwise it matches everything"
+                ("kind",), "a rule needs status, body or text; otherwise it matches everything"
             )
+        if self.text is not None:
+            _check_regex(self.text, ("text",))
         return self
 
 
@@ -205,12 +215,15 @@ class RestSpec(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         problems: list[tuple[Loc, str]] = []
+        known = (*_CANONICAL, *_FREE_FORM)
         for field, mapping in self.enums.items():
+            if field in _FREE_FORM:
+                continue
             canonical = _CANONICAL.get(field)
             if canonical is None:
-                hint = did_you_mean(field, _CANONICAL)
+                hint = did_you_mean(field, known)
                 problems.append(
-                    (("enums", field), f"unknown enumeration.{hint} Known: {', '.join(_CANONICAL)}")
+                    (("enums", field), f"unknown enumeration.{hint} Known: {', '.join(known)}")
                 )
                 continue
             valid = (

@@ -31,7 +31,9 @@ __all__ = [
 ]
 
 Scalar = str | int | bool
-_PATH = re.compile(r"^[A-Za-z0-9_\-$@]+(\.[A-Za-z0-9_\-$@]+)*$")
+_KEY = r"[A-Za-z0-9_\-$@]+"
+_SEGMENT = rf"(?:{_KEY}(?:\[{_KEY}=[^\]]*\])?|\[{_KEY}=[^\]]*\])"
+_PATH = re.compile(rf"^{_SEGMENT}(\.{_SEGMENT})*$")
 
 _TICKET = (
     "ticket.external_id", "ticket.subject", "ticket.description", "ticket.channel",
@@ -57,8 +59,9 @@ OPERATION_PLACEHOLDERS: Final[dict[str, tuple[str, ...]]] = {
 def _check_path(value: str) -> str:
     if value and not _PATH.match(value):
         raise ValueError(
-            f"'{value}' is not a field path; write dotted keys and list indexes such as "
-            "'ticket.id' or 'results.0.id' ('' means the whole answer)"
+            f"'{value}' is not a field path; write dotted keys, list indexes and keyed "
+            "selections such as 'ticket.id', 'results.0.id' or "
+            "'custom_fields[name=Channel].values.0' ('' means the whole answer)"
         )
     return value
 
@@ -91,31 +94,49 @@ class RequestTemplate(StrictModel):
 
 class Operation(StrictModel):
     request: RequestTemplate
-    result: FieldPath = Field(
-        default="", description="Where the ticket (or result) is in the answer; '' = all of it."
+    result: FieldPath | None = Field(
+        default="",
+        description="Where the ticket (or result) is in the answer; '' = all of it; null = the "
+        "answer holds no ticket (e.g. a list of messages): it is read back with get_ticket.",
     )
 
 
 class Pagination(StrictModel):
-    """``cursor``: the answer names the next cursor (``next``) or says it ended (``end``);
-    ``page``: page numbers from ``first``; ``offset``: item offsets. Put ``{cursor}`` in the
-    request's query where the cursor, page number or offset goes."""
+    """How a listing says where the next page is and when it ended.
 
-    style: Literal["cursor", "page", "offset"] = Field(examples=["cursor"])
+    ``cursor``: the answer names the next cursor (``next``); ``url``: the answer names the
+    next page's URL (``next``, absolute or relative, e.g. ``next`` in Django REST framework);
+    ``link``: the ``Link: <...>; rel="next"`` header; ``page``: page numbers from ``first``;
+    ``offset``: item offsets. Put ``{cursor}`` in the request's query where the cursor, page
+    number or offset goes (``url`` and ``link`` follow the vendor's URL as it is). End flags:
+    ``end`` (true = ended), ``more`` (false = ended: ``meta.has_more``, also when a cursor is
+    always present), ``total`` (page and offset: the item count across all pages)."""
+
+    style: Literal["cursor", "url", "link", "page", "offset"] = Field(examples=["cursor"])
     next: FieldPath | None = Field(default=None, examples=["next_cursor"])
     end: FieldPath | None = Field(default=None, examples=["end_of_stream"])
+    more: FieldPath | None = Field(default=None, examples=["meta.has_more"])
+    total: FieldPath | None = Field(default=None, examples=["count"])
     first: int = Field(default=1, ge=0, description="First page number (page style).")
 
     @model_validator(mode="after")
-    def _cursor_needs_next(self) -> Self:
-        if self.style == "cursor" and self.next is None:
+    def _next_where_named(self) -> Self:
+        if self.style in ("cursor", "url") and self.next is None:
+            what = "cursor" if self.style == "cursor" else "page's URL"
             raise ConfigValueError.at(
-                ("next",), "cursor pagination needs 'next': the answer field with the next cursor"
-            )
-        if self.style != "cursor" and self.next is not None:
+                ("next",), f"{self.style} pagination needs 'next': the answer field with the "
+                f"next {what}"
+            )  # fmt: skip
+        if self.style not in ("cursor", "url") and self.next is not None:
             raise ConfigValueError.at(
-                ("next",), f"only for style: cursor; {self.style} pagination counts by itself"
-            )
+                ("next",), f"only for style: cursor or url; {self.style} pagination finds the "
+                "next page by itself"
+            )  # fmt: skip
+        if self.total is not None and self.style not in ("page", "offset"):
+            raise ConfigValueError.at(
+                ("total",), f"only for style: page or offset; {self.style} pagination ends "
+                "when the answer names no next page (or with 'end' / 'more')"
+            )  # fmt: skip
         return self
 
 
@@ -184,6 +205,17 @@ class Operations(StrictModel):
                 problem = check_template(getattr(request, part), allowed)
                 if problem:
                     problems.append(((name, "request", part), problem))
+        if self.create_ticket.result is None:
+            problems.append(
+                (("create_ticket", "result"), "the create answer must hold the new ticket's id; "
+                 "write where it is, e.g. 'result: ticket' ('' = the whole answer)")
+            )  # fmt: skip
+        if self.update_ticket is not None and self.update_ticket.result is None:
+            if self.get_ticket is None:
+                problems.append(
+                    (("update_ticket", "result"), "'result: null' reads the ticket back with "
+                     "get_ticket; describe operations.get_ticket")
+                )  # fmt: skip
         if (self.import_tickets is None) != (self.import_status is None):
             problems.append((("import_tickets",), "import_tickets and import_status go together"))
         if (self.register_webhook is None) != (self.unregister_webhook is None):

@@ -36,7 +36,7 @@ from harness.config.conversation import Conversation
 from harness.config.loader import Slug, StrictModel, display_path, load_yaml, validate
 from harness.config.plan_numbers import plan_numbers
 from harness.config.problems import ConfigValueError, Loc
-from harness.config.shapes import Duration, LoadShape, format_duration
+from harness.config.shapes import Duration, LoadShape, Rate, format_duration
 from harness.config.suggest import did_you_mean
 from harness.config.thresholds import Threshold, ThresholdError, parse_threshold
 from harness.errors import ConfigError
@@ -154,6 +154,19 @@ class Probe(StrictModel):
     )
     # Defaults are written as in YAML (and validated), so the schema shows them that way.
     poll_interval: Duration = Field(default="500ms", validate_default=True)
+    poll_first: Duration = Field(
+        default="50ms",
+        validate_default=True,
+        description="A young ticket is polled this soon after its creation, then at gaps "
+        "growing by poll_growth up to poll_interval.",
+    )
+    poll_growth: float = Field(default=1.5, ge=1.0, le=10.0)
+    poll_budget: Rate = Field(
+        default="200/s",
+        validate_default=True,
+        description="Most probe requests a second (per load process); polls beyond it wait, "
+        "which only widens the reported brackets.",
+    )
     timeout: Duration = Field(
         default="60s",
         validate_default=True,
@@ -167,6 +180,12 @@ class Probe(StrictModel):
                 ("poll_interval",),
                 f"{format_duration(self.poll_interval)} is not shorter than timeout "
                 f"({format_duration(self.timeout)}); lower poll_interval or raise timeout",
+            )
+        if self.poll_first > self.poll_interval:
+            raise ConfigValueError.at(
+                ("poll_first",),
+                f"{format_duration(self.poll_first)} is longer than poll_interval "
+                f"({format_duration(self.poll_interval)}); lower poll_first",
             )
         return self
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, model_validator
 
-from harness.config.loader import Slug, StrictModel, validate
+from harness.config.loader import Slug, StrictModel, load_yaml, validate_data
 from harness.config.problems import ConfigValueError
 from harness.config.rest import RestSpec
 from harness.config.templates import check as check_template
@@ -87,10 +87,27 @@ class SandboxOptions(StrictModel):
     )
 
 
+def _check_scheme(value: str) -> str:
+    if value and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", value):  # never echo: a token?
+        raise ValueError(
+            "must be one word such as Bearer or Token (the token itself goes in an environment "
+            "variable named by token_env)"
+        )
+    return value
+
+
 class BearerAuth(StrictModel):
-    """The bearer token comes from an environment variable or a file, never from this file."""
+    """The bearer token comes from an environment variable or a file, never from this file.
+
+    ``scheme`` is the word before the token: ``Authorization: Token <key>`` (Django REST
+    framework) is ``scheme: Token``; ``header`` names another header (``X-Api-Key``), and
+    ``scheme: ""`` sends the bare token."""
 
     kind: Literal["bearer"] = Field(examples=["bearer"])
+    scheme: Annotated[str, AfterValidator(_check_scheme)] = Field(
+        default="Bearer", max_length=40, examples=["Token"]
+    )
+    header: str = Field(default="Authorization", min_length=1, max_length=80)
     token_env: EnvVarName | None = Field(default=None, examples=["CSM_SANDBOX_TOKEN"])
     token_file: str | None = Field(
         default=None,
@@ -218,11 +235,59 @@ class SignatureAuth(StrictModel):
 Auth = Annotated[BearerAuth | BasicAuth | SignatureAuth | NoAuth, Field(discriminator="kind")]
 
 
+def _check_listen(value: str | None) -> str | None:
+    if value is None:
+        return None
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("must be HOST:PORT, e.g. '127.0.0.1:8765'")
+    return value
+
+
+def _check_public_url(value: str | None) -> str | None:
+    if value is None or value.startswith("{env:"):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http(s) URL such as 'https://hooks.example.com/webhooks'")
+    return value
+
+
 class Webhooks(StrictModel):
     supported: bool = Field(examples=[True])
     secret_env: EnvVarName | None = Field(
         default=None, description="Environment variable holding the webhook signing secret."
     )
+    mode: Literal["register", "preconfigured"] = Field(
+        default="register",
+        description="register: the adapter creates the webhook before any load and removes it "
+        "after; preconfigured: an admin already points the vendor at public_url (no call).",
+    )
+    listen: Annotated[str | None, AfterValidator(_check_listen)] = Field(
+        default=None,
+        examples=["127.0.0.1:8765"],
+        description="HOST:PORT the receiver binds (default: a free loopback port); "
+        "also --webhook-listen.",
+    )
+    public_url: Annotated[str | None, AfterValidator(_check_public_url)] = Field(
+        default=None,
+        description="The URL the vendor calls (a tunnel or proxy in front of listen); default: "
+        "http://<listen>/webhooks.",
+    )
+    signature: Literal["verify", "none"] = Field(
+        default="verify",
+        description="none: the vendor sends unsigned deliveries (reported as unsigned).",
+    )
+
+    @model_validator(mode="after")
+    def _preconfigured_needs_address(self) -> Self:
+        if self.mode == "preconfigured" and self.listen is None:
+            raise ConfigValueError.at(
+                ("listen",),
+                "a preconfigured webhook needs a fixed receiver: set webhooks.listen "
+                "(or --webhook-listen HOST:PORT) to the address the vendor was given",
+            )
+        return self
 
 
 class VendorSpec(StrictModel):
@@ -240,6 +305,18 @@ class VendorSpec(StrictModel):
     webhooks: Webhooks = Field(default_factory=lambda: Webhooks(supported=False))
     rest: RestSpec | None = Field(
         default=None, description="The API description the declarative 'rest' adapter speaks."
+    )
+    custom_fields: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"order_no": "360001234567"}],
+        description="Canonical custom field name -> the vendor's own field id (Zendesk ticket "
+        "field ids). Adapters that address custom fields by id send only the mapped ones.",
+    )
+    queues: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"billing": "360000111", "refunds": "360000222"}],
+        description="Ticket category -> the queue (group) it must be routed to, as the vendor "
+        "reports it back; ROUTE-001 measures against this map (a contract may override it).",
     )
 
     @model_validator(mode="after")
@@ -300,5 +377,9 @@ def write_vendor_schema(path: str | os.PathLike[str] = "scenarios/vendors/schema
 
 
 def load_vendor(path: str | os.PathLike[str]) -> VendorSpec:
-    """Load and validate one vendor file."""
-    return validate(VendorSpec, path)
+    """Load and validate one vendor file, with the command line's ``--set vendor.*`` overrides
+    (:mod:`harness.config.vendor_overrides`) and ``{env:NAME}`` values filled in."""
+    from harness.config.vendor_overrides import apply_overrides
+
+    data, lines = load_yaml(path)
+    return validate_data(VendorSpec, apply_overrides(data, path), lines, path)

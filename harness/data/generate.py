@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
+from harness.data.identities import CN_MOBILE_PREFIXES
 from harness.data.profile_model import Count, Profile
 from harness.data.schema import TICKET_COLUMNS
 from harness.data.templates import templates_for_locale
@@ -42,10 +43,6 @@ from harness.errors import ConfigError
 __all__ = ["CN_MOBILE_PREFIXES", "POOL", "default_start", "generate"]
 
 _NAMES: Final = 1000  # surnames and given names drawn from Faker once each
-CN_MOBILE_PREFIXES: Final = (
-    *range(130, 140), 145, 147, 149, *range(150, 154), *range(155, 160), 162, 165, 166, 167,
-    *range(170, 174), *range(175, 179), *range(180, 190), *range(190, 194), *range(195, 200),
-)  # fmt: skip
 _DOMAINS: Final = np.array(["example.com", "example.net", "example.org"], dtype=object)
 Locale = Literal["zh_CN", "en_US"]
 Progress = Callable[[str], None]

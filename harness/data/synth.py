@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from faker import Faker
 
+from harness.data.identities import channel_identity
 from harness.data.templates import templates_for_locale
 from harness.data.tickets import external_id
 from harness.model import Channel, Customer, Priority, Ticket
@@ -68,7 +69,7 @@ class TicketFactory:
         customer = Customer(
             id=customer_id,
             name=rng.choice(self._names),
-            identities={channel: f"{channel.value}-{customer_id}"},
+            identities={channel: channel_identity(channel, customer_id)},
         )
         return Ticket(
             external_id=external_id(self._run_tag, number),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import pandas as pd
 
+from harness.data.identities import channel_identity
 from harness.errors import ConfigError
 from harness.model import Channel, Customer, Priority, Ticket
 
@@ -89,7 +90,7 @@ class ReplayTickets:
         customer = Customer(
             id=customer_id,
             name=get.get("customer_name", {}).get(row, "") or customer_id,
-            identities={channel: identity or f"{channel.value}-{customer_id}"},
+            identities={channel: identity or channel_identity(channel, customer_id)},
         )
         return Ticket(
             external_id=external_id(self._run_tag, number),

@@ -104,10 +104,17 @@ class MetricsHub:
         store = self.store
         store.add("requests", second)
         store.observe("http_req_duration", response_time, second)
-        failure = (context or {}).get("failure")
+        context = context or {}
+        failure = context.get("failure")
         throttled = failure == "throttled"
         store.hit("throttled", second, throttled)
-        store.hit("errors", second, exception is not None and not throttled)
+        failed = exception is not None and not throttled
+        role = context.get("role", "operation")
+        if role == "operation":  # errors are about what the load does, not about probing it
+            store.hit("errors", second, failed)
+        else:
+            store.add(f"{role}_requests", second)
+            store.hit(f"{role}_errors", second, failed)
         store.add(_OUTCOMES.get(failure, "requests_ok") if exception else "requests_ok", second)
 
     # -- shipping and merging -------------------------------------------------------------

@@ -68,6 +68,15 @@ def _fail(error: HarnessError) -> None:
     sys.exit(error.exit_code)
 
 
+def _fail_now(error: HarnessError) -> None:
+    """From a Locust event greenlet, where SystemExit would only end the greenlet: nothing was
+    sent yet and no result is written, so the process ends at once."""
+    sys.stderr.write(f"Error: {error}\n")
+    sys.stderr.flush()
+    sys.stdout.flush()
+    os._exit(error.exit_code)
+
+
 @events.init.add_listener
 def _on_init(environment: Environment, **_: Any) -> None:
     runner = environment.runner
@@ -163,20 +172,24 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
         start_at = time.time() + _START_DELAY_S
         workers = runner.worker_count if isinstance(runner, MasterRunner) else 1
         info = RunInfo.create(run_id, target, str(environment.host), workers, start_at)
-        write_run_info(run_dir, info)
         hub.reset(run_dir)
-        _state.info, _state.run_dir = info, run_dir
         _state.stop_reason = None
-        watch_parent(environment, _on_parent_gone)
         if isinstance(runner, MasterRunner):
+            write_run_info(run_dir, info)
+            _state.info, _state.run_dir = info, run_dir
+            watch_parent(environment, _on_parent_gone)
             plan = {"run_id": run_id, "run_dir": str(run_dir), "start_at": start_at}
             plan["workers"] = workers
             runner.send_message(_PLAN_MESSAGE, plan)
         else:
+            # set-up (webhook registration) first: a run whose set-up failed never started
             run = session.begin(environment, target, run_id, run_dir, 0, 1, start_at, hub)
+            write_run_info(run_dir, info)
+            _state.info, _state.run_dir = info, run_dir
+            watch_parent(environment, _on_parent_gone)
             chat.begin(run, 0, 1)
     except HarnessError as error:
-        _fail(error)
+        _fail_now(error)
 
 
 def _on_parent_gone() -> None:

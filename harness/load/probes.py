@@ -4,15 +4,27 @@ Three ways to observe the assignment, recorded with each ticket:
 - ``response``: the vendor assigned synchronously (the create response names the agent);
 - ``webhook``: the vendor pushed an assignment event to the harness's receiver (exact up to
   delivery time);
-- ``polling``: the probe reads the ticket every ``poll_interval``; the assignment is dated
-  at the send time of the first poll that saw it, so the latency is over-stated by at most
-  one interval (and under-stated by at most the request's transit time).
+- ``polling``: the probe reads the ticket back. The assignment lies between the last poll that
+  saw the ticket unassigned and the first that saw it assigned (the create answer counts as the
+  first unassigned sighting): both are recorded with their send and receive times, the estimate
+  is the midpoint of the two polls' midpoints, its bound the bracket from the earlier poll's send
+  to the later one's receipt. Young tickets are polled fast (``poll_first``, then gaps growing
+  by ``poll_growth`` up to ``poll_interval``) within ``poll_budget`` probe requests a second.
+  The percentiles spread each ticket evenly over its bracket (a low-discrepancy point in it),
+  which is exact for assignment times evenly spread within a bracket; the per-ticket record
+  keeps the midpoint and the bracket.
+
+When the vendor also records the assignment time (``Assignment.assigned_at``, its clock), the
+probe reports ``routing_latency_vendor`` at the end of the run: that time moved onto the
+harness's clock by the offset estimated from the vendor's ``Date`` headers
+(:mod:`harness.metrics.clock`), minus the create request's send time.
 Tickets with no assignment within ``timeout`` count as unrouted.
 """
 
 from __future__ import annotations
 
 import heapq
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,12 +35,34 @@ from gevent.pool import Pool
 
 from harness.config.probe_mode import ProbeMode
 from harness.load.collect import MetricsHub
+from harness.metrics.censored import impute_from_brackets
+from harness.metrics.clock import ClockSampler
 from harness.metrics.records import RecordWriter, TicketRecord
 from harness.model import Assignment, Ticket, TicketRef
 from harness.vendors.base import ApiFailure, VendorAdapter, WebhookEvent
 
 _POLL_CONCURRENCY = 16
 _EARLY_EVENTS_KEEP_S = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class PollSchedule:
+    """When to poll a young ticket: ``first`` after creation, then gaps growing by ``growth``
+    up to ``interval``; at most ``budget`` probe requests a second."""
+
+    interval_s: float
+    first_s: float | None = None
+    growth: float = 1.5
+    budget_per_s: float = 200.0
+
+    def first_gap(self, jitter: float = 1.0) -> float:
+        """``jitter`` (0.5-1.5, per ticket) shifts each ticket's poll times, so that brackets
+        overlap at different places and the estimate can resolve inside them."""
+        first = self.interval_s if self.first_s is None else min(self.first_s, self.interval_s)
+        return first * jitter
+
+    def next_gap(self, gap: float) -> float:
+        return min(self.interval_s, gap * self.growth)
 
 
 @dataclass(slots=True)
@@ -41,6 +75,11 @@ class _Pending:
     create_ms: float | None = None
     ref: TicketRef | None = None
     next_poll: float = 0.0
+    gap: float = 0.0
+    polls: int = 0
+    # the last sighting unassigned: its request's send and receive times
+    unassigned_sent: float = 0.0
+    unassigned_received: float = 0.0
 
 
 class RoutingProbe:
@@ -55,9 +94,18 @@ class RoutingProbe:
         hub: MetricsHub,
         records: RecordWriter,
         process: str,
+        schedule: PollSchedule | None = None,
+        clock: ClockSampler | None = None,
     ) -> None:
         self.mode = mode
         self.poll_interval_s = poll_interval_s
+        self.schedule = schedule or PollSchedule(poll_interval_s)
+        self._clock = clock
+        self._vendor_times: list[tuple[float, float]] = []  # (create sent, vendor assigned_at)
+        self._brackets: list[tuple[int, float, float]] = []  # (second, low ms, high ms)
+        self._jitter = random.Random(process)
+        self._tokens = self.schedule.budget_per_s
+        self._tokens_at = 0.0
         self.timeout_s = timeout_s
         self._adapter = adapter
         self._poll = poll  # runs adapter.fetch_assignment(ref) over a Locust executor
@@ -97,7 +145,9 @@ class RoutingProbe:
         if early is not None:
             self._resolve(external_id, early[0], early[1], "webhook")
         elif self.mode == "polling":
-            item.next_poll = received_at + self.poll_interval_s
+            item.unassigned_sent, item.unassigned_received = item.sent_at, received_at
+            item.gap = self.schedule.first_gap(self._jitter.uniform(0.5, 1.5))
+            item.next_poll = received_at + item.gap
             heapq.heappush(self._due, (item.next_poll, external_id))
 
     def failed(self, external_id: str, failure: ApiFailure) -> None:
@@ -130,17 +180,38 @@ class RoutingProbe:
 
     # -- resolution -----------------------------------------------------------------------
     def _resolve(
-        self, external_id: str, observed_at: float, assignment: Assignment, by: str
+        self,
+        external_id: str,
+        observed_at: float,
+        assignment: Assignment,
+        by: str,
+        bracket: tuple[float, float, float, float] | None = None,
     ) -> None:
+        """``bracket``: (unassigned sent, unassigned received, assigned sent, assigned
+        received), for an assignment seen by polling."""
         item = self._pending.pop(external_id, None)
         if item is None:
             return
-        routing_ms = max(0.0, (observed_at - item.sent_at) * 1000.0)
         second = int(observed_at)
-        self._hub.store.observe("routing_latency", routing_ms, second)
-        self._hub.store.add("tickets_routed", second)
-        self._hub.store.hit("unrouted", second, False)
-        self._write(item, "routed", routing_ms, by, assignment)
+        store = self._hub.store
+        low_ms = high_ms = None
+        if bracket is None:
+            routing_ms = max(0.0, (observed_at - item.sent_at) * 1000.0)
+            store.observe("routing_latency", routing_ms, second)
+        else:
+            before = (bracket[0] + bracket[1]) / 2.0
+            after = (bracket[2] + bracket[3]) / 2.0
+            routing_ms = max(0.0, ((before + after) / 2.0 - item.sent_at) * 1000.0)
+            low_ms = max(0.0, (bracket[0] - item.sent_at) * 1000.0)
+            high_ms = max(0.0, (bracket[3] - item.sent_at) * 1000.0)
+            start_ms = (before - item.sent_at) * 1000.0
+            self._brackets.append((second, start_ms, (after - item.sent_at) * 1000.0))
+            store.observe("routing_bracket", (after - before) * 1000.0, second)
+        if assignment.assigned_at is not None:
+            self._vendor_times.append((item.sent_at, float(assignment.assigned_at)))
+        store.add("tickets_routed", second)
+        store.hit("unrouted", second, False)
+        self._write(item, "routed", routing_ms, by, assignment, low_ms, high_ms)
 
     def _write(
         self,
@@ -149,6 +220,8 @@ class RoutingProbe:
         routing_ms: float | None,
         by: str | None,
         assignment: Assignment | None,
+        low_ms: float | None = None,
+        high_ms: float | None = None,
     ) -> None:
         ticket = item.ticket
         self._records.write(
@@ -169,6 +242,10 @@ class RoutingProbe:
                 observed_by=by,
                 agent_id=assignment.agent_id if assignment else None,
                 queue=assignment.queue if assignment else None,
+                routing_low_ms=low_ms,
+                routing_high_ms=high_ms,
+                polls=item.polls,
+                vendor_assigned_at=assignment.assigned_at if assignment else None,
             )
         )
 
@@ -177,9 +254,16 @@ class RoutingProbe:
             now = time.time()
             self._expire(now)
             if self.mode == "polling":
-                while self._due and self._due[0][0] <= now and self._pool.free_count() > 0:
+                self._refill(now)
+                while (
+                    self._due
+                    and self._due[0][0] <= now
+                    and self._pool.free_count() > 0
+                    and self._tokens >= 1.0
+                ):
                     _, external_id = heapq.heappop(self._due)
                     if external_id in self._pending:
+                        self._tokens -= 1.0
                         self._pool.spawn(self._poll_one, external_id)
             if int(now) != self._flushed_second:  # records reach the disk once a second
                 self._flushed_second = int(now)
@@ -189,21 +273,34 @@ class RoutingProbe:
                 pause = min(pause, max(0.002, self._due[0][0] - time.time()))
             gevent.sleep(pause)
 
+    def _refill(self, now: float) -> None:
+        """The probe's request budget: a token bucket of one second's worth."""
+        budget = self.schedule.budget_per_s
+        self._tokens = min(budget, self._tokens + (now - self._tokens_at) * budget)
+        self._tokens_at = now
+
     def _poll_one(self, external_id: str) -> None:
         item = self._pending.get(external_id)
         if item is None or item.ref is None:
             return
         sent_at = time.time()
+        item.polls += 1
         try:
             assignment = self._poll(item.ref)
         except ApiFailure:
             assignment = None  # counted by the request listener; try again next interval
+            failed = True
+        else:
+            failed = False
+        received_at = time.time()
         if assignment is not None:
-            # The previous poll (one interval earlier) saw no agent, this one did: dating the
-            # assignment at this poll's send time errs by at most one interval, plus transit.
-            self._resolve(external_id, sent_at, assignment, "polling")
+            bracket = (item.unassigned_sent, item.unassigned_received, sent_at, received_at)
+            self._resolve(external_id, received_at, assignment, "polling", bracket)
         elif external_id in self._pending:
-            item.next_poll = max(sent_at + self.poll_interval_s, time.time())
+            if not failed:
+                item.unassigned_sent, item.unassigned_received = sent_at, received_at
+            item.gap = self.schedule.next_gap(item.gap)
+            item.next_poll = max(sent_at + item.gap, received_at)
             heapq.heappush(self._due, (item.next_poll, external_id))
 
     def _expire(self, now: float) -> None:
@@ -232,4 +329,26 @@ class RoutingProbe:
         for item in cut:
             self._write(item, "cut", None, None, None)
         self._records.flush()
+        self._observe_brackets()
+        self._observe_vendor_times()
         return len(cut)
+
+    def _observe_brackets(self) -> None:
+        """Polled routing latencies enter the histogram at the end of the run, each in the
+        second it was seen, once every bracket is known (harness.metrics.censored)."""
+        brackets = self._brackets
+        values = impute_from_brackets([(low, high) for _, low, high in brackets])
+        for (second, _, _), value in zip(brackets, values, strict=True):
+            self._hub.store.observe("routing_latency", value, second)
+        brackets.clear()
+
+    def _observe_vendor_times(self) -> None:
+        """Vendor-clock routing latencies, with the offset as known at the end of the run."""
+        estimate = self._clock.estimate() if self._clock is not None else None
+        if estimate is None:
+            return
+        second = int(time.time())
+        for sent_at, vendor_at in self._vendor_times:
+            latency_ms = (vendor_at - estimate.offset_s - sent_at) * 1000.0
+            self._hub.store.observe("routing_latency_vendor", max(0.0, latency_ms), second)
+        self._vendor_times.clear()

@@ -15,14 +15,16 @@ from locust.contrib.fasthttp import FastHttpSession
 from locust.env import Environment
 
 from harness.config.probe_mode import probe_mode
-from harness.errors import HarnessError
+from harness.errors import HarnessError, VendorError
 from harness.load.collect import MetricsHub
 from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_secret
-from harness.load.probes import RoutingProbe
+from harness.load.probes import PollSchedule, RoutingProbe
 from harness.load.webhook import WebhookReceiver, check_receiver_url
+from harness.metrics.clock import ClockSampler
 from harness.metrics.records import RecordWriter
 from harness.model import Assignment
 from harness.transport.locust import LocustExecutor
+from harness.vendors.base import ApiFailure
 
 log = logging.getLogger("csm_harness")
 
@@ -37,6 +39,7 @@ class LoadRun:
     receiver: WebhookReceiver | None
     webhook_id: str | None
     executor: LocustExecutor
+    clock: ClockSampler
     quitting: bool = False
 
     def over_request_budget(self) -> bool:
@@ -89,13 +92,22 @@ def begin(
         network_timeout=timeout,
         connection_timeout=min(10.0, timeout),
     )
-    executor = LocustExecutor(session, plan.signer)
+    clock = ClockSampler()
+    executor = LocustExecutor(session, plan.signer, role="probe", clock=clock)
+    setup = LocustExecutor(session, plan.signer, role="setup", clock=clock)
     probe_cfg = target.scenario.probe
     mode = probe_mode(target.scenario, target.vendor)
 
     def poll(ref: Any) -> Assignment | None:
         result: Assignment | None = executor.run(plan.adapter.fetch_assignment(ref))
         return result
+
+    schedule = PollSchedule(
+        interval_s=probe_cfg.poll_interval,
+        first_s=probe_cfg.poll_first,
+        growth=probe_cfg.poll_growth,
+        budget_per_s=probe_cfg.poll_budget / max(1, count),
+    )
 
     probe = RoutingProbe(
         mode=mode,
@@ -106,28 +118,83 @@ def begin(
         hub=hub,
         records=records,
         process=process,
+        schedule=schedule,
+        clock=clock,
     )
     receiver: WebhookReceiver | None = None
     webhook_id: str | None = None
     if mode == "webhook":
-        secret = webhook_secret(target.vendor, str(target.vendor_path))
-        receiver = WebhookReceiver(
-            plan.adapter,
-            secret.reveal(),
-            probe.on_webhook,
-            lambda: _count_rejected(hub),
-            count=lambda name: hub.store.add(f"webhooks_{name}", int(time.time())),
-        )
-        check_receiver_url(receiver.url)
-        receiver.start()
-        webhook_id = executor.run(plan.adapter.register_webhook(receiver.url, secret.reveal()))
+        receiver, webhook_id = _start_webhooks(target, plan, probe, hub, setup, count)
     hub.state.planned = plan.feed.planned
-    run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, executor)
+    run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, setup, clock)
     hub.before_ship = lambda: refresh_state(run)
     probe.start()
     hub.start()
     _current = run
     return run
+
+
+def _start_webhooks(
+    target: Target,
+    plan: ProcessPlan,
+    probe: RoutingProbe,
+    hub: MetricsHub,
+    setup: LocustExecutor,
+    count: int,
+) -> tuple[WebhookReceiver, str | None]:
+    """The receiver on its address, then (mode ``register``) the vendor told where to send."""
+    hooks = target.vendor.webhooks
+    host, port = "127.0.0.1", 0
+    if hooks.listen is not None:
+        if count > 1:
+            raise HarnessError(
+                f"{target.vendor_path}: webhooks.listen {hooks.listen} is one address: run with "
+                "--workers 1 (each worker process would need its own receiver)"
+            )
+        listen_host, _, listen_port = hooks.listen.rpartition(":")
+        host, port = listen_host.strip("[]"), int(listen_port)
+    unsigned = hooks.signature == "none"
+    secret = None if unsigned else webhook_secret(target.vendor, str(target.vendor_path)).reveal()
+    receiver = WebhookReceiver(
+        plan.adapter,
+        secret,
+        probe.on_webhook,
+        lambda: _count_rejected(hub),
+        host=host,
+        port=port,
+        public_url=hooks.public_url,
+        count=lambda name: hub.store.add(f"webhooks_{name}", int(time.time())),
+    )
+    try:
+        receiver.start()
+    except OSError as exc:
+        raise HarnessError(
+            f"{target.vendor_path}: cannot listen for webhooks on {host}:{port} "
+            f"({exc.strerror or type(exc).__name__}); pick a free port for --webhook-listen"
+        ) from None
+    if hooks.mode == "preconfigured":
+        log.info("webhooks: listening on %s for a preconfigured vendor", receiver.local_url)
+        return receiver, None
+    if hooks.public_url is None:
+        check_receiver_url(receiver.url)
+    try:
+        webhook_id = setup.run(plan.adapter.register_webhook(receiver.url, secret or ""))
+    except ApiFailure as failure:
+        receiver.stop()
+        raise VendorError(registration_failed(target, failure)) from None
+    return receiver, webhook_id
+
+
+def registration_failed(target: Target, failure: ApiFailure) -> str:
+    """What the user reads when the vendor refused the webhook set-up: its own answer."""
+    request = failure.request
+    status = failure.status if failure.status is not None else failure.kind.value
+    return (
+        f"{target.vendor.name} ({target.vendor_path}): the webhook registration "
+        f"{request.method} {request.path} was refused: {status} {failure.detail[:300]}. "
+        "No load was sent. Fix the vendor's webhook settings, or set probe.mode: polling, or "
+        "webhooks.mode: preconfigured if an admin already points the vendor at the receiver."
+    )
 
 
 def _count_rejected(hub: MetricsHub) -> None:
@@ -160,6 +227,11 @@ def refresh_state(run: LoadRun) -> None:
     state.pending = run.probe.pending
     state.late = feed.late
     state.max_lag_s = feed.max_lag_s
+    estimate = run.clock.estimate()
+    if estimate is not None:
+        state.clock_offset_ms = estimate.offset_s * 1000.0
+        state.clock_bound_ms = estimate.bound_s * 1000.0
+        state.clock_samples = estimate.samples
 
 
 __all__ = ["LoadRun", "begin", "current", "end", "refresh_state"]

@@ -29,7 +29,9 @@ class CustomerUser(FastHttpUser):
 
     def on_start(self) -> None:
         self.load_run = session.current()
-        self.executor = LocustExecutor(self.client, self.load_run.plan.signer)
+        self.executor = LocustExecutor(
+            self.client, self.load_run.plan.signer, clock=self.load_run.clock
+        )
 
     @task
     def arrive(self) -> None:

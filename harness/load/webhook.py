@@ -39,7 +39,8 @@ def _status(code: str) -> bytes:
 
 
 class WebhookReceiver:
-    """Listens on 127.0.0.1 (port chosen by the OS) and hands each verified event on."""
+    """Listens on ``host:port`` (default 127.0.0.1, a port chosen by the OS) and hands each
+    verified event on; with ``secret`` None deliveries are taken unsigned (``signature: none``)."""
 
     def __init__(
         self,
@@ -50,6 +51,8 @@ class WebhookReceiver:
         host: str = "127.0.0.1",
         count: Callable[[str], None] | None = None,
         guard: ReplayGuard | None = None,
+        port: int = 0,
+        public_url: str | None = None,
     ) -> None:
         self._adapter = adapter
         self._secret = secret
@@ -58,12 +61,18 @@ class WebhookReceiver:
         self._count = count or (lambda _name: None)
         self._guard = guard or ReplayGuard()
         self.duplicates = 0
-        self._server = StreamServer((host, 0), self._serve)
+        self._server = StreamServer((host, port), self._serve)
+        self._public_url = public_url
         self.received = 0
 
     @property
-    def url(self) -> str:
+    def local_url(self) -> str:
         return f"http://{self._server.server_host}:{self._server.server_port}/webhooks"
+
+    @property
+    def url(self) -> str:
+        """What the vendor is told to call: ``public_url`` if set, else the listening address."""
+        return self._public_url or self.local_url
 
     def start(self) -> None:
         self._server.start()

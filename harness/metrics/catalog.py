@@ -65,15 +65,62 @@ METRICS: Mapping[str, MetricInfo] = _catalog(
         MetricKind.TREND,
         "Routing latency",
         "路由延迟",
-        "From ticket created to assigned to an agent, as seen by webhook (exact) or polling "
-        "(bounded by the poll interval).",
+        "From ticket created to assigned to an agent, as seen by webhook (exact up to delivery) "
+        "or polling (each assignment lies between the last poll that saw the ticket unassigned "
+        "and the first that saw it assigned; percentiles spread each ticket over that bracket).",
+    ),
+    MetricInfo(
+        "routing_latency_vendor",
+        MetricKind.TREND,
+        "Routing latency (vendor clock)",
+        "路由延迟（厂商时钟）",
+        "From the create request to the assignment time the vendor recorded, moved onto the "
+        "harness's clock by the offset estimated from the vendor's Date headers (see run info "
+        "for the offset and its bound).",
+    ),
+    MetricInfo(
+        "routing_bracket",
+        MetricKind.TREND,
+        "Polling bracket width",
+        "轮询区间宽度",
+        "Per polled ticket: the time between the last poll that saw it unassigned and the "
+        "first that saw it assigned (the routing estimate is within half of it).",
     ),
     MetricInfo(
         "errors",
         MetricKind.RATE,
         "Error rate",
         "错误率",
-        "Failed requests / all requests.",
+        "Failed ticket and message operations / those operations (probe and set-up requests "
+        "are counted apart).",
+    ),
+    MetricInfo(
+        "probe_requests",
+        MetricKind.COUNTER,
+        "Probe requests",
+        "探测请求数",
+        "Requests that read assignments back (polling), apart from ticket operations.",
+    ),
+    MetricInfo(
+        "probe_errors",
+        MetricKind.RATE,
+        "Probe error rate",
+        "探测错误率",
+        "Failed probe requests / probe requests.",
+    ),
+    MetricInfo(
+        "setup_requests",
+        MetricKind.COUNTER,
+        "Set-up requests",
+        "准备请求数",
+        "Requests that prepare or tear down the run (webhook registration).",
+    ),
+    MetricInfo(
+        "setup_errors",
+        MetricKind.RATE,
+        "Set-up error rate",
+        "准备错误率",
+        "Failed set-up requests / set-up requests.",
     ),
     MetricInfo(
         "throttled",

@@ -24,6 +24,10 @@ class ProcessState:
     foreign_webhooks: int = 0
     rejected_webhooks: int = 0
     budget_exhausted: bool = False
+    # the vendor's clock minus this process's (harness.metrics.clock), from its Date headers
+    clock_offset_ms: float | None = None
+    clock_bound_ms: float | None = None
+    clock_samples: int = 0
 
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(ProcessState))

@@ -36,6 +36,11 @@ class TicketRecord:
     observed_by: str | None  # "webhook" | "polling" | "response"
     agent_id: str | None
     queue: str | None
+    # polling: the assignment lies in [routing_low_ms, routing_high_ms] (from the create send)
+    routing_low_ms: float | None = None
+    routing_high_ms: float | None = None
+    polls: int = 0  # probe requests spent on this ticket
+    vendor_assigned_at: float | None = None  # the vendor's own assignment time, its clock
 
 
 @dataclass(frozen=True, slots=True)

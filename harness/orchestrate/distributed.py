@@ -25,7 +25,7 @@ from pathlib import Path
 __all__ = ["DEFAULT_MASTER_PORT", "LOCUSTFILE", "MasterSpec", "worker_command"]
 
 DEFAULT_MASTER_PORT = 5557  # Locust's default; the Kubernetes Service exposes the same
-LOCUSTFILE = Path(__file__).parent / "load" / "locustfile.py"
+LOCUSTFILE = Path(__file__).parents[1] / "load" / "locustfile.py"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,10 @@ from harness.errors import ConfigError
 from harness.model import Ticket, TicketRef
 from harness.redact import REDACTED, Secret, redact_headers, redact_text, secret_from_env
 from harness.transport.allowlist import check_target
-from harness.vendors.auth import Signer, bearer, no_auth
+from harness.vendors.auth import Signer, basic, bearer, no_auth, signer_for
 from harness.vendors.base import ApiRequest, ApiResponse, Flow
-from harness.vendors.credentials import bearer_token
+from harness.vendors.capabilities import offered
+from harness.vendors.credentials import describe_auth
 from harness.vendors.registry import create_adapter
 
 __all__ = ["DryRun", "curl_line", "dry_run", "mask_pii"]
@@ -49,6 +50,7 @@ class DryRun:
     target: str  # the URL, or "" for an embedded sandbox
     auth: str
     probe: str
+    operations: list[str] = field(default_factory=list)  # the optional operations offered
     credential_missing: list[tuple[str, str]] = field(default_factory=list)
     curls: list[str] = field(default_factory=list)
 
@@ -65,7 +67,7 @@ def dry_run(scenario: Scenario, scenario_path: Path, vendor_path: Path, count: i
     base_url = target.rstrip("/") if target else "http://127.0.0.1:<port>"
     adapter = create_adapter(vendor.adapter, source)
     mode = probe_mode(scenario, vendor)
-    plan = DryRun(vendor, target, _auth_text(vendor), mode)
+    plan = DryRun(vendor, target, describe_auth(vendor), mode, offered(adapter))
     signer = _signer(vendor, source, plan)
     flows: list[Flow[Any]] = []
     secrets = _secrets_of(signer)
@@ -162,26 +164,20 @@ def _tickets(scenario: Scenario, count: int) -> Iterator[Ticket]:
     yield from (factory.make(n) for n in range(count))
 
 
-def _auth_text(vendor: VendorSpec) -> str:
-    auth = vendor.auth
-    if auth.kind != "bearer":
-        return "none"
-    if vendor.embedded:
-        return "bearer (a fresh token for the embedded sandbox)"
-    if auth.token_file is not None:
-        return f"bearer from file {auth.token_file}"
-    return f"bearer from ${auth.token_env}"
-
-
 def _signer(vendor: VendorSpec, source: str, plan: DryRun) -> Signer:
-    if vendor.auth.kind != "bearer":
+    """The run's own signer (its header redacted when printed); a placeholder when a
+    credential is missing, so the auth kind still shows."""
+    kind = vendor.auth.kind
+    if kind == "none":
         return no_auth
-    if vendor.embedded:
+    if vendor.embedded and kind == "bearer":
         return bearer(Secret("embedded-sandbox-token"))
     try:
-        return bearer(bearer_token(vendor, source))
+        return signer_for(vendor.auth, source)
     except ConfigError as exc:
         plan.credential_missing.append(("auth", str(exc)))
+        if kind == "basic":
+            return basic(Secret("missing-credential"), Secret("missing-credential"))
         return bearer(Secret("missing-credential"))
 
 

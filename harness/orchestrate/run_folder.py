@@ -34,6 +34,7 @@ from harness.report.writers import json as json_writer
 
 if TYPE_CHECKING:
     from harness.config import Scenario
+    from harness.config.vendor import VendorSpec
     from harness.load.collect import RunTotals
     from harness.load.plan import Target
 
@@ -78,6 +79,7 @@ class RunInfo:
                 "mode": mode,
                 "poll_interval_s": scenario.probe.poll_interval if mode == "polling" else None,
                 "timeout_s": scenario.probe.timeout,
+                **_webhook_info(vendor, mode),
             },
             load=_load_info(scenario),
             versions={
@@ -132,6 +134,15 @@ def write_outputs(run_dir: Path, summary: RunSummary, lang: str = "zh-CN") -> No
     json_writer.write(summary, run_dir)
     to_parquet(run_dir)
     html.write_run_report(summary, run_dir, "en" if lang == "en" else "zh-CN")
+
+
+def _webhook_info(vendor: VendorSpec, mode: str) -> dict[str, str]:
+    """How webhooks reached the receiver, said plainly: registered or preconfigured, and
+    whether deliveries were verified or taken unsigned."""
+    if mode != "webhook":
+        return {}
+    hooks = vendor.webhooks
+    return {"webhook_mode": hooks.mode, "webhook_signature": hooks.signature}
 
 
 def _iso(unix: float) -> str:

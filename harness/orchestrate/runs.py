@@ -193,10 +193,11 @@ def _run_locust(
     code = child.returncode
     if interrupted or killed:
         return _Ended(code, interrupted, killed, cut_reason)
-    if code == 2:
+    if code in (2, 3):
         tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
         message = "\n".join(line.removeprefix("Error: ") for line in tail if line.strip())
-        raise ConfigError(redact_text(message, []) or f"the load run failed; see {log_path}")
+        message = redact_text(message, []) or f"the load run failed; see {log_path}"
+        raise ConfigError(message) if code == 2 else VendorError(message)
     return _Ended(code, False, False, None)
 
 

@@ -173,8 +173,10 @@ _REPORT_MESSAGES: dict[str, Text] = {
     "info.hist_error": _m("Histogram relative error", "直方图相对误差"),
     "probe.webhook": _m("Webhook (exact)", "Webhook（精确）"),
     "probe.polling": _m(
-        "Polling every {interval} (latency is known only to within the interval)",
-        "轮询，每 {interval} 一次（延迟精度受轮询间隔限制）",
+        "Polling, gaps growing to {interval}: each assignment lies between the last poll that "
+        "saw the ticket unassigned and the first that saw it assigned (estimate: the midpoint)",
+        "轮询，间隔逐步增至 {interval}：每次分配发生在最后一次未分配与首次已分配的轮询之间"
+        "（估计值取中点）",
     ),
     # comparison
     "compare.best_legend": _m(

@@ -67,6 +67,11 @@ class ProbeInfo(_Record):
     mode: Literal["webhook", "polling"]
     poll_interval_s: float | None
     timeout_s: float
+    # the vendor's clock minus the harness's, from its Date headers, and the bound on that
+    vendor_clock_offset_ms: float | None = None
+    vendor_clock_bound_ms: float | None = None
+    webhook_mode: str | None = None  # "register" | "preconfigured"
+    webhook_signature: str | None = None  # "verify" | "none" (deliveries taken unsigned)
 
 
 PhaseKind = Literal["stage", "before", "during", "after", "window"]

@@ -148,6 +148,7 @@ def thresholds_table(summary: RunSummary) -> Table:
 def summary_table(summary: RunSummary, lang: Lang) -> Table:
     """The run's facts as (field, value) rows; numbers stay numbers."""
     s = summary
+    probe = s.probe
     facts: list[tuple[str, str, Any, Kind]] = [
         ("Vendor", "厂商", s.vendor.title(lang), "text"),
         ("Scenario", "场景", s.scenario, "text"),
@@ -163,6 +164,9 @@ def summary_table(summary: RunSummary, lang: Lang) -> Table:
         ("Max users", "最大用户数", s.load.max_users, "int"),
         ("Probe", "探测方式", s.probe.mode, "text"),
         ("Probe timeout (s)", "探测超时（秒）", s.probe.timeout_s, "float"),
+        ("Webhook signature", "Webhook 签名", probe.webhook_signature, "text"),
+        ("Vendor clock offset (ms)", "厂商时钟偏差（毫秒）", probe.vendor_clock_offset_ms, "float"),
+        ("Vendor clock bound (ms)", "厂商时钟误差（毫秒）", probe.vendor_clock_bound_ms, "float"),
         ("Thresholds passed", "通过阈值数", s.thresholds_passed, "int"),
         ("Thresholds", "阈值总数", len(s.thresholds), "int"),
         ("Generator CPU max (%)", "压测机 CPU 峰值（%）", s.generator.cpu_max_percent, "float"),

@@ -17,6 +17,7 @@ from aiohttp.typedefs import Handler, Middleware
 
 from harness.sandbox.admin import AdminRoutes
 from harness.sandbox.agents import AgentRoutes
+from harness.sandbox.desk import DeskRoutes
 from harness.sandbox.faults import fault_middleware
 from harness.sandbox.loopback import is_loopback_host
 from harness.sandbox.profiles import Profile
@@ -50,6 +51,7 @@ def build_app(profile: Profile, token: str, seed: int = 7) -> web.Application:
     SessionRoutes(state).add_to(router)
     AgentRoutes(state).add_to(router)
     AdminRoutes(state).add_to(router)
+    DeskRoutes(state).add_to(router)  # a helpdesk-like face of the same desk (issue 14)
     misc = _MiscRoutes(state)
     router.add_get(HEALTH_PATH, misc.health)
     router.add_get("/_sandbox/truth", misc.truth)

@@ -58,6 +58,10 @@ class Profile:
     # Vendor faults, seeded and counted by the sandbox (harness/sandbox/faultplan.py), e.g.
     # "timeout=0.02,reset=0.02,burst_5xx=0.01"; empty: none.
     faults: str = ""
+    # The assignment becomes visible this long after the routing decision (uniform between
+    # the two, seeded): a vendor whose routing takes a known, spread-out time.
+    assign_delay_min_s: float = 0.0
+    assign_delay_max_s: float = 0.0
 
     def __post_init__(self) -> None:
         problems = [
@@ -65,6 +69,8 @@ class Profile:
             for name, low in _MINIMUMS.items()
             if getattr(self, name) < low
         ]
+        if self.assign_delay_max_s < self.assign_delay_min_s:
+            problems.append("assign_delay_max_s must be >= assign_delay_min_s")
         if not self.categories or any(not c for c in self.categories):
             problems.append("categories must be a non-empty list of non-empty names")
         problems += [
@@ -145,6 +151,8 @@ _MINIMUMS: dict[str, float] = {
     "duplicate_message_every": 0,
     "export_rate_limit_rps": 0,
     "export_rate_limit_burst": 0,
+    "assign_delay_min_s": 0,
+    "assign_delay_max_s": 0,
 }
 
 
@@ -194,6 +202,9 @@ PRESETS: Mapping[str, Profile] = {
         routing_workers=1,
         decision_time_s=0.3,
     ),
+    # Routing that takes 200 ms to 1 s (uniform) from decision to visible assignment: the known
+    # distribution the probe's polling and vendor-timestamp estimates are measured against.
+    "routing-delay": Profile(name="routing-delay", assign_delay_min_s=0.2, assign_delay_max_s=1.0),
     # Every integration defect at once (one per acceptance check family; see defects.py).
     "defective": Profile(name="defective", defects=tuple(DEFECTS)),
     # A vendor that misbehaves in every way the harness must survive (issue 8): timeouts, slow

@@ -132,6 +132,7 @@ class RoutingEngine:
         self._intake: asyncio.Queue[Routable | Agent] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
         self._handling: dict[Routable, asyncio.TimerHandle] = {}
+        self._revealing: dict[Routable, tuple[asyncio.TimerHandle, Agent]] = {}
         self._order = 0
 
     # lifecycle -----------------------------------------------------------------------------
@@ -145,6 +146,9 @@ class RoutingEngine:
         for handle in self._handling.values():
             handle.cancel()
         self._handling.clear()
+        for handle, _agent in self._revealing.values():
+            handle.cancel()
+        self._revealing.clear()
         for task in self._workers:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
@@ -162,6 +166,13 @@ class RoutingEngine:
         handle = self._handling.pop(item, None)
         if handle is not None:
             handle.cancel()
+        revealing = self._revealing.pop(item, None)
+        if revealing is not None:  # closed while its assignment was still on its way
+            revealing[0].cancel()
+            item.holding = False
+            revealing[1].load -= 1
+            item.cancelled = True
+            return
         if item.holding:
             item.holding = False
             agent = self.agents_by_id[item.assignee or ""]
@@ -233,6 +244,17 @@ class RoutingEngine:
     def _assign(self, item: Routable, agent: Agent) -> None:
         agent.load += 1
         item.holding = True
+        profile = self._profile
+        if profile.assign_delay_max_s > 0:
+            delay = self._rng.uniform(profile.assign_delay_min_s, profile.assign_delay_max_s)
+            loop = asyncio.get_running_loop()
+            handle = loop.call_later(delay, self._reveal, item, agent)
+            self._revealing[item] = (handle, agent)
+            return
+        self._reveal(item, agent)
+
+    def _reveal(self, item: Routable, agent: Agent) -> None:
+        self._revealing.pop(item, None)
         item.mark_assigned(agent.id, item.queue or GENERAL_QUEUE, time.time())
         self._on_assign(item)
         if self._profile.simulated_agents:

@@ -99,12 +99,13 @@ class _Checker:
 
 
 def ticket_fields(body: object) -> dict[str, Any]:
-    """Fields for a new ticket (``custom_fields`` optional, every other field required)."""
+    """Fields for a new ticket (``custom_fields`` optional, every other field required; a
+    blank description is refused, as Zendesk refuses a blank first comment)."""
     check = _Checker(body)
     fields = {
         "external_id": check.text("external_id"),
         "subject": check.text("subject"),
-        "description": check.text("description", empty=True),
+        "description": check.text("description"),
         "channel": check.choice("channel", _CHANNELS),
         "priority": check.choice("priority", _PRIORITIES),
         "category": check.text("category"),

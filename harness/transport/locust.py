@@ -16,23 +16,43 @@ timeout or reset while the body is read) counts as ``timeout`` or ``connection``
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import time
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
 
 from locust.contrib.fasthttp import FastHttpSession
 
+from harness.metrics.clock import ClockSampler
 from harness.vendors.auth import Signer
 from harness.vendors.base import ApiFailure, ApiRequest, ApiResponse, FailureKind, Flow
 
 T = TypeVar("T")
+# What a request is for, so that rates are per operation: ``operation`` (tickets, messages:
+# what the load is about), ``probe`` (reading assignments back) and ``setup`` (webhook
+# registration and the like). Carried in the Locust request context as ``role``.
+RequestRole = Literal["operation", "probe", "setup"]
 
 
 class LocustExecutor:
-    """Runs adapter flows over one FastHttpSession (one per Locust user or probe)."""
+    """Runs adapter flows over one FastHttpSession (one per Locust user or probe).
 
-    def __init__(self, session: FastHttpSession, signer: Signer) -> None:
+    ``clock``, when given, is fed every answer's ``Date`` header with the request's send and
+    receive times (the vendor-clock offset estimate)."""
+
+    def __init__(
+        self,
+        session: FastHttpSession,
+        signer: Signer,
+        *,
+        role: RequestRole = "operation",
+        clock: ClockSampler | None = None,
+    ) -> None:
         self._session = session
         self._signer = signer
+        self._context = {"role": role}
+        self._clock = clock
+        self.last_sent_at = 0.0  # send and receive times of the last answer (probe brackets)
+        self.last_received_at = 0.0
 
     def send(self, request: ApiRequest) -> ApiResponse:
         """One request, reported at once by its status (no adapter in the loop)."""
@@ -72,18 +92,20 @@ class LocustExecutor:
         path = signed.path
         if signed.params:
             path = f"{path}?{urlencode(signed.params)}"
+        sent_at = time.time()
         if signed.content is not None:  # bytes exactly as signed (body-hashing signatures)
             headers = {"Content-Type": "application/json", **signed.headers}
             context = self._session.request(
                 signed.method, path, name=signed.name, data=signed.content,  # type: ignore[arg-type]
-                headers=headers, catch_response=True,
+                headers=headers, catch_response=True, context=dict(self._context),
             )  # fmt: skip
         else:
             context = self._session.request(
                 signed.method, path, name=signed.name, json=signed.json,
-                headers=dict(signed.headers), catch_response=True,
+                headers=dict(signed.headers), catch_response=True, context=dict(self._context),
             )  # fmt: skip
         context.__enter__()
+        self.last_sent_at, self.last_received_at = sent_at, time.time()
         status: int = context.status_code or 0
         error = context.request_meta.get("exception")
         if status == 0 or (error is not None and status < 400):
@@ -94,11 +116,14 @@ class LocustExecutor:
             context.__exit__(None, None, None)
             raise ApiFailure(kind, request, status or None, detail)
         headers = {k.lower(): v for k, v in (context.headers or {}).items()}
+        if self._clock is not None:
+            self._clock.add(sent_at, self.last_received_at, headers.get("date"))
         return ApiResponse(status, headers, context.content or b""), context
 
 
 def _fail(context: Any, kind: FailureKind, message: str) -> None:
-    context.request_meta["context"] = {"failure": kind.value}
+    meta = context.request_meta
+    meta["context"] = {**meta.get("context", {}), "failure": kind.value}
     context.failure(message)
 
 

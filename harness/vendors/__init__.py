@@ -11,27 +11,31 @@ from harness.vendors.base import (
     WebhookRejected,
 )
 from harness.vendors.capabilities import (
-    BulkImporter,
-    Exporter,
+    OPERATIONS,
+    BulkImport,
     ImportJob,
     NotSupported,
     TicketChanges,
-    TicketUpdater,
+    TicketExport,
+    TicketUpdates,
+    offered,
 )
 
 __all__ = [
+    "OPERATIONS",
     "ApiFailure",
     "ApiRequest",
     "ApiResponse",
-    "BulkImporter",
-    "Exporter",
+    "BulkImport",
     "FailureKind",
     "Flow",
     "ImportJob",
     "NotSupported",
     "TicketChanges",
-    "TicketUpdater",
+    "TicketExport",
+    "TicketUpdates",
     "VendorAdapter",
     "WebhookEvent",
     "WebhookRejected",
+    "offered",
 ]

@@ -45,10 +45,13 @@ def no_auth(request: ApiRequest) -> ApiRequest:
     return request
 
 
-def bearer(token: Secret) -> Signer:
+def bearer(token: Secret, scheme: str = "Bearer", header: str = "Authorization") -> Signer:
+    """``Authorization: Bearer <token>``; other schemes (``Token``) and headers as described."""
+    prefix = f"{scheme} " if scheme else ""
+
     def sign_bearer(request: ApiRequest) -> ApiRequest:
         headers = dict(request.headers)
-        headers["Authorization"] = f"Bearer {token.reveal()}"
+        headers[header] = f"{prefix}{token.reveal()}"
         return replace(request, headers=headers)
 
     return sign_bearer
@@ -160,9 +163,11 @@ def signer_for(auth: Auth, source: str) -> Signer:
             path = Path(auth.token_file).expanduser()
             if not path.is_absolute():
                 path = Path(source).parent / path
-            return bearer(secret_from_file(path, purpose="auth.token_file", source=source))
+            token = secret_from_file(path, purpose="auth.token_file", source=source)
+            return bearer(token, auth.scheme, auth.header)
         assert auth.token_env is not None  # the model requires exactly one of the two
-        return bearer(secret_from_env(auth.token_env, purpose="auth.token_env", source=source))
+        token = secret_from_env(auth.token_env, purpose="auth.token_env", source=source)
+        return bearer(token, auth.scheme, auth.header)
     if auth.kind == "basic":
         user = secret_from_env(auth.username_env, purpose="auth.username_env", source=source)
         if auth.password_env is not None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from harness.model import Page
 from harness.vendors.base import ApiFailure, ApiRequest, ApiResponse, FailureKind, classify_status
 
 __all__ = [
@@ -14,11 +15,13 @@ __all__ = [
     "check",
     "decode",
     "dumps",
+    "page_of",
     "protocol",
     "read_enum",
 ]
 
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 Classifier = Callable[[ApiRequest, ApiResponse], "ApiFailure | None"]
 
 
@@ -63,3 +66,16 @@ def read_enum(
         known = ", ".join(sorted(mapping))
         raise protocol(request, response, f"unknown {enum.__name__} value {raw!r} (known: {known})")
     return found
+
+
+def page_of(items: Iterable[Any], parse: Callable[[Any], T], next_cursor: str | None) -> Page[T]:
+    """A page of the records ``parse`` understands; one it cannot parse (an unknown enum, a
+    missing id) is counted in ``skipped`` instead of failing the whole page."""
+    parsed: list[T] = []
+    skipped = 0
+    for item in items:
+        try:
+            parsed.append(parse(item))
+        except (ApiFailure, KeyError, TypeError, ValueError, AttributeError):
+            skipped += 1
+    return Page(tuple(parsed), next_cursor, skipped)

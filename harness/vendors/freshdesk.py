@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from harness.data.identities import synthetic_email
 from harness.model import (
     Assignment,
     Channel,
@@ -107,6 +108,10 @@ def quota(response: ApiResponse) -> Quota:
 class FreshdeskAdapter:
     name: ClassVar[str] = "freshdesk"
 
+    def capabilities(self) -> list[str]:
+        """Webhooks are automation rules set up in Freshdesk's admin UI, not an API call."""
+        return ["list", "poll-assignment", "update", "export"]
+
     def classify(self, request: ApiRequest, response: ApiResponse) -> ApiFailure | None:
         failure = classify_status(request, response)
         if failure is None or failure.kind is FailureKind.THROTTLED:
@@ -142,7 +147,7 @@ class FreshdeskAdapter:
         phone = customer.identities.get(Channel.PHONE)
         email = customer.identities.get(Channel.EMAIL)
         if email or not phone:
-            body["email"] = email or f"{customer.id}@customers.invalid"
+            body["email"] = email or synthetic_email(customer.id)
         else:
             body["phone"] = phone
         request = ApiRequest("POST", "/api/v2/tickets", "POST /api/v2/tickets", json=body)
@@ -180,9 +185,9 @@ class FreshdeskAdapter:
         return self._pages({}, cursor, limit, "GET /api/v2/tickets")
 
     def export_tickets(
-        self, since: float, cursor: str | None, limit: int
+        self, since: float | None, cursor: str | None, limit: int
     ) -> Flow[Page[TicketState]]:
-        stamp = datetime.fromtimestamp(since, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = datetime.fromtimestamp(since or 0, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         params = {"updated_since": stamp, "order_by": "updated_at", "order_type": "asc"}
         return self._pages(params, cursor, limit, "GET /api/v2/tickets?updated_since")
 

@@ -21,7 +21,7 @@ from harness.config.suggest import did_you_mean
 from harness.config.vendor import VendorSpec, load_vendor
 from harness.errors import ConfigError
 from harness.vendors.base import VendorAdapter
-from harness.vendors.capabilities import capabilities
+from harness.vendors.capabilities import offered, validate
 from harness.vendors.freshdesk import FreshdeskAdapter
 from harness.vendors.rest import RestAdapter
 from harness.vendors.sandbox import SandboxAdapter
@@ -95,16 +95,25 @@ def create_adapter(
                 f"Installed adapters: {', '.join(names)}. Run 'csm-harness vendors' to list them."
             )
         cls = ep.load()
+    adapter: VendorAdapter = _build(cls, name, source, spec)
+    validate(adapter, source)  # a declared but uncallable operation: before any request
+    return adapter
+
+
+def _build(cls: Any, name: str, source: str, spec: VendorSpec | None) -> Any:
     from_spec = getattr(cls, "from_spec", None)
     if from_spec is None:
-        adapter: VendorAdapter = cls()
-        return adapter
-    if spec is None:
-        if not Path(source).is_file():
-            raise ConfigError(f"{source}: adapter '{name}' needs its vendor file to be built.")
+        return cls()
+    if spec is None and Path(source).is_file():
         spec = load_vendor(source)
-    built: VendorAdapter = from_spec(spec)
-    return built
+    if spec is not None:
+        return from_spec(spec)
+    try:
+        return cls()
+    except TypeError:
+        raise ConfigError(
+            f"{source}: adapter '{name}' needs its vendor file to be built."
+        ) from None
 
 
 def adapter_for(vendor: VendorSpec, source: str) -> VendorAdapter:
@@ -120,9 +129,11 @@ def offers(name: str) -> list[str] | None:
         if ep is None:
             return []
         cls = ep.load()
-    if getattr(cls, "from_spec", None) is not None:
+    try:
+        adapter = cls()
+    except TypeError:  # built from its vendor file only (rest): the file decides
         return None
-    found = capabilities(cls())
+    found = offered(adapter)
     if callable(getattr(cls, "open_session", None)):
         found.append("open-session")
     return found

@@ -13,13 +13,16 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from harness.config.rest import (
+    FieldRead,
     ImportOperation,
     ImportStatusOperation,
     ListOperation,
     Operation,
     RegisterWebhookOperation,
+    RequestTemplate,
     RestSpec,
     TicketFields,
 )
@@ -43,9 +46,10 @@ from harness.vendors.base import (
     WebhookRejected,
     classify_status,
 )
-from harness.vendors.capabilities import ImportJob, NotSupported, TicketChanges
-from harness.vendors.common import check, protocol, read_enum
+from harness.vendors.capabilities import HistoricalTicket, ImportJob, NotSupported, TicketChanges
+from harness.vendors.common import check, page_of, protocol, read_enum
 from harness.vendors.digests import sign
+from harness.vendors.rest_paging import first_cursor, follow, next_cursor
 from harness.vendors.rest_support import (
     classify_by_rules,
     mapped,
@@ -67,33 +71,76 @@ class RestAdapter:
 
     name: ClassVar[str] = "rest"
 
-    def __init__(self, spec: RestSpec, vendor: str = "rest") -> None:
+    def __init__(self, spec: RestSpec, vendor: str = "rest", base_url: str = "") -> None:
         self._spec = spec
         self._vendor = vendor
+        self._base_path = "" if base_url == "embedded" else urlsplit(base_url).path
         self._fields: TicketFields = spec.ticket
+        self._reads: dict[str, FieldRead | None] = {
+            name: spec.ticket.read(name)
+            for name in TicketFields.model_fields
+            if name not in ("id", "custom_fields")
+        }
+        self._reads["custom_fields"] = spec.ticket.custom_path()
+        self._custom = spec.ticket.custom()
+        self._second = spec.ticket.second_requests()
         self._write: dict[str, dict[str, Any]] = {
             field: dict(mapping.write) for field, mapping in spec.enums.items()
         }
         self._read_status = reader(TicketStatus, spec, "status")
         self._read_priority = reader(Priority, spec, "priority")
+        self._read_free = {
+            field: {str(raw): name for name, raw in reversed(mapping.write.items())}
+            | dict(mapping.read)
+            for field, mapping in spec.enums.items()
+            if field in ("category", "queue")
+        }
 
     @classmethod
     def from_spec(cls, vendor: VendorSpec) -> RestAdapter:
         if vendor.rest is None:
             raise ValueError(f"vendor {vendor.name} has no rest section")
-        return cls(vendor.rest, vendor.name)
+        return cls(vendor.rest, vendor.name, vendor.base_url)
 
     def capabilities(self) -> list[str]:
+        """The optional operations the vendor file describes (harness.vendors.capabilities)."""
         ops = self._spec.operations
+        polling = "polling" in self._spec.assignment.observe
         return [
             name
             for name, present in (
+                ("list", ops.list_tickets is not None),
+                ("webhooks", ops.register_webhook is not None),
+                (
+                    "poll-assignment",
+                    polling and (ops.fetch_assignment or ops.get_ticket) is not None,
+                ),
                 ("update", ops.update_ticket is not None),
                 ("bulk-import", ops.import_tickets is not None),
                 ("export", ops.export_tickets is not None),
             )
             if present
         ]
+
+    def mapped_fields(self) -> list[str]:
+        """Canonical ticket fields this file reads (named custom fields as custom_fields.<name>)."""
+        names = [name for name, read in self._reads.items() if read is not None]
+        if self._custom is not None:
+            names = [n for n in names if n != "custom_fields"]
+            names += [f"custom_fields.{name}" for name in self._custom]
+        return names
+
+    def custom_field_names(self) -> list[str]:
+        return list(self._custom or {})
+
+    def categories(self) -> list[str]:
+        """The scenario categories the file maps (``enums.category``), if any."""
+        return list(self._write.get("category", {}))
+
+    @property
+    def max_batch(self) -> int:
+        op = self._spec.operations.import_tickets
+        return op.batch if op is not None else 1
 
     # --- classification ---------------------------------------------------------------------
 
@@ -140,14 +187,14 @@ class RestAdapter:
         return self._page(op, cursor, limit, {})
 
     def export_tickets(
-        self, since: float, cursor: str | None, limit: int
+        self, since: float | None, cursor: str | None, limit: int
     ) -> Flow[Page[TicketState]]:
         op = self._spec.operations.export_tickets
         if op is None:
             raise NotSupported(self._vendor, "export_tickets")
-        return self._page(op, cursor, limit, {"since": int(since)})
+        return self._page(op, cursor, limit, {"since": int(since or 0)})
 
-    def import_tickets(self, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+    def import_tickets(self, tickets: Sequence[HistoricalTicket]) -> Flow[ImportJob]:
         op = self._spec.operations.import_tickets
         if op is None:
             raise NotSupported(self._vendor, "import_tickets")
@@ -217,11 +264,13 @@ class RestAdapter:
     # --- flows ------------------------------------------------------------------------------
 
     def _call(
-        self, op: Operation, values: Mapping[str, Any]
+        self, op: Operation | RequestTemplate, values: Mapping[str, Any], url: str | None = None
     ) -> Flow[tuple[ApiRequest, ApiResponse, Any]]:
-        template = op.request
+        template = op if isinstance(op, RequestTemplate) else op.request
         path = str(render_text(template.path, values))
         query = {k: str(v) for k, v in render(template.query, values).items()}
+        if url is not None:  # the next page's URL, as the vendor wrote it
+            path, query = follow(url, self._base_path, path)
         headers = {k: str(v) for k, v in render(template.headers, values).items()}
         body = render(template.body, values) if template.body is not None else None
         name = template.name or f"{template.method} {_ID_PLACEHOLDER.sub('{id}', template.path)}"
@@ -232,10 +281,19 @@ class RestAdapter:
     def _read_one(
         self, op: Operation, ref: TicketRef, values: Mapping[str, Any] | None = None
     ) -> Flow[TicketState]:
-        request, response, body = yield from self._call(
-            op, values or {"ref.id": ref.id, "ref.external_id": ref.external_id}
-        )
-        return self._state(self._result(op, request, response, body), request, response)
+        values = values or {"ref.id": ref.id, "ref.external_id": ref.external_id}
+        request, response, body = yield from self._call(op, values)
+        if op.result is None:  # the answer holds no ticket (a list of messages): read it back
+            get = self._require("get_ticket")
+            request, response, body = yield from self._call(get, values)
+            op = get
+        item = self._result(op, request, response, body)
+        extra: dict[str, Any] = {}
+        for name, read in self._second.items():
+            assert read.request is not None
+            found = yield from self._call(read.request, values)
+            extra[name] = opt(found[2], read.path)
+        return self._state(item, request, response, extra)
 
     def _fetch_assignment(self, op: Operation, ref: TicketRef) -> Flow[Assignment | None]:
         request, response, body = yield from self._call(
@@ -248,35 +306,23 @@ class RestAdapter:
         self, op: ListOperation, cursor: str | None, limit: int, extra: Mapping[str, Any]
     ) -> Flow[Page[TicketState]]:
         paging = op.pagination
-        if cursor is None and paging.style == "page":
-            cursor = str(paging.first)
-        elif cursor is None and paging.style == "offset":
-            cursor = "0"
-        request, response, body = yield from self._call(
-            op, {"cursor": cursor, "limit": limit, **extra}
-        )
+        url = cursor if paging.style in ("url", "link") else None
+        if cursor is None:
+            cursor = first_cursor(paging)
+        values = {"cursor": None if url else cursor, "limit": limit, **extra}
+        request, response, body = yield from self._call(op, values, url)
         items = get_path(body, op.items)
         if not isinstance(items, list):
-            raise protocol(request, response, f"expected a list at '{op.items}'")
-        states = tuple(self._state(item, request, response) for item in items)
-        if paging.end is not None and get_path(body, paging.end) is True:
-            next_cursor = None
-        elif paging.style == "cursor":
-            found = get_path(body, paging.next or "")
-            next_cursor = None if found in (MISSING, None, "") else str(found)
-        elif len(items) < limit:
-            next_cursor = None
-        elif paging.style == "page":
-            next_cursor = str(int(cursor or paging.first) + 1)
-        else:
-            next_cursor = str(int(cursor or 0) + len(items))
-        return Page(states, next_cursor)
+            where = f"at '{op.items}'" if op.items else "as the answer"
+            raise protocol(request, response, f"expected a list {where}")
+        following = next_cursor(paging, body, response.headers, cursor, len(items), limit)
+        return page_of(items, lambda item: self._state(item, request, response), following)
 
-    def _import(self, op: ImportOperation, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
+    def _import(self, op: ImportOperation, tickets: Sequence[HistoricalTicket]) -> Flow[ImportJob]:
         job_ids: list[str] = []
         for start in range(0, len(tickets), op.batch):
             batch = tickets[start : start + op.batch]
-            items = [render(op.item, self._ticket_values(ticket)) for ticket in batch]
+            items = [render(op.item, self._history_values(item)) for item in batch]
             request, response, body = yield from self._call(op, {"tickets": items})
             found = get_path(body, op.job_id)
             if found in (MISSING, None, ""):
@@ -331,7 +377,9 @@ class RestAdapter:
             "ticket.description": ticket.description,
             "ticket.channel": mapped(self._write, "channel", ticket.channel),
             "ticket.priority": mapped(self._write, "priority", ticket.priority),
-            "ticket.category": ticket.category,
+            "ticket.category": self._write.get("category", {}).get(
+                ticket.category, ticket.category
+            ),
             "ticket.customer.id": ticket.customer.id,
             "ticket.customer.name": ticket.customer.name,
             "ticket.customer.identities": {
@@ -341,12 +389,30 @@ class RestAdapter:
             "idempotency_key": str(uuid.uuid5(uuid.NAMESPACE_URL, ticket.external_id)),
         }
 
+    def _history_values(self, item: HistoricalTicket) -> dict[str, Any]:
+        return {
+            **self._ticket_values(item.ticket),
+            "ticket.status": mapped(self._write, "status", item.status),
+            "ticket.created_at": item.created_at,
+        }
+
     def _result(self, op: Operation, request: ApiRequest, response: ApiResponse, body: Any) -> Any:
-        item = get_path(body, op.result)
+        item = get_path(body, op.result or "")
         if not isinstance(item, Mapping):
             where = f"at '{op.result}'" if op.result else "as the answer"
             raise protocol(request, response, f"expected an object {where}")
         return item
+
+    def _value(self, item: Any, name: str, extra: Mapping[str, Any] | None = None) -> Any:
+        """Field ``name`` of ``item`` (or of its second request), None when absent."""
+        read = self._reads[name]
+        if read is None:
+            return None
+        if read.request is not None:
+            found = (extra or {}).get(name)
+        else:
+            found = opt(item, read.path)
+        return None if read.absent(found) else found
 
     def _ref(self, item: Any, request: ApiRequest, fallback_external: str) -> TicketRef:
         ticket_id = text(get_path(item, self._fields.id))
@@ -354,30 +420,54 @@ class RestAdapter:
             raise ApiFailure(
                 FailureKind.PROTOCOL, request, None, f"no ticket id at '{self._fields.id}'"
             )
-        external = text(opt(item, self._fields.external_id)) or fallback_external
+        external = text(self._value(item, "external_id")) or fallback_external
         assignment = None
         if "same_response" in self._spec.assignment.observe:
             assignment = self._assignment(item, ticket_id)
         return TicketRef(ticket_id, external, assignment)
 
+    def _free(self, field: str, value: Any) -> str | None:
+        """A category or queue as the scenario names it (through ``enums``) or as it reads."""
+        raw = text(value)
+        return None if raw is None else self._read_free.get(field, {}).get(raw, raw)
+
     def _assignment(self, item: Any, ticket_id: str) -> Assignment | None:
-        agent = text(opt(item, self._fields.assignee))
+        agent = text(self._value(item, "assignee"))
         if not agent:
             return None
         return Assignment(
             ticket_id=ticket_id,
             agent_id=agent,
-            queue=text(opt(item, self._fields.queue)),
-            assigned_at=number(opt(item, self._fields.assigned_at)),
-            external_id=text(opt(item, self._fields.external_id)),
+            queue=self._free("queue", self._value(item, "queue")),
+            assigned_at=number(self._value(item, "assigned_at")),
+            external_id=text(self._value(item, "external_id")),
         )
 
-    def _state(self, item: Any, request: ApiRequest, response: ApiResponse) -> TicketState:
-        f = self._fields
+    def _custom_fields(self, item: Any, extra: Mapping[str, Any]) -> dict[str, str]:
+        if self._custom is None:
+            custom = self._value(item, "custom_fields")
+            if not isinstance(custom, Mapping):
+                return {}
+            return {str(k): str(v) for k, v in custom.items() if v is not None}
+        found: dict[str, str] = {}
+        for name, read in self._custom.items():
+            key = f"custom_fields.{name}"
+            value = extra.get(key) if read.request is not None else opt(item, read.path)
+            if not read.absent(value) and value != "":
+                found[name] = str(value)
+        return found
+
+    def _state(
+        self,
+        item: Any,
+        request: ApiRequest,
+        response: ApiResponse,
+        extra: Mapping[str, Any] | None = None,
+    ) -> TicketState:
+        extra = extra or {}
         ref = self._ref(item, request, fallback_external="")
-        raw_status = opt(item, f.status)
-        raw_priority = opt(item, f.priority)
-        custom = opt(item, f.custom_fields)
+        raw_status = self._value(item, "status", extra)
+        raw_priority = self._value(item, "priority", extra)
         return TicketState(
             ref=TicketRef(ref.id, ref.external_id, self._assignment(item, ref.id)),
             status=(
@@ -390,14 +480,13 @@ class RestAdapter:
                 if raw_priority is None
                 else read_enum(Priority, self._read_priority, raw_priority, request, response)
             ),
-            category=text(opt(item, f.category)) or "",
-            subject=text(opt(item, f.subject)) or "",
-            description=text(opt(item, f.description)) or "",
-            queue=text(opt(item, f.queue)),
-            assignee=text(opt(item, f.assignee)),
-            custom_fields=(
-                {str(k): str(v) for k, v in custom.items()} if isinstance(custom, Mapping) else {}
-            ),
+            category=self._free("category", self._value(item, "category", extra)) or "",
+            subject=text(self._value(item, "subject", extra)) or "",
+            description=text(self._value(item, "description", extra)) or "",
+            queue=self._free("queue", self._value(item, "queue", extra)),
+            assignee=text(self._value(item, "assignee", extra)),
+            custom_fields=self._custom_fields(item, extra),
+            requester=text(self._value(item, "requester", extra)),
         )
 
 

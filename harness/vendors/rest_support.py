@@ -3,6 +3,7 @@ field reading and the signed-webhook message (see :mod:`harness.vendors.rest`)."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,9 @@ def classify_by_rules(
     for rule in rules:
         if not _status_matches(rule, response.status):
             continue
+        if rule.text is not None:
+            if not re.search(rule.text, response.body.decode("utf-8", "replace")):
+                continue
         if rule.body is not None:
             if body is MISSING:
                 try:
@@ -94,6 +98,12 @@ def _body_matches(rule: ErrorRule, body: Any) -> bool:
     found = get_path(body, match.path) if body is not None else MISSING
     if found is MISSING:
         return match.not_equals is not None or match.not_in is not None
+    if match.contains is not None or match.matches is not None:
+        items = found if isinstance(found, list) else [found]
+        texts = [str(item) for item in items if isinstance(item, str | int | float)]
+        if match.contains is not None:
+            return any(match.contains in item for item in texts)
+        return any(re.search(match.matches or "", item) for item in texts)
     if match.equals is not None:
         return bool(found == match.equals)
     if match.not_equals is not None:

@@ -1,5 +1,5 @@
-"""The sandbox adapter's optional capabilities (:mod:`harness.vendors.admin`): status updates,
-customers by identity, bulk import and export. Mixed into
+"""The sandbox adapter's optional operations (:mod:`harness.vendors.capabilities`): status
+updates, customers by identity, bulk import, export and full reads. Mixed into
 :class:`~harness.vendors.sandbox.SandboxAdapter`."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from harness.model import (
     TicketState,
     TicketStatus,
 )
-from harness.vendors.admin import HistoricalTicket, ImportResult, StoredCustomer, StoredTicket
 from harness.vendors.base import (
     ApiFailure,
     ApiRequest,
@@ -25,6 +24,13 @@ from harness.vendors.base import (
     Flow,
     classify_status,
 )
+from harness.vendors.capabilities import (
+    HistoricalTicket,
+    ImportJob,
+    StoredCustomer,
+    StoredTicket,
+    TicketChanges,
+)
 
 __all__ = ["SandboxAdminMixin", "stored_ticket"]
 
@@ -32,30 +38,23 @@ _API = "/api/v1"
 
 
 class SandboxAdminMixin:
-    """Implements TicketUpdates, CustomerDirectory, BulkImport and TicketExport."""
+    """Implements TicketUpdates, CustomerDirectory, BulkImport, TicketExport and FullRead."""
 
     max_batch: ClassVar[int] = 50  # the sandbox takes 100; 50 keeps zh-CN bodies under 64 KiB
 
-    def update_ticket(
-        self,
-        ref: TicketRef,
-        *,
-        status: TicketStatus | None = None,
-        priority: Priority | None = None,
-        custom_fields: Mapping[str, str] | None = None,
-    ) -> Flow[TicketState]:
+    def update_ticket(self, ref: TicketRef, changes: TicketChanges) -> Flow[TicketState]:
         from harness.vendors.sandbox import _state
 
-        changes: dict[str, Any] = {}
-        if status is not None:
-            changes["status"] = status.value
-        if priority is not None:
-            changes["priority"] = priority.value
-        if custom_fields is not None:
-            changes["custom_fields"] = dict(custom_fields)
-        request = ApiRequest(
-            "PATCH", f"{_API}/tickets/{ref.id}", "PATCH /tickets/{id}", json=changes
-        )
+        body: dict[str, Any] = {}
+        if changes.status is not None:
+            body["status"] = changes.status.value
+        if changes.priority is not None:
+            body["priority"] = changes.priority.value
+        if changes.subject is not None:
+            body["subject"] = changes.subject
+        if changes.custom_fields is not None:
+            body["custom_fields"] = dict(changes.custom_fields)
+        request = ApiRequest("PATCH", f"{_API}/tickets/{ref.id}", "PATCH /tickets/{id}", json=body)
         return _state(_object(request, (yield request), "ticket"))
 
     def find_customer(self, channel: Channel, value: str) -> Flow[StoredCustomer | None]:
@@ -79,7 +78,8 @@ class SandboxAdminMixin:
         except (KeyError, TypeError, ValueError) as exc:
             raise _protocol(request, response, f"bad customer: {exc!r}") from None
 
-    def import_tickets(self, tickets: Sequence[HistoricalTicket]) -> Flow[tuple[ImportResult, ...]]:
+    def import_tickets(self, tickets: Sequence[HistoricalTicket]) -> Flow[ImportJob]:
+        """Synchronous: one request, every record's result in the answer (``done``)."""
         items = [
             {**_ticket_body(h.ticket), "status": h.status.value, "created_at": h.created_at}
             for h in tickets
@@ -89,22 +89,28 @@ class SandboxAdminMixin:
         )
         response = yield request
         body = _body(request, response)
+        created: list[tuple[int, str]] = []
+        failed: list[tuple[int, str]] = []
         try:
-            return tuple(
-                ImportResult(
-                    external_id=str(r.get("external_id")),
-                    outcome=str(r["status"]),
-                    id=r.get("id"),
-                    error=None if not r.get("errors") else str(r["errors"]),
-                )
-                for r in body["results"]
-            )
+            for index, result in enumerate(body["results"]):
+                if result["status"] in ("created", "exists") and result.get("id"):
+                    created.append((index, str(result["id"])))
+                else:
+                    failed.append((index, f"{result['status']}: {result.get('errors')}"))
         except (KeyError, TypeError, AttributeError) as exc:
             raise _protocol(request, response, f"bad import results: {exc!r}") from None
+        return ImportJob((), True, tuple(created), tuple(failed))
+
+    def import_status(self, job_id: str) -> Flow[ImportJob]:
+        """Never needed (imports answer at once); reads back nothing, sends nothing."""
+        yield from ()  # a flow that sends nothing
+        return ImportJob((job_id,), True)
 
     def export_tickets(
         self, since: float | None, cursor: str | None, limit: int
-    ) -> Flow[Page[StoredTicket]]:
+    ) -> Flow[Page[TicketState]]:
+        from harness.vendors.sandbox import _state
+
         params = {"limit": str(limit)}
         if since is not None:
             params["since"] = repr(since)
@@ -116,7 +122,7 @@ class SandboxAdminMixin:
         response = yield request
         body = _body(request, response)
         try:
-            items = tuple(stored_ticket(t) for t in body["tickets"])
+            items = tuple(_state(t) for t in body["tickets"])
             return Page(items, body["next_cursor"])
         except (KeyError, TypeError, ValueError) as exc:
             raise _protocol(request, response, f"bad export page: {exc!r}") from None

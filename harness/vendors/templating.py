@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any
+from functools import lru_cache
+from typing import Any, Final
 
 from harness.config.templates import PLACEHOLDER
 
@@ -19,18 +21,53 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+_SEGMENT: Final = re.compile(r"([^.\[]*)(?:\[([^=\]]+)=([^\]]*)\])?(?:\.|$)")
+
+
+@lru_cache(maxsize=512)
+def _segments(path: str) -> tuple[tuple[str, tuple[str, str] | None], ...]:
+    """``"custom_fields[name=Channel].values.0"`` -> key, optional (key, value) selection."""
+    found: list[tuple[str, tuple[str, str] | None]] = []
+    at = 0
+    while at < len(path):
+        match = _SEGMENT.match(path, at)
+        if match is None or match.end() == at:
+            break
+        key, select_key, select_value = match.groups()
+        found.append((key, (select_key, select_value) if select_key is not None else None))
+        at = match.end()
+    return tuple(found)
+
+
+def _step(data: Any, part: str) -> Any:
+    if isinstance(data, Mapping):
+        return data.get(part, MISSING)
+    if isinstance(data, list) and part.isdigit() and int(part) < len(data):
+        return data[int(part)]
+    return MISSING
+
+
+def _select(data: Any, key: str, value: str) -> Any:
+    """The first mapping in list ``data`` whose ``key`` reads as ``value``."""
+    if not isinstance(data, list):
+        return MISSING
+    for item in data:
+        if isinstance(item, Mapping) and key in item and str(item[key]) == value:
+            return item
+    return MISSING
+
+
 def get_path(data: Any, path: str) -> Any:
-    """``data`` at ``path`` (``"ticket.id"``, ``"results.0.id"``); ``MISSING`` if absent."""
+    """``data`` at ``path`` (``"ticket.id"``, ``"results.0.id"``,
+    ``"custom_fields[name=Channel].values.0"``); ``MISSING`` if absent."""
     if not path:
         return data
-    for part in path.split("."):
-        if isinstance(data, Mapping):
-            if part not in data:
-                return MISSING
-            data = data[part]
-        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
-            data = data[int(part)]
-        else:
+    for key, selection in _segments(path):
+        if key:
+            data = _step(data, key)
+        if selection is not None and data is not MISSING:
+            data = _select(data, *selection)
+        if data is MISSING:
             return MISSING
     return data
 

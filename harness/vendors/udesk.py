@@ -114,6 +114,10 @@ class OpenedSession:
 class UdeskAdapter:
     name: ClassVar[str] = "udesk"
 
+    def capabilities(self) -> list[str]:
+        """Udesk's support sets the push URL up: no webhook registration call."""
+        return ["list", "poll-assignment"]
+
     def classify(self, request: ApiRequest, response: ApiResponse) -> ApiFailure | None:
         return _classify(request, response, ())
 

@@ -13,6 +13,14 @@ Auth: API token over Basic (``auth: {kind: basic, username_env: ZENDESK_EMAIL, u
   webhook connected to a trigger on "assignee changed". Zendesk signs deliveries with
   ``base64(HMAC-SHA256(secret, timestamp + body))``; the secret is Zendesk's (Admin Center ->
   webhook -> signing secret), so put it in the variable ``webhooks.secret_env`` names.
+- Custom fields go as ``custom_fields: [{"id": <field id>, "value": ...}]``; the ids come from
+  the vendor file's ``custom_fields`` map (name -> Zendesk ticket field id): unmapped fields are
+  not sent, and read back under their id.
+- A requester with a phone is upserted first (``POST /api/v2/users/create_or_update`` with
+  ``name``, ``email``, ``phone``), and the ticket names them by ``requester_id``; without a phone
+  the requester goes inline (``requester: {name, email}``).
+- Full read: ``GET /api/v2/tickets/{id}?include=users`` (the requester sideloaded); requester
+  profile: ``GET /api/v2/users/{id}``.
 - Quota: 429 + ``Retry-After`` (and sometimes 429 without it): throttled, never broken.
 """
 
@@ -21,8 +29,9 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from harness.data.identities import synthetic_email
 from harness.model import (
     Assignment,
     Channel,
@@ -43,9 +52,18 @@ from harness.vendors.base import (
     WebhookRejected,
     classify_status,
 )
-from harness.vendors.capabilities import ImportJob, TicketChanges
-from harness.vendors.common import check, protocol, read_enum
+from harness.vendors.capabilities import (
+    HistoricalTicket,
+    ImportJob,
+    StoredCustomer,
+    StoredTicket,
+    TicketChanges,
+)
+from harness.vendors.common import check, page_of, protocol, read_enum
 from harness.vendors.digests import sign
+
+if TYPE_CHECKING:
+    from harness.config.vendor import VendorSpec
 
 __all__ = ["ZendeskAdapter", "webhook_signature"]
 
@@ -84,6 +102,15 @@ def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
 
 class ZendeskAdapter:
     name: ClassVar[str] = "zendesk"
+    max_batch: ClassVar[int] = BATCH
+
+    def __init__(self, custom_fields: Mapping[str, str] | None = None) -> None:
+        self._field_ids = dict(custom_fields or {})
+        self._field_names = {str(v): k for k, v in self._field_ids.items()}
+
+    @classmethod
+    def from_spec(cls, vendor: VendorSpec) -> ZendeskAdapter:
+        return cls(vendor.custom_fields)
 
     def classify(self, request: ApiRequest, response: ApiResponse) -> ApiFailure | None:
         failure = classify_status(request, response)
@@ -107,11 +134,22 @@ class ZendeskAdapter:
     # --- tickets ----------------------------------------------------------------------------
 
     def create_ticket(self, ticket: Ticket) -> Flow[TicketRef]:
+        body = self._ticket_body(ticket)
+        if ticket.customer.identities.get(Channel.PHONE):
+            user = ApiRequest(
+                "POST",
+                "/api/v2/users/create_or_update",
+                "POST /api/v2/users/create_or_update",
+                json={"user": body.pop("requester")},
+            )
+            response = yield user
+            found = _object(user, response, check(user, response, self.classify), "user")
+            body["requester_id"] = found["id"]
         request = ApiRequest(
             "POST",
             "/api/v2/tickets",
             "POST /api/v2/tickets",
-            json={"ticket": _ticket_body(ticket)},
+            json={"ticket": body},
             headers={"Idempotency-Key": ticket.external_id[:255]},
         )
         response = yield request
@@ -122,7 +160,52 @@ class ZendeskAdapter:
         request = ApiRequest("GET", f"/api/v2/tickets/{ref.id}", "GET /api/v2/tickets/{id}")
         response = yield request
         item = _object(request, response, check(request, response, self.classify), "ticket")
-        return _state(item, request, response)
+        return self._state(item, request, response)
+
+    def read_ticket(self, ref: TicketRef) -> Flow[StoredTicket]:
+        """The ticket with its requester sideloaded (``include=users``)."""
+        request = ApiRequest(
+            "GET",
+            f"/api/v2/tickets/{ref.id}",
+            "GET /api/v2/tickets/{id}?include=users",
+            params={"include": "users"},
+        )
+        response = yield request
+        body = check(request, response, self.classify)
+        item = _object(request, response, body, "ticket")
+        state = self._state(item, request, response)
+        users: list[Any] = body["users"] if isinstance(body.get("users"), list) else []
+        requester: Mapping[str, Any] = next(
+            (u for u in users if isinstance(u, dict) and u.get("id") == item.get("requester_id")),
+            {},
+        )
+        return StoredTicket(
+            id=state.ref.id,
+            external_id=state.ref.external_id,
+            subject=state.subject,
+            description=state.description,
+            channel=None,  # via.channel is "api" for every ticket the harness creates
+            priority=state.priority,
+            status=state.status,
+            category=state.category,
+            customer_name=str(requester.get("name") or ""),
+            identities=_user_identities(requester),
+            custom_fields=state.custom_fields,
+            customer_id=None if item.get("requester_id") is None else str(item["requester_id"]),
+        )
+
+    def read_requester(self, ref: TicketRef) -> Flow[StoredCustomer]:
+        """The requester's profile from the Users API (``GET /api/v2/users/{id}``)."""
+        request = ApiRequest("GET", f"/api/v2/tickets/{ref.id}", "GET /api/v2/tickets/{id}")
+        response = yield request
+        item = _object(request, response, check(request, response, self.classify), "ticket")
+        user_id = item.get("requester_id")
+        if user_id is None:
+            raise protocol(request, response, "the ticket has no requester_id")
+        read = ApiRequest("GET", f"/api/v2/users/{user_id}", "GET /api/v2/users/{id}")
+        response = yield read
+        user = _object(read, response, check(read, response, self.classify), "user")
+        return StoredCustomer(str(user_id), str(user.get("name") or ""), _user_identities(user))
 
     def fetch_assignment(self, ref: TicketRef) -> Flow[Assignment | None]:
         request = ApiRequest("GET", f"/api/v2/tickets/{ref.id}", "probe: GET /api/v2/tickets/{id}")
@@ -138,12 +221,14 @@ class ZendeskAdapter:
             body["priority"] = PRIORITY_OUT[changes.priority]
         if changes.subject is not None:
             body["subject"] = changes.subject
+        if changes.custom_fields is not None:
+            body["custom_fields"] = self._custom_fields(changes.custom_fields)
         request = ApiRequest(
             "PUT", f"/api/v2/tickets/{ref.id}", "PUT /api/v2/tickets/{id}", json={"ticket": body}
         )
         response = yield request
         item = _object(request, response, check(request, response, self.classify), "ticket")
-        return _state(item, request, response)
+        return self._state(item, request, response)
 
     def list_tickets(self, cursor: str | None, limit: int) -> Flow[Page[TicketState]]:
         params = {"page[size]": str(min(limit, 100))}
@@ -155,14 +240,14 @@ class ZendeskAdapter:
         items = _list(request, response, body, "tickets")
         meta = body.get("meta") or {}
         next_cursor = meta.get("after_cursor") if meta.get("has_more") else None
-        return Page(tuple(_state(i, request, response) for i in items), next_cursor)
+        return page_of(items, lambda i: self._state(i, request, response), next_cursor)
 
     def export_tickets(
-        self, since: float, cursor: str | None, limit: int
+        self, since: float | None, cursor: str | None, limit: int
     ) -> Flow[Page[TicketState]]:
         params = {"per_page": str(min(limit, 1000))}
         if cursor is None:
-            params["start_time"] = str(int(since))
+            params["start_time"] = str(int(since or 0))
         else:
             params["cursor"] = cursor
         request = ApiRequest(
@@ -175,12 +260,13 @@ class ZendeskAdapter:
         body = check(request, response, self.classify)
         items = _list(request, response, body, "tickets")
         next_cursor = None if body.get("end_of_stream") else body.get("after_cursor")
-        return Page(tuple(_state(i, request, response) for i in items), next_cursor)
+        return page_of(items, lambda i: self._state(i, request, response), next_cursor)
 
     # --- bulk import ------------------------------------------------------------------------
 
-    def import_tickets(self, tickets: Sequence[Ticket]) -> Flow[ImportJob]:
-        """Submit in batches of 100; returns the job ids (poll them with :meth:`import_status`)."""
+    def import_tickets(self, tickets: Sequence[HistoricalTicket]) -> Flow[ImportJob]:
+        """Submit in batches of 100; returns the job ids (poll them with :meth:`import_status`).
+        ``create_many`` takes the final status; the creation time is Zendesk's own."""
         job_ids: list[str] = []
         for start in range(0, len(tickets), BATCH):
             batch = tickets[start : start + BATCH]
@@ -188,7 +274,12 @@ class ZendeskAdapter:
                 "POST",
                 "/api/v2/tickets/create_many",
                 "POST /api/v2/tickets/create_many",
-                json={"tickets": [_ticket_body(t) for t in batch]},
+                json={
+                    "tickets": [
+                        {**self._ticket_body(h.ticket), "status": STATUS_OUT[h.status]}
+                        for h in batch
+                    ]
+                },
             )
             response = yield request
             job = _object(request, response, check(request, response, self.classify), "job_status")
@@ -220,6 +311,41 @@ class ZendeskAdapter:
             created=tuple(created),
             failed=tuple(failed),
         )
+
+    # --- bodies -----------------------------------------------------------------------------
+
+    def _ticket_body(self, ticket: Ticket) -> dict[str, Any]:
+        customer = ticket.customer
+        # Zendesk needs an e-mail (or a user id) to find or create the end user
+        email = customer.identities.get(Channel.EMAIL) or synthetic_email(customer.id)
+        requester: dict[str, Any] = {"name": customer.name, "email": email}
+        phone = customer.identities.get(Channel.PHONE)
+        if phone:
+            requester["phone"] = phone
+        body: dict[str, Any] = {
+            "subject": ticket.subject,
+            "comment": {"body": ticket.description, "public": True},
+            "priority": PRIORITY_OUT[ticket.priority],
+            "external_id": ticket.external_id,
+            "tags": ["csm-harness", ticket.category],
+            "requester": requester,
+        }
+        fields = self._custom_fields(ticket.custom_fields)
+        if fields:
+            body["custom_fields"] = fields
+        return body
+
+    def _custom_fields(self, values: Mapping[str, str]) -> list[dict[str, Any]]:
+        return [
+            {"id": _field_id(self._field_ids[name]), "value": value}
+            for name, value in values.items()
+            if name in self._field_ids
+        ]
+
+    def _state(
+        self, item: Mapping[str, Any], request: ApiRequest, response: ApiResponse
+    ) -> TicketState:
+        return _state(item, request, response, self._field_names)
 
     # --- webhooks ---------------------------------------------------------------------------
 
@@ -308,22 +434,13 @@ class ZendeskAdapter:
         )
 
 
-def _ticket_body(ticket: Ticket) -> dict[str, Any]:
-    customer = ticket.customer
-    requester: dict[str, Any] = {"name": customer.name}
-    email = customer.identities.get(Channel.EMAIL)
-    if email:
-        requester["email"] = email
-    else:  # Zendesk needs an identity to find or create the end user
-        requester["email"] = f"{customer.id}@customers.invalid"
-    return {
-        "subject": ticket.subject,
-        "comment": {"body": ticket.description, "public": True},
-        "priority": PRIORITY_OUT[ticket.priority],
-        "external_id": ticket.external_id,
-        "tags": ["csm-harness", ticket.category],
-        "requester": requester,
-    }
+def _user_identities(user: Mapping[str, Any]) -> dict[Channel, str]:
+    found = {Channel.EMAIL: user.get("email"), Channel.PHONE: user.get("phone")}
+    return {channel: str(value) for channel, value in found.items() if value}
+
+
+def _field_id(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
 
 
 def _object(request: ApiRequest, response: ApiResponse, body: Any, key: str) -> Any:
@@ -359,7 +476,12 @@ def _assignment(item: Mapping[str, Any]) -> Assignment | None:
     )
 
 
-def _state(item: Mapping[str, Any], request: ApiRequest, response: ApiResponse) -> TicketState:
+def _state(
+    item: Mapping[str, Any],
+    request: ApiRequest,
+    response: ApiResponse,
+    field_names: Mapping[str, str],
+) -> TicketState:
     priority = item.get("priority")
     tags = [str(tag) for tag in item.get("tags") or [] if tag != "csm-harness"]
     group = item.get("group_id")
@@ -378,7 +500,7 @@ def _state(item: Mapping[str, Any], request: ApiRequest, response: ApiResponse) 
         queue=None if group is None else str(group),
         assignee=None if agent is None else str(agent),
         custom_fields={
-            str(field["id"]): str(field["value"])
+            field_names.get(str(field["id"]), str(field["id"])): str(field["value"])
             for field in item.get("custom_fields") or []
             if field.get("value") is not None
         },

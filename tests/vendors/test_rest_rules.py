@@ -18,7 +18,7 @@ from harness.model import Channel, Customer, Priority, Ticket, TicketRef, Ticket
 from harness.transport.backoff import Backoff
 from harness.transport.httpx_sync import HttpxExecutor
 from harness.vendors.base import ApiFailure, FailureKind
-from harness.vendors.capabilities import NotSupported
+from harness.vendors.capabilities import HistoricalTicket, NotSupported
 from harness.vendors.registry import adapter_for
 from harness.vendors.rest import RestAdapter
 
@@ -224,7 +224,7 @@ def test_undescribed_operations_are_not_supported(adapter: RestAdapter) -> None:
         adapter.update_ticket(TicketRef("7", ""), None)  # type: ignore[arg-type]
     with pytest.raises(NotSupported):
         adapter.register_webhook("http://127.0.0.1/hook", "s")
-    assert adapter.capabilities() == ["bulk-import", "export"]
+    assert adapter.capabilities() == ["list", "poll-assignment", "bulk-import", "export"]
 
 
 def test_bulk_import_in_batches_then_job_status(
@@ -233,7 +233,9 @@ def test_bulk_import_in_batches_then_job_status(
     submit = api.post("/v1/work_items/create_many").respond(
         200, json={"code": 1000, "job": {"id": "j-1", "state": "queued"}}
     )
-    job = client.run(adapter.import_tickets([_ticket()] * 3))
+    job = client.run(
+        adapter.import_tickets([HistoricalTicket(_ticket(), TicketStatus.CLOSED, 0.0)] * 3)
+    )
     assert job.job_ids == ("j-1", "j-1") and not job.done
     batches = [json.loads(call.request.content)["items"] for call in submit.calls]
     assert [len(b) for b in batches] == [2, 1]

@@ -8,18 +8,21 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import httpx
 import pytest
 import respx
 
+from harness.data.identities import is_valid_email
 from harness.model import Channel, Customer, Priority, Ticket, TicketRef, TicketStatus
 from harness.redact import Secret
 from harness.transport.backoff import Backoff
 from harness.transport.httpx_sync import HttpxExecutor
 from harness.vendors.auth import basic
 from harness.vendors.base import ApiFailure, FailureKind, WebhookRejected
-from harness.vendors.capabilities import BulkImporter, Exporter, TicketChanges, TicketUpdater
+from harness.vendors.capabilities import HistoricalTicket, TicketChanges, offered, validate
+from harness.vendors.registry import offers
 from harness.vendors.zendesk import TRIGGER_BODY, ZendeskAdapter, webhook_signature
 
 BASE = "https://acme.zendesk.com"
@@ -59,6 +62,10 @@ def _ticket() -> Ticket:
         category="refunds",
         customer=Customer("C1", "张伟", {Channel.EMAIL: "zhang.wei@example.com"}),
     )
+
+
+def _history() -> HistoricalTicket:
+    return HistoricalTicket(_ticket(), TicketStatus.CLOSED, 1_767_225_600.0)
 
 
 @pytest.fixture
@@ -129,7 +136,7 @@ def test_get_fetch_update(api: respx.MockRouter, client: HttpxExecutor) -> None:
     assignment = client.run(adapter.fetch_assignment(ref))
     assert assignment is not None
     assert (assignment.agent_id, assignment.queue) == ("235323", "98738")
-    assert isinstance(adapter, TicketUpdater)
+    assert "update" in offered(adapter)
     changes = TicketChanges(status=TicketStatus.SOLVED, priority=Priority.URGENT)
     updated = client.run(adapter.update_ticket(ref, changes))
     assert updated.status is TicketStatus.SOLVED
@@ -177,7 +184,7 @@ def test_incremental_export_runs_to_end_of_stream(
         json={"tickets": [], "after_cursor": "Zz", "after_url": None, "end_of_stream": True},
     )
     adapter = ZendeskAdapter()
-    assert isinstance(adapter, Exporter)
+    assert "export" in offered(adapter)
     first = client.run(adapter.export_tickets(1_700_000_000, None, 1000))
     assert first.next_cursor == "MTU3NjYxMzUzOS4wfHw0NTF8"
     last = client.run(adapter.export_tickets(1_700_000_000, first.next_cursor, 1000))
@@ -217,8 +224,8 @@ def test_create_many_then_job_status(api: respx.MockRouter, client: HttpxExecuto
         ),
     ]
     adapter = ZendeskAdapter()
-    assert isinstance(adapter, BulkImporter)
-    submitted = client.run(adapter.import_tickets([_ticket(), _ticket()]))
+    assert "bulk-import" in offered(adapter)
+    submitted = client.run(adapter.import_tickets([_history(), _history()]))
     assert submitted.job_ids == (job_id,)
     assert len(json.loads(submit.calls.last.request.content)["tickets"]) == 2
     assert not client.run(adapter.import_status(job_id)).done
@@ -232,7 +239,7 @@ def test_create_many_batches_by_100(api: respx.MockRouter, client: HttpxExecutor
     route = api.post("/api/v2/tickets/create_many").respond(
         200, json={"job_status": {"id": "j", "status": "queued"}}
     )
-    client.run(ZendeskAdapter().import_tickets([_ticket()] * 250))
+    client.run(ZendeskAdapter().import_tickets([_history()] * 250))
     sizes = [len(json.loads(call.request.content)["tickets"]) for call in route.calls]
     assert sizes == [100, 100, 50]
 
@@ -323,3 +330,79 @@ def test_429_past_the_retry_budget_raises_throttled_not_broken(api: respx.MockRo
     assert caught.value.kind is FailureKind.THROTTLED
     assert caught.value.retry_after == 1.0
     assert (ex.counts.throttled, ex.counts.broken) == (3, 0)
+
+
+def test_custom_fields_go_by_field_id_and_read_back_by_name(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    """Zendesk's documented shape: ``custom_fields: [{"id": <ticket field id>, "value": ...}]``."""
+    adapter = ZendeskAdapter({"order_no": "27642"})
+    route = api.post("/api/v2/tickets").respond(201, json={"ticket": TICKET})
+    ticket = replace(_ticket(), custom_fields={"order_no": "745", "unmapped": "x"})
+    client.run(adapter.create_ticket(ticket))
+    body = json.loads(route.calls.last.request.content)["ticket"]
+    assert body["custom_fields"] == [{"id": 27642, "value": "745"}]  # unmapped: not sent
+    api.get("/api/v2/tickets/35436").respond(200, json={"ticket": TICKET})
+    state = client.run(adapter.get_ticket(TicketRef("35436", "poc-000123")))
+    assert state.custom_fields == {"order_no": "745"}
+
+
+def test_requester_with_phone_is_upserted_then_named_by_id(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    user = {"id": 20978392, "name": "张伟", "email": "zhang.wei@example.com",
+            "phone": "+8613912345678", "role": "end-user"}  # fmt: skip
+    upsert = api.post("/api/v2/users/create_or_update").respond(201, json={"user": user})
+    create = api.post("/api/v2/tickets").respond(201, json={"ticket": TICKET})
+    customer = Customer(
+        "C1", "张伟", {Channel.EMAIL: "zhang.wei@example.com", Channel.PHONE: "13912345678"}
+    )
+    ticket = replace(_ticket(), customer=customer)
+    client.run(ZendeskAdapter().create_ticket(ticket))
+    assert json.loads(upsert.calls.last.request.content) == {
+        "user": {"name": "张伟", "email": "zhang.wei@example.com", "phone": "13912345678"}
+    }
+    body = json.loads(create.calls.last.request.content)["ticket"]
+    assert body["requester_id"] == 20978392 and "requester" not in body
+
+
+def test_full_read_sideloads_the_requester_and_the_users_api_reads_it(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    user = {"id": 20978392, "name": "张伟", "email": "zhang.wei@example.com",
+            "phone": "+86 139 **** 5678", "role": "end-user"}  # fmt: skip
+    api.get("/api/v2/tickets/35436", params={"include": "users"}).respond(
+        200, json={"ticket": TICKET, "users": [user]}
+    )
+    api.get("/api/v2/users/20978392").respond(200, json={"user": user})
+    adapter = ZendeskAdapter()
+    ref = TicketRef("35436", "poc-000123")
+    stored = client.run(adapter.read_ticket(ref))
+    assert (stored.customer_name, stored.customer_id, stored.channel) == ("张伟", "20978392", None)
+    assert stored.identities == {
+        Channel.EMAIL: "zhang.wei@example.com",
+        Channel.PHONE: "+86 139 **** 5678",
+    }
+    api.get("/api/v2/tickets/35436", params={}).respond(200, json={"ticket": TICKET})
+    profile = client.run(adapter.read_requester(ref))
+    assert profile.id == "20978392" and profile.identities[Channel.PHONE] == "+86 139 **** 5678"
+
+
+def test_missing_requester_email_is_a_valid_reserved_address(
+    api: respx.MockRouter, client: HttpxExecutor
+) -> None:
+    route = api.post("/api/v2/tickets").respond(201, json={"ticket": TICKET})
+    customer = Customer("acc1-auth-001-without credentials-c", "客户", {Channel.WEB: "w"})
+    client.run(ZendeskAdapter().create_ticket(replace(_ticket(), customer=customer)))
+    email = json.loads(route.calls.last.request.content)["ticket"]["requester"]["email"]
+    assert " " not in email and is_valid_email(email)
+
+
+def test_vendors_lists_what_the_checks_use() -> None:
+    """``csm-harness vendors`` and the checks read one declaration (vendors.capabilities)."""
+    listed = offers("zendesk")
+    assert listed is not None
+    expected = {"list", "webhooks", "poll-assignment", "update", "bulk-import", "export"}
+    assert expected | {"full-read", "requester"} <= set(listed)
+    assert set(offered(ZendeskAdapter())) == set(listed) - {"open-session"}
+    assert validate(ZendeskAdapter()) == offered(ZendeskAdapter())

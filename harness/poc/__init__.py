@@ -1,0 +1,1 @@
+"""A whole vendor POC from one plan file: schedule, stages, resumable runner, decision pack."""
