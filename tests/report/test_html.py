@@ -128,10 +128,8 @@ def test_passing_run_and_incomplete_run_banners() -> None:
 
 def test_polling_probe_shows_its_interval() -> None:
     run = dataclasses.replace(make_run(), probe=ProbeInfo("polling", 2.0, 60.0))
-    assert "Polling every 2 s (latency is known only to within the interval)" in render_run(
-        run, "en"
-    )
-    assert "轮询，每 2 秒 一次" in render_run(run, "zh-CN")
+    assert "Polling, gaps growing to 2 s:" in render_run(run, "en")
+    assert "轮询，间隔逐步增至 2 秒：" in render_run(run, "zh-CN")
 
 
 def test_run_without_data_renders_no_data_charts() -> None:
