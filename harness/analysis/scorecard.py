@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 from harness.config.scoring import ScoringModel
 from harness.errors import ConfigError
-from harness.report.i18n import Lang
+from harness.i18n import Lang
 from harness.report.model import SchemaError, _Record
 from harness.report.writers import json as json_writer
 

@@ -34,7 +34,7 @@ from harness.config.curves import Curve, Linear, Relative, Step, parse_requireme
 from harness.config.lookup import Lookup, resolve
 from harness.config.scoring import Criterion, ScoringModel, Veto
 from harness.errors import ConfigError
-from harness.report.i18n import LANGS, Lang, fmt_number
+from harness.i18n import LANGS, Lang, fmt_number
 from harness.report.scoring_text import fmt_value, st
 
 __all__ = ["curve_points", "score"]

@@ -16,6 +16,7 @@ from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_s
 from harness.config import format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import format_percent
 from harness.errors import ConfigError
+from harness.i18n import fmt_duration_s, fmt_ms, fmt_number, fmt_pct, fmt_per_second
 from harness.orchestrate.breakpoints import SearchObserver, require_breakpoint, run_breakpoint
 from harness.orchestrate.runs import Progress
 from harness.report.breakpoint_html import (
@@ -24,7 +25,7 @@ from harness.report.breakpoint_html import (
     write_breakpoint_json,
     write_breakpoint_report,
 )
-from harness.report.i18n import fmt_duration_s, fmt_ms, fmt_number, fmt_pct, fmt_per_second, t
+from harness.report.i18n import t
 
 
 def breakpoint(

@@ -23,7 +23,7 @@ from harness.cli.console import say, table
 from harness.cli.messages import Lang, detect_lang
 from harness.config.scoring import load_scoring
 from harness.errors import ConfigError
-from harness.report.i18n import fmt_number
+from harness.i18n import fmt_number
 from harness.report.scoring_text import fmt_value, st
 from harness.report.writers import json as json_writer
 

@@ -2,7 +2,7 @@
 
 from harness.report.compare import Comparison, Finding
 from harness.report.html import render_comparison, render_run, write_comparison, write_run_report
-from harness.report.i18n import Lang, t
+from harness.report.i18n import t
 from harness.report.model import (
     Bucket,
     Drift,
@@ -27,7 +27,6 @@ __all__ = [
     "Drift",
     "Finding",
     "GeneratorInfo",
-    "Lang",
     "LoadInfo",
     "MetricSummary",
     "Note",

@@ -18,9 +18,10 @@ from markupsafe import Markup
 from harness.analysis.breakpoint import THROUGHPUT, SearchResult, SloVerdict, StepOutcome
 from harness.analysis.usl import UslFit
 from harness.config.breakpoint import format_percent
+from harness.i18n import Lang, fmt_duration_s, fmt_per_second
 from harness.metrics.catalog import METRICS
 from harness.report.html import _render, _write_pair
-from harness.report.i18n import Lang, fmt_duration_s, fmt_per_second, t
+from harness.report.i18n import t
 from harness.report.xy_chart import XY, Marker, xy_chart
 
 __all__ = [

@@ -13,8 +13,8 @@ import itertools
 from collections.abc import Sequence
 from typing import Literal
 
+from harness.i18n import Lang
 from harness.report import noise
-from harness.report.i18n import Lang
 from harness.report.model import (
     ERRORS,
     ROUTING_LATENCY,

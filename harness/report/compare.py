@@ -14,17 +14,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from harness.errors import ConfigError
+from harness.i18n import Lang, fmt_duration_s, fmt_ms, fmt_ms_pair, fmt_number, fmt_pct, fmt_ratio
 from harness.report.changes import ChangeSet, change_sets
-from harness.report.i18n import (
-    Lang,
-    fmt_duration_s,
-    fmt_ms,
-    fmt_ms_pair,
-    fmt_number,
-    fmt_pct,
-    fmt_ratio,
-    t,
-)
+from harness.report.i18n import t
 from harness.report.model import (
     ERRORS,
     ROUTING_LATENCY,

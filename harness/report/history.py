@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from harness.report.i18n import Lang
+from harness.i18n import Lang
 from harness.report.model import ERRORS, ROUTING_LATENCY, TICKET_CREATE, UNROUTED, RunSummary
 
 __all__ = ["INDEX_HTML", "INDEX_JSON", "IndexEntry", "scan", "update_index"]

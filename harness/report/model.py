@@ -14,9 +14,7 @@ import types
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
-from harness.report.i18n import (
-    Lang,
-)
+from harness.i18n import Lang
 
 SCHEMA_VERSION = 1
 

@@ -13,8 +13,8 @@ from harness.analysis.saturation import (
     CpuRecord,
     judge_saturation,
 )
+from harness.i18n import Lang
 from harness.report.html import render_run
-from harness.report.i18n import Lang
 from tests.report import make_run
 
 

@@ -57,7 +57,7 @@ def test_finds_the_saturating_sandbox_capacity(tmp_path: Path) -> None:
 
 
 def _rate(value: float) -> str:
-    from harness.report.i18n import fmt_per_second
+    from harness.i18n import fmt_per_second
 
     return fmt_per_second(value, "en")
 

@@ -11,12 +11,12 @@ import pytest
 
 from harness.analysis.breakpoint import SearchResult, StepSearch
 from harness.cli.breakpoint import _final_lines
+from harness.i18n import LANGS, Lang
 from harness.report.breakpoint_html import (
     render_breakpoint,
     write_breakpoint_json,
     write_breakpoint_report,
 )
-from harness.report.i18n import LANGS, Lang
 from harness.report.xy_chart import Marker, xy_chart
 from tests.analysis.test_breakpoint_search import _search, _spec
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from harness.i18n import Lang
 from harness.report.compare import Comparison
 from harness.report.html import render_comparison, render_run, write_comparison, write_run_report
-from harness.report.i18n import Lang
 from harness.report.model import Note, ProbeInfo, RunSummary
 from tests.report import BASE_URL, make_run
 

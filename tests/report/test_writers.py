@@ -24,8 +24,8 @@ from harness.cli.export import ExportFormat, export_run
 from harness.config.loader import validate_data
 from harness.config.problems import LineMap
 from harness.config.scoring import ScoringModel
+from harness.i18n import Lang
 from harness.report.compare import Comparison
-from harness.report.i18n import Lang
 from harness.report.model import RunSummary
 from harness.report.tables import METRIC_COLUMNS
 from harness.report.writers import csv as csv_writer

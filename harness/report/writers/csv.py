@@ -12,7 +12,7 @@ import csv
 from pathlib import Path
 from typing import Any, Final
 
-from harness.report.i18n import Lang
+from harness.i18n import Lang
 from harness.report.model import RunSummary
 from harness.report.tables import METRIC_COLUMNS, Table, metrics_table, tickets_table
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from harness.report.i18n import Lang
+from harness.i18n import Lang
 from harness.report.model import RunSummary
 from harness.report.tables import metrics_table
 
