@@ -33,6 +33,7 @@ def test_catalog_has_the_metrics_the_harness_reports() -> None:
         "unrouted": MetricKind.RATE,
         "tickets_created": MetricKind.COUNTER,
         "tickets_routed": MetricKind.COUNTER,
+        "tickets_unknown": MetricKind.COUNTER,
         "requests": MetricKind.COUNTER,
         **{
             f"requests_{outcome}": MetricKind.COUNTER
@@ -52,6 +53,7 @@ def test_catalog_has_the_metrics_the_harness_reports() -> None:
         "sessions_open": MetricKind.COUNTER,
         "messages_sent": MetricKind.COUNTER,
         "messages_received": MetricKind.COUNTER,
+        "messages_unknown": MetricKind.COUNTER,
         "messages_lost": MetricKind.RATE,
         "messages_duplicated": MetricKind.RATE,
     }
