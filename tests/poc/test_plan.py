@@ -94,3 +94,40 @@ def test_dry_run_refuses_a_plan_its_bounds_cannot_hold(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "bounds.max_time is 30 s" in done.stderr and "Traceback" not in done.stderr
     assert "total" in done.stdout  # the schedule is still shown, to see what to cut
+
+
+def _poc_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "harness", "poc", *args, "--lang", "en"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_a_bad_plan_exits_2_with_its_message_and_no_traceback() -> None:
+    path = BAD / "skip-unknown-stage.yaml"
+    done = _poc_cli(str(path.relative_to(ROOT)))
+    assert done.returncode == 2
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").splitlines()[1]
+    assert expected in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == ""  # refused before anything ran
+
+
+def test_resume_of_a_folder_that_is_no_poc_exits_2(tmp_path: Path) -> None:
+    done = _poc_cli(str(CI), "--resume", str(tmp_path))
+    assert done.returncode == 2
+    assert "not a POC folder (no plan.yaml in it)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_time_left_counts_only_what_this_pass_still_runs() -> None:
+    from harness.poc.runner import ProgressView
+
+    tasks = build_schedule(load_poc(CI))
+    said: list[str] = []
+    view = ProgressView(said.append, tasks)
+    assert view.left_s() == sum(t.estimate.seconds for t in tasks)
+    for finished_before in tasks[:2]:
+        view.settled(finished_before)
+        view.note(finished_before, "finished before: skipped")
+    assert view.left_s() == sum(t.estimate.seconds for t in tasks[2:])
+    assert said[0] == "[1/5] accept (accept) · sandbox-solid · finished before: skipped"
