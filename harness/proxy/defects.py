@@ -20,7 +20,7 @@ from harness.config.suggest import did_you_mean
 from harness.config.vendor import VendorSpec
 from harness.errors import ConfigError
 
-__all__ = ["KINDS", "Defects", "ProxyPlan", "parse_defects", "plan_for"]
+__all__ = ["FIRST_KEY", "KINDS", "Defects", "ProxyPlan", "deep_page", "parse_defects", "plan_for"]
 
 #: kind -> (en, zh-CN) one-line description, and the check expected to catch it
 KINDS: Final[dict[str, tuple[str, str, str]]] = {
@@ -40,8 +40,8 @@ KINDS: Final[dict[str, tuple[str, str, str]]] = {
         "INPUT-001",
     ),
     "strip-signatures": (
-        "relay webhooks to --webhook-target without their signature headers",
-        "转发 webhook 到 --webhook-target 时去掉签名头",
+        "relay webhooks without their signature headers (registered ones, or --webhook-target)",
+        "转发 webhook 时去掉签名头（经注册的，或 --webhook-target）",
         "HOOK-002",
     ),
     "skip-deep": (
@@ -82,8 +82,8 @@ _ERRORS: Final[dict[str, dict[str, str]]] = {
         "zh-CN": "--defects：{kind} 不带参数（只写 '{kind}'）",
     },
     "empty": {
-        "en": "--defects: name at least one kind: {known}",
-        "zh-CN": "--defects：至少写一种缺陷类型：{known}",
+        "en": "--defects: name at least one kind (or none, to forward only): {known}",
+        "zh-CN": "--defects：至少写一种缺陷类型（或 none，只转发）：{known}",
     },
 }
 
@@ -95,7 +95,7 @@ def parse_defects(text: str, lang: str = "en") -> Defects:
     known = ", ".join(KINDS)
     kinds: dict[str, str | None] = {}
     for raw in (part.strip() for part in text.split(",")):
-        if not raw:
+        if not raw or raw.lower() == "none":
             continue
         kind, _, value = raw.partition("=")
         kind = kind.strip().replace("_", "-")
@@ -105,7 +105,7 @@ def parse_defects(text: str, lang: str = "en") -> Defects:
         if value and kind not in _TAKES_VALUE:
             raise ConfigError(words["value"].format(kind=kind))
         kinds[kind] = value.strip() or None
-    if not kinds:
+    if not kinds and text.strip().lower() != "none":
         raise ConfigError(words["empty"].format(known=known))
     return Defects(kinds)
 
@@ -124,9 +124,13 @@ class ProxyPlan:
     first_page_keys: frozenset[str] = frozenset()  # query keys a first page carries
     idempotency_headers: tuple[str, ...] = _IDEMPOTENCY_HEADERS
     signature_headers: tuple[str, ...] = ()
+    #: the webhook registration request (method, path pattern) and its body key holding the URL
+    webhook_register: tuple[str, re.Pattern[str], str] | None = None
     remembered: set[str] = field(default_factory=set)  # PII values seen in requests
 
 
+#: a drop path ending so drops the first key of the mapping there (custom fields in one mapping)
+FIRST_KEY: Final = ".<first>"
 _SIMPLE_PATH = re.compile(r"^[^.\[\]]+(\.[^.\[\]]+)*$")
 _PATH_KINDS: Final = ("drop-field", "rewrite-enum", "skip-deep")
 
@@ -144,7 +148,9 @@ def plan_for(vendor: VendorSpec, defects: Defects) -> ProxyPlan:
         return ProxyPlan(defects)
     return ProxyPlan(
         defects,
-        drop_paths=_drop_paths(vendor.name, spec, defects.kinds.get("drop-field")),
+        drop_paths=_drop_paths(vendor.name, spec, defects.kinds.get("drop-field"))
+        if "drop-field" in defects
+        else (),
         **_enum_rewrite(vendor.name, spec, defects),
         ticket_result=(spec.operations.get_ticket.result or "")
         if spec.operations.get_ticket
@@ -153,6 +159,7 @@ def plan_for(vendor: VendorSpec, defects: Defects) -> ProxyPlan:
         first_page_keys=_first_page_keys(spec),
         idempotency_headers=_idempotency_headers(spec),
         signature_headers=_signature_headers(spec),
+        webhook_register=_webhook_register(spec),
     )
 
 
@@ -165,6 +172,8 @@ def _drop_paths(vendor: str, spec: RestSpec, wanted: str | None) -> tuple[str, .
     if wanted is None and (custom := spec.ticket.custom()):
         name, read = next(iter(custom.items()))
         wanted, path = f"custom_fields.{name}", read.path
+    elif wanted is None and (mapping := spec.ticket.custom_path()) is not None:
+        wanted, path = "custom_fields", mapping.path + FIRST_KEY
     elif wanted is None:
         raise _problem(vendor, ("rest", "ticket", "custom_fields"), "no custom field to drop; "
                        "name one: --defects drop-field=subject")  # fmt: skip
@@ -181,7 +190,7 @@ def _drop_paths(vendor: str, spec: RestSpec, wanted: str | None) -> tuple[str, .
             known = ", ".join(canonical)
             raise _problem(vendor, ("rest", "ticket"), f"no field '{wanted}'.{hint} Known: {known}")
         path = found.path
-    if not _SIMPLE_PATH.match(path):
+    if not _SIMPLE_PATH.match(path.removesuffix(FIRST_KEY)):
         raise _problem(vendor, ("rest", "ticket", wanted), f"'{path}' is not a plain a.b.c path")
     return (path,)
 
@@ -228,6 +237,18 @@ def _signature_headers(spec: RestSpec) -> tuple[str, ...]:
         return ()
     signature = spec.webhook.signature
     return tuple(h.lower() for h in (signature.header, signature.timestamp_header) if h)
+
+
+def _webhook_register(spec: RestSpec) -> tuple[str, re.Pattern[str], str] | None:
+    op = spec.operations.register_webhook
+    if op is None or not isinstance(op.request.body, dict):
+        return None
+    key = next((k for k, v in op.request.body.items() if v == "{webhook.url}"), None)
+    if key is None:
+        return None
+    pieces = re.split(r"\{[^}]*\}", op.request.path)
+    pattern = re.compile("^" + "[^/]+".join(re.escape(piece) for piece in pieces) + "/?$")
+    return op.request.method, pattern, key
 
 
 def deep_page(plan: ProxyPlan, query_keys: Sequence[str]) -> bool:

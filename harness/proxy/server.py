@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
+from ipaddress import ip_address
 from typing import Any, Final
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 from aiohttp import web
 
-from harness.proxy.defects import ProxyPlan, deep_page
+from harness.proxy.defects import FIRST_KEY, ProxyPlan, deep_page
 from harness.vendors.templating import MISSING, get_path
 
 __all__ = ["WEBHOOK_PREFIX", "build_app"]
@@ -69,22 +71,27 @@ async def _forward(
     drop = plan.idempotency_headers if "ignore-idempotency" in defects else ()
     if "unmask-pii" in defects and body:
         plan.remembered.update(_PII.findall(body.decode("utf-8", "replace")))
+    own = f"{request.scheme}://{request.host}"
+    if "strip-signatures" in defects and body:
+        body = _through_proxy(plan, request, body, own)
     url = upstream + request.rel_url.path_qs
-    async with client.request(
-        request.method, url, headers=_headers(request, drop), data=body or None,
-        allow_redirects=False,
-    ) as answer:  # fmt: skip
-        status, payload = answer.status, await answer.read()
-        headers = {k: v for k, v in answer.headers.items() if k.lower() not in _HOP}
+    try:
+        async with client.request(
+            request.method, url, headers=_headers(request, drop), data=body or None,
+            allow_redirects=False,
+        ) as answer:  # fmt: skip
+            status, payload = answer.status, await answer.read()
+            headers = {k: v for k, v in answer.headers.items() if k.lower() not in _HOP}
+    except aiohttp.ClientError as exc:  # the vendor is down: say so, as a gateway would
+        return web.json_response({"error": f"proxy: {upstream} unreachable: {exc}"}, status=502)
     if "accept-invalid" in defects and request.method in _WRITES and status in (400, 422):
         status = 200
     if 200 <= status < 300 and payload:
         payload = _mutate(plan, request, payload)
     # the vendor's own absolute URLs (a `next` page) must lead back through the proxy
-    own = f"{request.scheme}://{request.host}".encode()
-    payload = payload.replace(upstream.encode(), own)
+    payload = payload.replace(upstream.encode(), own.encode())
     if "location" in {k.lower() for k in headers}:
-        headers = {k: v.replace(upstream, own.decode()) for k, v in headers.items()}
+        headers = {k: v.replace(upstream, own) for k, v in headers.items()}
     return web.Response(status=status, body=payload, headers=headers)
 
 
@@ -116,7 +123,37 @@ def _mutate(plan: ProxyPlan, request: web.Request, payload: bytes) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode()
 
 
+def _through_proxy(plan: ProxyPlan, request: web.Request, body: bytes, own: str) -> bytes:
+    """A webhook registration names the proxy's relay instead of the receiver it was given."""
+    if plan.webhook_register is None:
+        return body
+    method, path, key = plan.webhook_register
+    if request.method != method or not path.match(request.path):
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(data, dict) or not isinstance(data.get(key), str):
+        return body
+    data[key] = f"{own}{WEBHOOK_PREFIX}?to={quote(data[key], safe='')}"
+    return json.dumps(data).encode()
+
+
+def _loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        return parts.scheme in ("http", "https") and ip_address(parts.hostname or "").is_loopback
+    except ValueError:
+        return parts.hostname == "localhost"
+
+
 def _delete(item: dict[str, Any], path: str) -> None:
+    if path.endswith(FIRST_KEY):
+        mapping = get_path(item, path.removesuffix(FIRST_KEY))
+        if isinstance(mapping, dict) and mapping:
+            mapping.pop(min(mapping))
+        return
     *parents, last = path.split(".")
     found: Any = item
     for part in parents:
@@ -153,10 +190,13 @@ async def _relay(
     request: web.Request,
     target: str | None,
 ) -> web.StreamResponse:
+    target = request.query.get("to", target)
     if target is None:
         return web.json_response(
             {"error": "the proxy was started without --webhook-target"}, status=503
         )
+    if not _loopback(target):  # never an open relay
+        return web.json_response({"error": "webhooks are relayed to loopback only"}, status=403)
     drop = plan.signature_headers if "strip-signatures" in plan.defects else ()
     body = await request.read()
     async with client.post(target, headers=_headers(request, drop), data=body) as answer:

@@ -38,3 +38,16 @@ def test_plan_reads_locations_from_the_vendor_file() -> None:
     assert (plan.enum_path, plan.enum_from, plan.enum_to) == ("priority", "1", 2)
     assert plan.list_items == "results"
     assert plan.first_page_keys == {"page_size"}
+
+
+def test_none_forwards_only() -> None:
+    assert dict(parse_defects("none").kinds) == {}
+
+
+def test_custom_fields_in_one_mapping_drop_its_first_key() -> None:
+    vendor = load_vendor(HELPDESK_YAML.with_name("sandbox-rest.yaml"))
+    plan = plan_for(vendor, parse_defects("drop-field,strip-signatures"))
+    assert plan.drop_paths == ("custom_fields.<first>",)
+    assert plan.webhook_register is not None
+    method, path, key = plan.webhook_register
+    assert (method, key) == ("POST", "url") and path.match("/api/v1/webhooks")
