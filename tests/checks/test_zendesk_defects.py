@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.checks.contract import Contract, Input, Pagination, Webhooks
+from harness.checks.contract import Contract, Input, Pagination, Pii, Webhooks
 from harness.checks.registry import CheckFailed
 from harness.vendors.zendesk import ZendeskAdapter
 from tests.fixtures.fake_zendesk import FakeZendesk, zendesk_context
@@ -241,3 +241,19 @@ def test_input_001_lists_every_case_even_those_it_does_not_send(tmp_path: Path) 
     assert "subject_required: false" in cases["missing subject"]["skipped"]
     assert cases["oversized body"]["status"] == 413  # over the contract's 2 KiB
     assert len(cases) == 10
+
+
+def test_pii_001_judges_free_text_only_when_the_contract_asks(tmp_path: Path) -> None:
+    """The description carries the ID number and mobile in full on every surface: not a
+    finding by default (only profile fields must be masked), one per surface with free_text."""
+    measured, failed = _pii_check(FakeZendesk(), tmp_path)
+    assert failed is None and measured["free_text_judged"] is False
+    with zendesk_context(
+        FakeZendesk(), "PII-001", Contract(pii=Pii(free_text=True)), tmp_path
+    ) as ctx:
+        with pytest.raises(CheckFailed) as caught:
+            ctx.execute()
+    fields = {m.field.split(" (")[0] for m in caught.value.mismatches}
+    assert fields and all("description" in f for f in fields), fields
+    kinds = {m.expected for m in caught.value.mismatches}
+    assert kinds == {"'ID number masked'", "'mobile masked'"}
