@@ -37,7 +37,7 @@ from harness.errors import ConfigError
 from harness.metrics.records import read_records
 from harness.metrics.series import SeriesStore
 from harness.orchestrate.runs import Progress, run_vendor
-from harness.report.model import ERRORS, ROUTING_LATENCY, RunSummary
+from harness.results.model import ERRORS, ROUTING_LATENCY, RunSummary
 from harness.transport.allowlist import check_target
 
 __all__ = ["SearchObserver", "require_breakpoint", "run_breakpoint"]
