@@ -27,7 +27,7 @@ from harness.report import html
 from harness.report.compare import Comparison
 from harness.report.history import update_index
 from harness.report.i18n import t
-from harness.report.model import RunSummary
+from harness.results.model import RunSummary
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
 DEMO_SCORING = Path(__file__).resolve().parents[2] / "scenarios" / "scoring" / "demo.yaml"

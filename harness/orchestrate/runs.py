@@ -31,7 +31,7 @@ from harness.orchestrate.distributed import LOCUSTFILE, MasterSpec
 from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.recovery import KILLED, recover
 from harness.redact import redact_text
-from harness.report.model import RunSummary
+from harness.results.model import RunSummary
 from harness.transport.allowlist import check_target
 
 _GRACE_S = 90.0  # beyond bounds.max_duration before the child is killed
