@@ -1,4 +1,4 @@
-"""From merged measurements to the :class:`~harness.report.model.RunSummary`: totals per
+"""From merged measurements to the :class:`~harness.results.model.RunSummary`: totals per
 metric, a per-second timeline, the routing-latency distribution, thresholds and plain notes."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from harness.config.thresholds import Threshold
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore
-from harness.report.model import (
+from harness.results.model import (
     Bucket,
     Drift,
     GeneratorInfo,
@@ -34,7 +34,7 @@ from harness.report.model import (
 
 if TYPE_CHECKING:
     from harness.metrics.process_state import ProcessState
-    from harness.orchestrate.run_folder import RunInfo
+    from harness.results.run_info import RunInfo
 
 _DISTRIBUTION_EDGES_MS = [
     m * 10.0**e for e in range(-1, 7) for m in (1.0, 2.0, 5.0)

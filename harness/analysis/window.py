@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from harness.metrics.series import SeriesStore
-from harness.report.model import Throughput
+from harness.results.model import Throughput
 
 __all__ = ["measure_throughput"]
 

@@ -27,7 +27,7 @@ from harness.report import html
 from harness.report.compare import Comparison
 from harness.report.history import update_index
 from harness.report.i18n import t
-from harness.report.model import RunSummary
+from harness.results.model import RunSummary
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
 DEMO_SCORING = Path(__file__).resolve().parents[2] / "scenarios" / "scoring" / "demo.yaml"
@@ -251,7 +251,8 @@ def print_dry_run(
 
 
 class _Reporter:
-    """Feeds the progress bar; without a terminal, prints a line every 10 s instead."""
+    """Feeds the progress bar; without a terminal, prints a line every 10 s instead, and
+    one when the run ends."""
 
     def __init__(self, bar: object, title: str, lang: Lang) -> None:
         self._bar = bar
@@ -261,7 +262,8 @@ class _Reporter:
 
     def __call__(self, progress: Progress) -> None:
         self._bar.update(progress.created, self._title)  # type: ignore[attr-defined]
-        if not sys.stdout.isatty() and progress.elapsed_s - self._last_line >= 10:
+        due = progress.final or progress.elapsed_s - self._last_line >= 10
+        if not sys.stdout.isatty() and due:
             self._last_line = progress.elapsed_s
             text = msg(
                 "run.progress",

@@ -38,7 +38,7 @@ from harness.metrics.records import read_records
 from harness.metrics.series import SeriesStore
 from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
-from harness.report.model import ERRORS, ROUTING_LATENCY, RunSummary
+from harness.results.model import ERRORS, ROUTING_LATENCY, RunSummary
 
 __all__ = ["SearchObserver", "require_breakpoint", "run_breakpoint"]
 

@@ -31,7 +31,7 @@ from harness.orchestrate.distributed import LOCUSTFILE, MasterSpec
 from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.recovery import KILLED, recover
 from harness.redact import redact_text
-from harness.report.model import RunSummary
+from harness.results.model import RunSummary
 from harness.transport.allowlist import check_target
 
 _GRACE_S = 90.0  # beyond bounds.max_duration before the child is killed
@@ -47,6 +47,7 @@ class Progress:
     created: int
     routed: int
     errors: int
+    final: bool = False  # read after the load process ended: every delta is in
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,8 @@ def _run_locust(
         message = "\n".join(line.removeprefix("Error: ") for line in tail if line.strip())
         message = redact_text(message, []) or f"the load run failed; see {log_path}"
         raise ConfigError(message) if code == 2 else VendorError(message)
+    if on_progress is not None:  # the last line agrees with the summary, however short the run
+        on_progress(watcher.read(time.monotonic() - started, final=True))
     return _Ended(code, False, False, None)
 
 
@@ -262,7 +265,7 @@ class _ProgressWatcher:
         self._store = SeriesStore()
         self._planned = planned_arrivals(scenario)
 
-    def read(self, elapsed_s: float) -> Progress:
+    def read(self, elapsed_s: float, *, final: bool = False) -> Progress:
         if self._path.exists():
             with self._path.open("rb") as handle:
                 handle.seek(self._offset)
@@ -281,6 +284,7 @@ class _ProgressWatcher:
             created=store.counter_total("tickets_created"),
             routed=store.counter_total("tickets_routed"),
             errors=store.rate_total("errors")[0],
+            final=final,
         )
 
 

@@ -144,7 +144,7 @@ def execute(
 def _accept(
     plan: PocPlan, path: Path, folder: Path, vendor: str, stage: Stage, lang: str
 ) -> StageResult:
-    from harness.cli.accept import run_checks
+    from harness.checks.launch import run_checks
 
     contract = plan.entry(vendor).contract or stage.contract
     folder.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 from harness.report.compare import Comparison, Finding
 from harness.report.html import render_comparison, render_run, write_comparison, write_run_report
 from harness.report.i18n import t
-from harness.report.model import (
+from harness.results.model import (
     Bucket,
     Drift,
     GeneratorInfo,

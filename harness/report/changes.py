@@ -15,13 +15,13 @@ from typing import Literal
 
 from harness.i18n import Lang
 from harness.report import noise
-from harness.report.model import (
+from harness.results.model import (
     ERRORS,
     ROUTING_LATENCY,
     TICKET_CREATE,
     UNROUTED,
+    Record,
     RunSummary,
-    _Record,
 )
 
 __all__ = ["Change", "ChangeSet", "change_sets", "compare_runs"]
@@ -40,7 +40,7 @@ _RATES = (("error_rate", ERRORS), ("unrouted_rate", UNROUTED), ("throttled_rate"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Change(_Record):
+class Change(Record):
     key: str  # i18n "row.<key>"
     kind: Kind
     better: Literal["lower", "higher"]
@@ -64,7 +64,7 @@ class Change(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ChangeSet(_Record):
+class ChangeSet(Record):
     kind: Literal["rerun", "vendor"]
     baseline_run: str
     baseline_started: str

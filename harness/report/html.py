@@ -41,7 +41,7 @@ from harness.report.compare import Comparison
 from harness.report.extras import RunExtras, load_extras
 from harness.report.history import IndexEntry
 from harness.report.i18n import t
-from harness.report.model import (
+from harness.results.model import (
     ERRORS,
     ROUTING_LATENCY,
     TICKET_CREATE,

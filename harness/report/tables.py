@@ -16,7 +16,7 @@ from harness.analysis.scorecard import ScoreReport
 from harness.i18n import Lang
 from harness.report.compare import Comparison
 from harness.report.i18n import t
-from harness.report.model import ERRORS, ROUTING_LATENCY, UNROUTED, RunSummary
+from harness.results.model import ERRORS, ROUTING_LATENCY, UNROUTED, RunSummary
 
 __all__ = [
     "CHECK_LIST_KEYS",

@@ -10,7 +10,7 @@ import pytest
 from harness.analysis.window import measure_throughput
 from harness.metrics.series import SeriesStore
 from harness.report.changes import compare_runs
-from harness.report.model import MetricSummary, RunSummary
+from harness.results.model import MetricSummary, RunSummary
 from tests.report import make_run
 
 START = 1_800_000_000.0

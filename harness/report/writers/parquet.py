@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Final
 
 from harness.i18n import Lang
-from harness.report.model import RunSummary
 from harness.report.tables import metrics_table
+from harness.results.model import RunSummary
 
 __all__ = ["FILENAME", "write"]
 
