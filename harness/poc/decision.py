@@ -10,13 +10,13 @@ one dictionary, so their numbers are the same.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
 from harness.analysis.scorecard import ScoreReport, VendorInputs, write_scores
 from harness.analysis.scoring import score
+from harness.atomic import write_json
 from harness.config.poc import PocPlan, Stage
 from harness.poc.schedule import Task
 from harness.poc.stages import stage_dir, state
@@ -56,12 +56,7 @@ def build_decision(plan: PocPlan, root: Path, tasks: list[Task]) -> dict[str, An
 
 
 def write_decision(decision: dict[str, Any], root: Path) -> Path:
-    path = root / DECISION_FILENAME
-    partial = path.with_name(f".{path.name}.partial")
-    text = json.dumps(decision, ensure_ascii=False, indent=2, allow_nan=False)
-    partial.write_text(text + "\n", encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return write_json(root / DECISION_FILENAME, decision)
 
 
 def _stage_info(stage: Stage) -> dict[str, Any]:

@@ -8,8 +8,6 @@ environment, i18n catalog and page frame as the run report, in both languages.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from markupsafe import Markup
 
 from harness.analysis.breakpoint import THROUGHPUT, SearchResult, SloVerdict, StepOutcome
 from harness.analysis.usl import UslFit
+from harness.atomic import write_json
 from harness.config.breakpoint import format_percent
 from harness.i18n import Lang, fmt_duration_s, fmt_per_second
 from harness.metrics.catalog import METRICS
@@ -50,13 +49,7 @@ def slo_title(verdict: SloVerdict, lang: Lang) -> str:
 
 
 def write_breakpoint_json(result: SearchResult, out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / JSON_NAME
-    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    partial = path.with_name(f".{JSON_NAME}.partial")
-    partial.write_text(text + "\n", encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return write_json(out_dir / JSON_NAME, result.to_dict())
 
 
 def write_breakpoint_report(result: SearchResult, out_dir: Path, lang: Lang) -> Path:
