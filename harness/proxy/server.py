@@ -154,26 +154,24 @@ def _delete(item: dict[str, Any], path: str) -> None:
         if isinstance(mapping, dict) and mapping:
             mapping.pop(min(mapping))
         return
-    *parents, last = path.split(".")
-    found: Any = item
-    for part in parents:
-        found = found.get(part) if isinstance(found, dict) else None
-    if not isinstance(found, dict):
-        return
-    item = found
-    item.pop(last, None)
+    parent, last = _parent(item, path)
+    if parent is not None:
+        parent.pop(last, None)
 
 
 def _rewrite(item: dict[str, Any], path: str, source: str | None, target: Any) -> None:
+    parent, last = _parent(item, path)
+    if parent is not None and last in parent and str(parent[last]) == source:
+        parent[last] = target
+
+
+def _parent(item: dict[str, Any], path: str) -> tuple[dict[str, Any] | None, str]:
+    """The mapping that holds a dotted path's last key (None when the path breaks off)."""
     *parents, last = path.split(".")
     found: Any = item
     for part in parents:
         found = found.get(part) if isinstance(found, dict) else None
-    if not isinstance(found, dict):
-        return
-    item = found
-    if last in item and str(item[last]) == source:
-        item[last] = target
+    return (found if isinstance(found, dict) else None), last
 
 
 def _unmask(plan: ProxyPlan, payload: bytes) -> bytes:
