@@ -9,7 +9,6 @@ environment, i18n catalog and page frame as the run report, in both languages.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from harness.metrics.catalog import METRICS
 from harness.report.html import _render, _write_pair
 from harness.report.i18n import t
 from harness.report.xy_chart import XY, Marker, xy_chart
+from harness.results.run_dir import BREAKPOINT, write_atomic
 
 __all__ = [
     "generator_text",
@@ -35,7 +35,6 @@ __all__ = [
     "write_breakpoint_report",
 ]
 
-JSON_NAME = "breakpoint.json"
 HTML_NAME = "breakpoint.html"
 _CURVE_POINTS = 120
 
@@ -50,13 +49,8 @@ def slo_title(verdict: SloVerdict, lang: Lang) -> str:
 
 
 def write_breakpoint_json(result: SearchResult, out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / JSON_NAME
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    partial = path.with_name(f".{JSON_NAME}.partial")
-    partial.write_text(text + "\n", encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return write_atomic(out_dir / BREAKPOINT, text + "\n")
 
 
 def write_breakpoint_report(result: SearchResult, out_dir: Path, lang: Lang) -> Path:

@@ -290,6 +290,8 @@ class RunSummary(Record):
 
 def _decode(tp: Any, value: Any, where: str) -> Any:
     """``value`` (parsed JSON) as type ``tp``; raises :class:`SchemaError` naming ``where``."""
+    if tp is Any:  # free-form JSON, e.g. what a check measured
+        return value
     origin = get_origin(tp)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         if not isinstance(value, Mapping):

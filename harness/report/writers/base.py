@@ -13,12 +13,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
-from harness.analysis.scorecard import SCORES_FILENAME, Scorecard, ScoreReport, read_scores
+from harness.analysis.scorecard import Scorecard, ScoreReport, read_scores
 from harness.errors import ConfigError
 from harness.i18n import Lang
 from harness.report.compare import Comparison
 from harness.results import summary_json
 from harness.results.model import RunSummary
+from harness.results.run_dir import SCORES, SUMMARY, RunDir
 
 __all__ = ["ExportRun", "Writer"]
 
@@ -34,15 +35,13 @@ class ExportRun:
 
     @property
     def tickets(self) -> Path:
-        return self.folder / "tickets.parquet"
+        return RunDir(self.folder).tickets
 
     @cached_property
     def scores(self) -> ScoreReport | None:
         """scores.json of the run folder, or of the batch folder above it."""
-        for folder in (self.folder, self.folder.parent):
-            if (folder / SCORES_FILENAME).is_file():
-                return read_scores(folder / SCORES_FILENAME)
-        return None
+        found = RunDir(self.folder).beside(SCORES)
+        return read_scores(found[0]) if found else None
 
     @cached_property
     def scorecard(self) -> Scorecard | None:
@@ -50,7 +49,7 @@ class ExportRun:
 
     @cached_property
     def checks(self) -> object | None:
-        path = self.folder / "checks.json"
+        path = RunDir(self.folder).checks
         if not path.is_file():
             return None
         try:
@@ -64,7 +63,7 @@ class ExportRun:
         """The runs of the same scenario beside this one, when there are others."""
         siblings = [
             summary_json.read(path)
-            for path in sorted(self.folder.parent.glob(f"*/{summary_json.FILENAME}"))
+            for path in sorted(self.folder.parent.glob(f"*/{SUMMARY}"))
             if path.parent != self.folder
         ]
         same = [other for other in siblings if other.scenario == self.summary.scenario]
