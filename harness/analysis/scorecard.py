@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+from harness.atomic import write_json
 from harness.config.scoring import ScoringModel
 from harness.errors import ConfigError
 from harness.i18n import Lang
 from harness.results import summary_json as json_writer
 from harness.results.model import Record, SchemaError
-from harness.results.run_dir import write_atomic
 
 __all__ = [
     "DimensionScore",
@@ -166,8 +166,7 @@ def read_vendor_inputs(model: ScoringModel, run_dir: Path) -> VendorInputs:
 
 def write_scores(report: ScoreReport, path: Path) -> Path:
     """Write ``report`` as UTF-8 JSON to ``path`` (renamed into place, never half written)."""
-    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    return write_atomic(path, text + "\n")
+    return write_json(path, report.to_dict())
 
 
 def read_scores(path: Path) -> ScoreReport:

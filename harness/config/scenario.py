@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Final, Literal, Self, TypeVar
-from urllib.parse import urlsplit
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 import yaml
 from pydantic import (
@@ -33,6 +30,7 @@ from pydantic import (
 
 from harness.config.breakpoint import Breakpoint
 from harness.config.conversation import Conversation
+from harness.config.hosts import DEFAULT_ALLOW_HOSTS, HostAllowList, host_problem
 from harness.config.loader import Slug, StrictModel, display_path, load_yaml, validate
 from harness.config.plan_numbers import plan_numbers
 from harness.config.problems import ConfigValueError, Loc
@@ -56,44 +54,7 @@ __all__ = [
     "write_schema",
 ]
 
-DEFAULT_ALLOW_HOSTS: Final = ("127.0.0.0/8", "localhost", "::1")  # all of loopback
-_LABEL: Final = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$", re.IGNORECASE)
 E = TypeVar("E", Channel, Priority)
-
-
-def host_problem(entry: str) -> str | None:
-    """Why ``entry`` is not a host name, IP address or CIDR; None when it is one."""
-    text = entry.strip()
-    if not text:
-        return "must not be empty; write a host name, IP address or CIDR"
-    if "://" in text:
-        host = urlsplit(text).hostname
-        return f"'{entry}' is a URL; write the host only" + (f": '{host}'" if host else "")
-    if "/" in text:
-        try:
-            ip_network(text)
-        except ValueError:
-            try:
-                network = ip_network(text, strict=False)
-            except ValueError:
-                return f"'{entry}' is not a valid CIDR; write e.g. '10.0.0.0/24'"
-            return f"'{entry}' has host bits set; write the network: '{network}'"
-        return None
-    try:
-        ip_address(text)
-    except ValueError:
-        pass
-    else:
-        return None
-    host, _, port = text.partition(":")
-    if port.isdigit() and ":" not in port:
-        return f"'{entry}' has a port; write the host only: '{host}'"
-    labels = text.rstrip(".").split(".")
-    if len(text) > 253 or not all(_LABEL.match(label) for label in labels):
-        return f"'{entry}' is not a host name, IP address or CIDR"
-    if labels[-1].isdigit():
-        return f"'{entry}' is not a valid IP address"
-    return None
 
 
 def _enum_key(enum: type[E], what: str, plural: str) -> BeforeValidator:
@@ -233,8 +194,7 @@ class Scenario(StrictModel):
         default=None, description="How `csm-harness breakpoint` raises the load (optional)."
     )
 
-    _networks: tuple[IPv4Network | IPv6Network, ...] = PrivateAttr(default=())
-    _names: frozenset[str] = PrivateAttr(default=frozenset())
+    _hosts: HostAllowList = PrivateAttr(default_factory=lambda: HostAllowList(()))
 
     # --- validation ---------------------------------------------------------------------------
 
@@ -331,33 +291,14 @@ class Scenario(StrictModel):
         return self
 
     def model_post_init(self, context: Any, /) -> None:
-        networks: list[IPv4Network | IPv6Network] = []
-        names: set[str] = set()
-        for entry in self.allow_hosts:
-            try:
-                networks.append(ip_network(entry.strip()))
-            except ValueError:
-                names.add(entry.strip().rstrip(".").lower())
-        self._networks = tuple(networks)
-        self._names = frozenset(names)
+        self._hosts = HostAllowList(self.allow_hosts)
 
     # --- use ----------------------------------------------------------------------------------
 
     def allows(self, host: str) -> bool:
-        """True when ``host`` (a name or an IP, as in a URL) is in ``allow_hosts``.
-
-        IPs match any IP or CIDR entry; names match a name entry exactly, ignoring case and a
-        trailing dot. No DNS lookups: ``localhost`` matches only ``localhost``.
-        """
-        text = host.strip().removeprefix("[").removesuffix("]")
-        try:
-            address = ip_address(text)
-        except ValueError:
-            return text.rstrip(".").lower() in self._names
-        candidates: list[IPv4Address | IPv6Address] = [address]
-        if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
-            candidates.append(address.ipv4_mapped)
-        return any(candidate in network for candidate in candidates for network in self._networks)
+        """True when ``host`` (a name or an IP, as in a URL) is in ``allow_hosts``
+        (:class:`~harness.config.hosts.HostAllowList`)."""
+        return self._hosts.allows(host)
 
     def vendor_paths(self, scenario_path: str | os.PathLike[str]) -> list[Path]:
         """The vendor files this scenario names; see :func:`resolve_vendors`."""

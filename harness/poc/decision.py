@@ -16,12 +16,13 @@ from typing import Any, Final
 
 from harness.analysis.scorecard import ScoreReport, VendorInputs, write_scores
 from harness.analysis.scoring import score
+from harness.atomic import write_json
 from harness.config.poc import PocPlan, Stage
 from harness.poc.schedule import Task
 from harness.poc.stages import stage_dir, state
 from harness.report.i18n import t
 from harness.results import checks_file
-from harness.results.run_dir import RunDir, write_atomic
+from harness.results.run_dir import RunDir
 
 __all__ = ["DECISION_FILENAME", "build_decision", "write_decision"]
 
@@ -57,8 +58,7 @@ def build_decision(plan: PocPlan, root: Path, tasks: list[Task]) -> dict[str, An
 
 
 def write_decision(decision: dict[str, Any], root: Path) -> Path:
-    text = json.dumps(decision, ensure_ascii=False, indent=2, allow_nan=False)
-    return write_atomic(root / DECISION_FILENAME, text + "\n")
+    return write_json(root / DECISION_FILENAME, decision)
 
 
 def _stage_info(stage: Stage) -> dict[str, Any]:

@@ -8,7 +8,6 @@ environment, i18n catalog and page frame as the run report, in both languages.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,14 @@ from markupsafe import Markup
 
 from harness.analysis.breakpoint import THROUGHPUT, SearchResult, SloVerdict, StepOutcome
 from harness.analysis.usl import UslFit
+from harness.atomic import write_json
 from harness.config.breakpoint import format_percent
 from harness.i18n import Lang, fmt_duration_s, fmt_per_second
 from harness.metrics.catalog import METRICS
 from harness.report.html import _render, _write_pair
 from harness.report.i18n import t
 from harness.report.xy_chart import XY, Marker, xy_chart
-from harness.results.run_dir import BREAKPOINT, write_atomic
+from harness.results.run_dir import BREAKPOINT
 
 __all__ = [
     "generator_text",
@@ -49,8 +49,7 @@ def slo_title(verdict: SloVerdict, lang: Lang) -> str:
 
 
 def write_breakpoint_json(result: SearchResult, out_dir: Path) -> Path:
-    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    return write_atomic(out_dir / BREAKPOINT, text + "\n")
+    return write_json(out_dir / BREAKPOINT, result.to_dict())
 
 
 def write_breakpoint_report(result: SearchResult, out_dir: Path, lang: Lang) -> Path:

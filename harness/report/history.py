@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.atomic import write_text
 from harness.i18n import Lang
 from harness.results.model import ERRORS, ROUTING_LATENCY, TICKET_CREATE, UNROUTED, RunSummary
-from harness.results.run_dir import write_atomic
 
 __all__ = ["INDEX_HTML", "INDEX_JSON", "IndexEntry", "scan", "update_index"]
 
@@ -109,9 +109,9 @@ def update_index(root: Path, lang: Lang = "zh-CN") -> Path:
         "schema_version": 1,
         "runs": [dataclasses.asdict(entry) for entry in entries],
     }
-    write_atomic(root / INDEX_JSON, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_text(root / INDEX_JSON, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     other: Lang = "en" if lang == "zh-CN" else "zh-CN"
     twin = f"index.{other}.html"
-    write_atomic(root / INDEX_HTML, render_index(entries, lang, switch_href=twin))
-    write_atomic(root / twin, render_index(entries, other, switch_href=INDEX_HTML))
+    write_text(root / INDEX_HTML, render_index(entries, lang, switch_href=twin))
+    write_text(root / twin, render_index(entries, other, switch_href=INDEX_HTML))
     return root / INDEX_HTML

@@ -1,4 +1,4 @@
-"""What a run folder holds, by file name in one place, and the one atomic write.
+"""What a run folder holds, by file name in one place (writes go through :mod:`harness.atomic`).
 
 ``reports/<batch>/<run>/``
     ``run.json``          :class:`~harness.results.run_info.RunInfo` (written before any load)
@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -28,7 +27,6 @@ __all__ = [
     "SUMMARY",
     "TICKETS",
     "RunDir",
-    "write_atomic",
 ]
 
 RUN_INFO: Final = "run.json"
@@ -69,13 +67,3 @@ class RunDir:
     def beside(self, name: str) -> list[Path]:
         """``name`` in the run folder, then in the batch folder above it: those that exist."""
         return [p for p in (self.path / name, self.path.parent / name) if p.is_file()]
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) beside ``path`` and rename it into place: a reader never sees
-    half a file, a crash leaves the old one, and two processes never share a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
-    return path

@@ -10,17 +10,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from harness.atomic import write_json
 from harness.errors import ConfigError
 from harness.results.model import RunSummary, SchemaError
-from harness.results.run_dir import SUMMARY, write_atomic
+from harness.results.run_dir import SUMMARY
 
 FILENAME = SUMMARY
 
 
 def write(summary: RunSummary, out_dir: Path) -> Path:
     """Write ``out_dir/summary.json`` and return its path."""
-    text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    return write_atomic(out_dir / FILENAME, text + "\n")
+    return write_json(out_dir / FILENAME, summary.to_dict())
 
 
 def read(path: Path) -> RunSummary:

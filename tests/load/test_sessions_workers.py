@@ -78,10 +78,16 @@ def _reconciles_with_truth(run_dir: Path) -> None:
     metrics = summary(run_dir)["metrics"]
     rows = _truth(run_dir)
     sessions = pd.read_parquet(run_dir / "sessions.parquet")
-    assert len(rows) == metrics["sessions_opened"]["count"] == len(sessions)
+    # a message on the wire when the run stopped, or whose answer never came, may or may not be
+    # the vendor's: it is counted "outcome unknown", and the truth lies within those bounds
+    unknown = metrics["messages_unknown"]["count"]
+    opened = metrics["sessions_opened"]["count"]
+    assert opened <= len(rows) <= opened + unknown
+    assert len(sessions) >= opened
     assert not sessions.external_id.duplicated().any()
     senders = Counter(m["sender"] for r in rows for m in r["messages"])
-    assert senders["customer"] == metrics["messages_sent"]["count"]
+    sent = metrics["messages_sent"]["count"]
+    assert sent <= senders["customer"] <= sent + unknown, (sent, unknown, senders)
 
 
 def test_two_workers_hold_the_same_conversations_as_one_process(tmp_path: Path) -> None:

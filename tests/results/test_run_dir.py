@@ -1,4 +1,4 @@
-"""A run folder's files by name, the one atomic write, and checks.json as types: decoded from
+"""A run folder's files by name, and checks.json as types: decoded from
 what the acceptance suite's own writer puts on disk, strict on the fields it knows."""
 
 from __future__ import annotations
@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.atomic import write_text
 from harness.checks.results import CheckResult, write_results
 from harness.errors import ConfigError
 from harness.results import checks_file
 from harness.results.checks_file import CheckTotals
-from harness.results.run_dir import SCORES, RunDir, write_atomic
+from harness.results.run_dir import SCORES, RunDir
 
 
 def _results() -> list[CheckResult]:
@@ -60,15 +61,7 @@ def test_beside_looks_in_the_run_folder_then_the_batch_folder(tmp_path: Path) ->
     run = RunDir(tmp_path / "batch" / "run-1")
     run.path.mkdir(parents=True)
     assert run.beside(SCORES) == []
-    write_atomic(tmp_path / "batch" / SCORES, "{}\n")
+    write_text(tmp_path / "batch" / SCORES, "{}\n")
     assert run.beside(SCORES) == [tmp_path / "batch" / SCORES]
-    write_atomic(run.path / SCORES, "{}\n")
+    write_text(run.path / SCORES, "{}\n")
     assert run.beside(SCORES) == [run.path / SCORES, tmp_path / "batch" / SCORES]
-
-
-def test_write_atomic_replaces_the_file_and_leaves_no_partial(tmp_path: Path) -> None:
-    target = tmp_path / "deep" / "summary.json"
-    write_atomic(target, "old")
-    write_atomic(target, "new")
-    assert target.read_text(encoding="utf-8") == "new"
-    assert [p.name for p in target.parent.iterdir()] == ["summary.json"]
