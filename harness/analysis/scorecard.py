@@ -10,7 +10,7 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final, Literal
+from typing import Literal
 
 from harness.atomic import write_json
 from harness.config.scoring import ScoringModel
@@ -20,7 +20,6 @@ from harness.results import summary_json as json_writer
 from harness.results.model import Record, SchemaError
 
 __all__ = [
-    "SCORES_FILENAME",
     "DimensionScore",
     "ScoreLine",
     "ScoreReport",
@@ -31,8 +30,6 @@ __all__ = [
     "read_vendor_inputs",
     "write_scores",
 ]
-
-SCORES_FILENAME: Final = "scores.json"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

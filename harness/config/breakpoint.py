@@ -21,8 +21,8 @@ from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema, mo
 
 from harness.config.loader import StrictModel
 from harness.config.problems import ConfigValueError, Loc
-from harness.config.shapes import Duration, Rate, format_duration, format_rate
 from harness.config.thresholds import ThresholdError, parse_threshold
+from harness.config.units import Duration, Rate, format_duration, format_rate
 
 __all__ = ["DEFAULT_SLOS", "Breakpoint", "Percent", "format_percent"]
 

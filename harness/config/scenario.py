@@ -34,9 +34,10 @@ from harness.config.hosts import DEFAULT_ALLOW_HOSTS, HostAllowList, host_proble
 from harness.config.loader import Slug, StrictModel, display_path, load_yaml, validate
 from harness.config.plan_numbers import plan_numbers
 from harness.config.problems import ConfigValueError, Loc
-from harness.config.shapes import Duration, LoadShape, Rate, format_duration
+from harness.config.shapes import LoadShape
 from harness.config.suggest import did_you_mean
 from harness.config.thresholds import Threshold, ThresholdError, parse_threshold
+from harness.config.units import Duration, Rate, format_duration
 from harness.errors import ConfigError
 from harness.model import Channel, Priority
 

@@ -39,6 +39,7 @@ from harness.metrics.series import SeriesStore
 from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
 from harness.results.model import ERRORS, ROUTING_LATENCY, RunSummary
+from harness.results.run_info import RunInfo
 
 __all__ = ["SearchObserver", "require_breakpoint", "run_breakpoint"]
 
@@ -185,8 +186,7 @@ def _judge_step(
     rate: float,
     wall: float,
 ) -> StepOutcome:
-    info = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
-    start = float(info["start_at"])
+    start = RunInfo.read(run_dir).start_at
     measure = measure_step(read_records(run_dir), start + spec.warm_up, start + spec.step_duration)
     store = _load_store(run_dir)
     results: list[ThresholdResult] = [

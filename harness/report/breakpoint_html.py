@@ -22,6 +22,7 @@ from harness.metrics.catalog import METRICS
 from harness.report.html import _render, _write_pair
 from harness.report.i18n import t
 from harness.report.xy_chart import XY, Marker, xy_chart
+from harness.results.run_dir import BREAKPOINT
 
 __all__ = [
     "generator_text",
@@ -34,7 +35,6 @@ __all__ = [
     "write_breakpoint_report",
 ]
 
-JSON_NAME = "breakpoint.json"
 HTML_NAME = "breakpoint.html"
 _CURVE_POINTS = 120
 
@@ -49,7 +49,7 @@ def slo_title(verdict: SloVerdict, lang: Lang) -> str:
 
 
 def write_breakpoint_json(result: SearchResult, out_dir: Path) -> Path:
-    return write_json(out_dir / JSON_NAME, result.to_dict())
+    return write_json(out_dir / BREAKPOINT, result.to_dict())
 
 
 def write_breakpoint_report(result: SearchResult, out_dir: Path, lang: Lang) -> Path:

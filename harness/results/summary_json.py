@@ -13,8 +13,9 @@ from pathlib import Path
 from harness.atomic import write_json
 from harness.errors import ConfigError
 from harness.results.model import RunSummary, SchemaError
+from harness.results.run_dir import SUMMARY
 
-FILENAME = "summary.json"
+FILENAME = SUMMARY
 
 
 def write(summary: RunSummary, out_dir: Path) -> Path:
