@@ -138,6 +138,7 @@ class AcceptanceRun:
             webhooks_supported=vendor.webhooks.supported,
             webhook_listen=_listen(vendor),
             webhooks_signed=vendor.webhooks.signature != "none",
+            webhook_events=tuple(vendor.webhooks.events),
             queues=dict(vendor.queues),
         )
         self._meta = {

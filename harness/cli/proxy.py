@@ -65,8 +65,11 @@ def proxy(
     spec = resolve_vendor(vendor, allow_host or [])
     chosen = parse_defects(defects, language)
     plan = plan_for(spec, chosen)
-    if "strip-signatures" in chosen and webhook_target is None:
-        raise ConfigError("--defects strip-signatures needs --webhook-target URL (your receiver)")
+    if "strip-signatures" in chosen and webhook_target is None and plan.webhook_register is None:
+        raise ConfigError(
+            "--defects strip-signatures needs --webhook-target URL (your receiver): the vendor "
+            "file describes no webhook registration the proxy could relay"
+        )
     upstream = str(spec.base_url)
     app = build_app(plan, upstream, webhook_target)
     _serve(app, host, int(port_text), spec.name, upstream, language,

@@ -253,6 +253,9 @@ def _check_public_url(value: str | None) -> str | None:
     return value
 
 
+WebhookEventKind = Literal["assigned", "created", "updated"]
+
+
 class Webhooks(StrictModel):
     supported: bool = Field(examples=[True])
     secret_env: EnvVarName | None = Field(
@@ -277,6 +280,14 @@ class Webhooks(StrictModel):
     signature: Literal["verify", "none"] = Field(
         default="verify",
         description="none: the vendor sends unsigned deliveries (reported as unsigned).",
+    )
+    events: list[WebhookEventKind] = Field(
+        default_factory=lambda: list[WebhookEventKind](["assigned"]),
+        min_length=1,
+        examples=[["created", "updated"]],
+        description="What the vendor delivers: assigned (a ticket routed to an agent), created "
+        "(a new ticket), updated (a follow-up or change). HOOK-001/002 expect one delivery per "
+        "ticket: of each assignment when listed, else of each new ticket.",
     )
 
     @model_validator(mode="after")

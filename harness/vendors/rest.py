@@ -130,6 +130,15 @@ class RestAdapter:
             names += [f"custom_fields.{name}" for name in self._custom]
         return names
 
+    def enumerations(self) -> dict[str, list[str]]:
+        """Canonical values per enumerated field, as the file's ``enums`` write maps declare
+        (harness.vendors.enumerations); a field without a map is free text to the vendor."""
+        return {
+            field: list(table)
+            for field, table in self._write.items()
+            if field in ("priority", "status", "channel")
+        }
+
     def custom_field_names(self) -> list[str]:
         return list(self._custom or {})
 
