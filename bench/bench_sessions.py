@@ -1,6 +1,7 @@
 """2,000 concurrent chat sessions and their agent users against the sandbox on this machine.
 
     .venv/bin/python bench/bench_sessions.py [--sessions 2000] [--agents 100] [--hold 60]
+        [--workers N] [--smoke]
 
 Runs ``scenarios/sessions.yaml`` (hold and sizes overridable) with one Locust process against a
 sandbox this script starts from ``scenarios/vendors/sandbox-agents.yaml``, samples both
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -74,8 +76,19 @@ class Sampler(threading.Thread):
         )
 
 
-def _scenario(work: Path, sessions: int, agents: int, hold: float, ramp: float) -> Path:
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _scenario(
+    work: Path, sessions: int, agents: int, hold: float, ramp: float, smoke: bool
+) -> Path:
     data = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
+    if smoke:  # short exchanges, so that a 5-s hold has a window after the random phases
+        data["conversation"].update(think_time="1s", agent_think_time="200ms")
     data["vendors"] = [str(VENDOR)]
     data["load"].update(sessions=sessions, hold=f"{hold:g}s", ramp=f"{ramp:g}/s")
     data["conversation"]["agents"] = agents
@@ -91,7 +104,11 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=100)
     parser.add_argument("--hold", type=float, default=60.0)
     parser.add_argument("--ramp", type=float, default=100.0)
+    parser.add_argument("--workers", type=int, default=1, help="Locust worker processes")
+    parser.add_argument("--smoke", action="store_true", help="a few seconds: 50 sessions (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.sessions, args.agents, args.hold, args.ramp = 50, 4, 5.0, 50.0
     vendor = yaml.safe_load(VENDOR.read_text(encoding="utf-8"))
     overrides = {**vendor["sandbox"]["overrides"], "agents": str(max(args.agents, 1))}
     token = secrets.token_urlsafe(16)
@@ -101,7 +118,7 @@ def main() -> None:
         SandboxProcess("solid", overrides, token=token) as sandbox,
     ):
         work = Path(tmp)
-        scenario = _scenario(work, args.sessions, args.agents, args.hold, args.ramp)
+        scenario = _scenario(work, args.sessions, args.agents, args.hold, args.ramp, args.smoke)
         run_dir = work / "run"
         sandbox_sampler = Sampler(sandbox.pid)
         sandbox_sampler.start()
@@ -114,6 +131,11 @@ def main() -> None:
             "--run-id", "bench-sessions", "--only-summary", "--loglevel", "WARNING",
             "--exit-code-on-error", "0", "--stop-timeout", "5",
         ]  # fmt: skip
+        if args.workers > 1:
+            port = str(_free_port())
+            command += ["--processes", str(args.workers), "--master-bind-host", "127.0.0.1",
+                        "--master-bind-port", port, "--master-host", "127.0.0.1",
+                        "--master-port", port]  # fmt: skip
         with (work / "locust.log").open("wb") as log:
             child = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
             generator_sampler = Sampler(child.pid)
@@ -129,11 +151,14 @@ def main() -> None:
         for line in (run_dir / "metrics.ndjson").read_text(encoding="utf-8").splitlines():
             store.merge(json.loads(line)["metrics"])
         concurrency = {s: store.counter_at("sessions_open", s) for s in store.seconds()}
-    think = float(
-        yaml.safe_load(scenario.read_text(encoding="utf-8"))["conversation"]["think_time"][:-1]
-    )
-    ramp_end = started + 1.0 + args.sessions / args.ramp + think  # each user's random phase
-    hold_end = started + 1.0 + args.sessions / args.ramp + args.hold
+        # read while the temporary folder still exists (it used to crash here, after it)
+        think = float(
+            yaml.safe_load(scenario.read_text(encoding="utf-8"))["conversation"]["think_time"][:-1]
+        )
+    # anchored on the first open session, not on the launch: Locust's start-up takes seconds
+    opened = min((s for s, v in concurrency.items() if v > 0), default=started)
+    ramp_end = opened + args.sessions / args.ramp + think  # each user's random phase
+    hold_end = opened + args.sessions / args.ramp + args.hold
     held = [v for s, v in concurrency.items() if ramp_end <= s <= hold_end]
     held_mean = sum(held) / max(1, len(held))
     gen_mean, gen_peak, gen_rss = generator_sampler.window(ramp_end, hold_end)
@@ -147,7 +172,8 @@ def main() -> None:
     )
     requests = metrics["requests"]
     print(f"sessions target {args.sessions}, agent users {args.agents}, hold {args.hold:g} s, "
-          f"ramp {args.ramp:g}/s, one Locust process, {os.cpu_count()} cores")  # fmt: skip
+          f"ramp {args.ramp:g}/s, {args.workers} load process(es), "
+          f"{os.cpu_count()} cores")  # fmt: skip
     print(f"achieved concurrency (harness gauge): peak {max(concurrency.values(), default=0)}, "
           f"during hold min {min(held, default=0)} / mean {held_mean:.0f}")  # fmt: skip
     print(f"generator CPU (% of one core, hold): mean {gen_mean:.0f} %, peak {gen_peak:.0f} %; "

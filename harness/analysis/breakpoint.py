@@ -95,6 +95,11 @@ class StepOutcome:
     p95_ms: float | None
     error_rate: float | None
     wall_s: float
+    # The step's generator health (its run summary): a saturated harness makes the step's
+    # latencies and throughput the harness's own, so the verdict is shown but flagged.
+    reliable: bool = True
+    unreliable_reason: str | None = None
+    machine_busy: bool = False
 
     @property
     def ok(self) -> bool:
@@ -124,6 +129,9 @@ class StepOutcome:
             "routing_p95_ms": self.p95_ms,
             "error_rate": self.error_rate,
             "wall_s": self.wall_s,
+            "reliable": self.reliable,
+            "unreliable_reason": self.unreliable_reason,
+            "machine_busy": self.machine_busy,
             "slos": [v.to_dict() for v in self.verdicts],
         }
 
@@ -247,6 +255,11 @@ class SearchResult:
         return self.first_bad.broken if self.first_bad else []
 
     @property
+    def unreliable_steps(self) -> list[StepOutcome]:
+        """Steps whose own run was marked unreliable (the harness saturated)."""
+        return [s for s in self.steps if not s.reliable]
+
+    @property
     def peak_throughput(self) -> float | None:
         """The highest throughput any step measured."""
         values = [s.measure.throughput_per_s for s in self.steps if s.complete]
@@ -265,6 +278,8 @@ class SearchResult:
             "first_bad_per_s": bad.rate if bad else None,
             "broken_slos": [v.to_dict() for v in self.broken],
             "peak_measured_throughput_per_s": self.peak_throughput,
+            "reliable": not self.unreliable_steps,
+            "unreliable_steps": [s.index for s in self.unreliable_steps],
             "usl": self.usl.to_dict() if self.usl else None,
             "ceilings": {"max_rate_per_s": self.spec.max_rate, "max_time_s": self.spec.max_time},
             "config": self.spec.model_dump(mode="json"),

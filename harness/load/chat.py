@@ -32,7 +32,7 @@ from harness.config.conversation import Conversation
 from harness.load.collect import MetricsHub
 from harness.load.session import LoadRun
 from harness.metrics.records import RecordWriter, SessionRecord
-from harness.model import Agent, Sender
+from harness.model import Sender
 from harness.transport.locust import LocustExecutor
 from harness.vendors.base import ApiFailure
 from harness.vendors.chat import (
@@ -49,6 +49,8 @@ log = logging.getLogger("csm_harness")
 _REPLY_ID = re.compile(r":a(\d+)$")
 _CUSTOMER_ID = re.compile(r"^(.*):c(\d+)$")
 _LONG_POLL_CHUNK_S = 20.0  # below every client timeout; a longer wait is several requests
+_DESK_CONCURRENCY = 32  # an agent replies to several sessions at once, beside its inbox poll
+_SIGN_OUT_WAIT_S = 5.0
 _FOLLOW_UPS = ("还在吗？", "好的，谢谢。", "那大概什么时候能处理好？", "我再补充一下订单信息。")
 
 
@@ -103,8 +105,8 @@ class ChatRun:
         self.conversations = Group()  # open model: one greenlet per arrival
         self.agent_seen: set[str] = set()  # customer message ids agents of this process got
         self._seq = 0
-        self._agents: tuple[Agent, ...] | None = None
-        self._agent_slot = 0
+        self.desks: list[AgentDesk] = []
+        self.desk_loops = Group()
         self._sampler: gevent.Greenlet[Any, Any] | None = None
 
     # -- bookkeeping ----------------------------------------------------------------------
@@ -120,49 +122,83 @@ class ChatRun:
 
     def start(self) -> None:
         self._sampler = gevent.spawn(self._sample)
+        self.desk_loops.spawn(self.start_agents)
 
     def _sample(self) -> None:
-        """Once a second, exactly on the second: the sessions open in this process."""
+        """Once a second: the sessions open in this process, one value for every second (a
+        late wake-up on a busy machine fills the seconds it slept through), so the gauges of
+        all processes add up second by second."""
+        due = int(time.time()) + 1
         while True:
-            now = time.time()
-            gevent.sleep(1.0 - (now % 1.0) + 0.001)
-            self.hub.store.add("sessions_open", int(time.time()), self.open_sessions)
+            gevent.sleep(max(0.0, due - time.time()) + 0.001)
+            now = int(time.time())
+            for second in range(due, now + 1):
+                self.hub.store.add("sessions_open", second, self.open_sessions)
+            due = max(due, now) + 1
             self.records.flush()
 
     def stop(self) -> None:
         if self._sampler is not None:
             self._sampler.kill(block=False)
         self.conversations.kill(block=False)
+        self.stop_agents()
         for live in list(self.live.values()):
             self._write(live, "cut")
         self.live.clear()
         self.records.close()
 
     # -- agents ---------------------------------------------------------------------------
-    def claim_agent(self, executor: LocustExecutor) -> str | None:
-        """The next of the vendor's agents for an agent user of this process, or None when
-        there are more agent users than agents (the extra users stay idle)."""
-        if self._agents is None:
-            self._agents = executor.run(self.adapter.list_agents())
-        slot = self._agent_slot * self.count + self.index
-        self._agent_slot += 1
-        if slot >= len(self._agents):
+    def start_agents(self) -> None:
+        """This process's share of ``conversation.agents``: the vendor's agents ``index``,
+        ``index + count``, ... each played by one desk greenlet with a connection of its own,
+        so processes never share an agent and every agent is played once."""
+        wanted = self.conversation.agents
+        if wanted == 0:
+            return
+        executor = LocustExecutor(self._session(), self.run.plan.signer)
+        while True:
+            try:
+                agents = executor.run(self.adapter.list_agents())
+                break
+            except ApiFailure:
+                gevent.sleep(0.5)  # counted by the request listener; try again
+        if wanted > len(agents) and self.index == 0:
             log.warning(
-                "conversation.agents asks for more agent users than the vendor has agents "
-                "(%d); the extra agent users stay idle",
-                len(self._agents),
+                "conversation.agents asks for %d agents but the vendor has %d: %d play",
+                wanted,
+                len(agents),
+                len(agents),
             )
-            return None
-        return self._agents[slot].id
+        for slot in range(self.index, min(wanted, len(agents)), self.count):
+            session = self._session(_DESK_CONCURRENCY)
+            desk = AgentDesk(self, LocustExecutor(session, self.run.plan.signer), agents[slot].id)
+            self.desks.append(desk)
+            self.desk_loops.spawn(desk.work)
+
+    def _session(self, concurrency: int = 1) -> FastHttpSession:
+        host = self.run.environment.host or ""
+        return FastHttpSession(
+            host,
+            self.run.environment.events.request,
+            user=None,
+            network_timeout=60.0,  # above the longest long-poll the harness asks for
+            connection_timeout=10.0,
+            concurrency=max(1, concurrency),
+        )
+
+    def stop_agents(self) -> None:
+        self.desk_loops.kill(block=False)
+        signing_out = Group()
+        for desk in self.desks:
+            signing_out.spawn(desk.sign_out)
+        signing_out.join(timeout=_SIGN_OUT_WAIT_S)
+        signing_out.kill(block=False)
+        self.desks.clear()
 
     # -- the customer's side --------------------------------------------------------------
     def spawn(self, number: int, intended_at: float) -> None:
         """Open model: run one conversation in its own greenlet with its own connection."""
-        host = self.run.environment.host or ""
-        session = FastHttpSession(
-            host, self.run.environment.events.request, user=None, network_timeout=60.0
-        )
-        executor = LocustExecutor(session, self.run.plan.signer)
+        executor = LocustExecutor(self._session(), self.run.plan.signer)
         self.conversations.spawn(self.converse, executor, number, intended_at)
 
     def converse(self, executor: LocustExecutor, number: int, intended_at: float | None) -> None:
@@ -188,6 +224,8 @@ class ChatRun:
         try:
             ref = executor.run(self.adapter.open_session(new))
         except ApiFailure as failure:
+            if failure.outcome_unknown:  # the first message may have reached the vendor
+                store.add("messages_unknown", int(sent_at))
             self._finish(live, f"failed:{failure.kind.value}")
             return
         answered_at = time.time()
@@ -227,9 +265,14 @@ class ChatRun:
             n += 1
             text = self.rng.choice(_FOLLOW_UPS)
             sent_times[n] = time.time()
-            executor.run(
-                self.adapter.send_message(ref, Sender.CUSTOMER, text, f"{ref.external_id}:c{n}")
-            )
+            try:
+                executor.run(
+                    self.adapter.send_message(ref, Sender.CUSTOMER, text, f"{ref.external_id}:c{n}")
+                )
+            except ApiFailure as failure:
+                if failure.outcome_unknown:
+                    self.hub.store.add("messages_unknown", int(sent_times[n]))
+                raise
             live.sent += 1
             self.hub.store.add("messages_sent", int(sent_times[n]))
         if live.closed_at is None and conv.agents > 0:  # harness agents close after the last reply
@@ -399,8 +442,19 @@ class AgentDesk:
         self.cursor: str | None = None
         self.rng = random.Random(hash(agent_id) ^ chat.index)
 
-    def sign_in(self) -> None:
-        self.executor.run(self.chat.adapter.agent_sign_in(self.agent_id))
+    def work(self) -> None:
+        """Sign in, then read the inbox until the run stops this desk."""
+        while True:
+            try:
+                self.executor.run(self.chat.adapter.agent_sign_in(self.agent_id))
+                break
+            except ApiFailure:
+                gevent.sleep(0.5)  # counted by the request listener; try again
+        while True:
+            try:
+                self.poll()
+            except ApiFailure:
+                gevent.sleep(0.5)
 
     def sign_out(self) -> None:
         self.replies.kill(block=False)

@@ -135,6 +135,7 @@ class MetricsHub:
             gevent.sleep(1.0)
             percent = self._cpu.cpu_percent(None)
             self.state.cpu_samples += 1
+            self.state.cpu_total_percent += percent
             self.state.cpu_max_percent = max(self.state.cpu_max_percent, percent)
             if percent >= CPU_SATURATED_PERCENT:
                 self.state.saturated_seconds += 1
@@ -159,14 +160,20 @@ class MetricsHub:
         self._merge(self.process, self.store.drain(), self.state)
 
     def _on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
+        data[REPORT_KEY] = self.report()
+
+    def report(self) -> dict[str, Any]:
+        """What this worker recorded since its last report, and its state."""
         if self.before_ship is not None:
             self.before_ship()
-        data[REPORT_KEY] = {"metrics": self.store.drain(), "state": _state_dict(self.state)}
+        return {"metrics": self.store.drain(), "state": _state_dict(self.state)}
 
     def _on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
         payload = data.get(REPORT_KEY)
-        if payload is None:
-            return
+        if payload is not None:
+            self.merge_report(client_id, payload)
+
+    def merge_report(self, client_id: str, payload: dict[str, Any]) -> None:
         self._merge(client_id, payload["metrics"], state_from_dict(payload["state"]))
 
     def _merge(self, process: str, delta: dict[str, Any], state: ProcessState) -> None:
@@ -174,7 +181,7 @@ class MetricsHub:
             return
         self.totals.store.merge(delta)
         self.totals.processes[process] = state
-        if self._metrics_file is not None:
+        if self._metrics_file is not None and not self._metrics_file.closed:
             line = {
                 "at": time.time(),
                 "process": process,

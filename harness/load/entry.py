@@ -23,16 +23,17 @@ from locust.runners import MasterRunner, WorkerRunner
 
 from harness.config.shapes import Sessions
 from harness.errors import HarnessError
-from harness.load import chat, gevent_fix, session
+from harness.load import chat, gevent_fix, handover, session
 from harness.load.collect import MetricsHub
 from harness.load.lifeline import INTERRUPTED, PARENT_GONE, report_every_second, watch_parent
 from harness.load.plan import Target, new_run_id
-from harness.load.users import AgentUser, ChatArrivals, ChatCustomer, CustomerUser
-from harness.orchestrate.run_folder import RunInfo, finalize_run, write_run_info
+from harness.load.run_folder import finalize_run, new_run_info
+from harness.load.users import ChatArrivals, ChatCustomer, CustomerUser
+from harness.results.run_info import RunInfo, write_run_info
 from harness.vendors.chat import check_chat_support
 from harness.vendors.registry import adapter_for
 
-__all__ = ["AgentUser", "ArrivalRateShape", "ChatArrivals", "ChatCustomer", "CustomerUser"]
+__all__ = ["ArrivalRateShape", "ChatArrivals", "ChatCustomer", "CustomerUser"]
 
 log = logging.getLogger("csm_harness")
 _START_DELAY_S = 1.0  # time for the user pool to spawn before the first arrival is due
@@ -83,9 +84,12 @@ def _on_init(environment: Environment, **_: Any) -> None:
     is_worker = isinstance(runner, WorkerRunner)
     process = "worker" if is_worker else ("master" if isinstance(runner, MasterRunner) else "local")
     _state.hub = MetricsHub(environment, process, runs_users=process != "master")
-    if is_worker and runner is not None:
+    if is_worker and isinstance(runner, WorkerRunner):
         runner.register_message(_PLAN_MESSAGE, _on_plan_message)
+        handover.listen_on_worker(runner, _state.hub)
         return
+    if isinstance(runner, MasterRunner):
+        handover.listen_on_master(runner, _state.hub)
     try:
         target = Target.from_options(environment.parsed_options)
         if not environment.host and target.vendor.base_url != "embedded":
@@ -112,15 +116,11 @@ def _opens_sessions(target: Target) -> bool:
 
 
 def _check_chat(target: Target) -> None:
-    """A scenario that opens sessions needs a chat adapter (and an agent API for agents > 0);
-    agent users are a fixed count, dispatched before the customers."""
+    """A scenario that opens sessions needs a chat adapter (and an agent API for agents > 0)."""
     agents = target.scenario.conversation.agents
     if _opens_sessions(target):
         adapter = adapter_for(target.vendor, str(target.vendor_path))
         check_chat_support(adapter, agents, str(target.vendor_path))
-        AgentUser.fixed_count = agents
-    else:
-        AgentUser.fixed_count = 0
 
 
 def _apply_request_timeout(target: Target) -> None:
@@ -171,7 +171,7 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
         run_dir.mkdir(parents=True, exist_ok=True)
         start_at = time.time() + _START_DELAY_S
         workers = runner.worker_count if isinstance(runner, MasterRunner) else 1
-        info = RunInfo.create(run_id, target, str(environment.host), workers, start_at)
+        info = new_run_info(run_id, target, str(environment.host), workers, start_at)
         hub.reset(run_dir)
         _state.stop_reason = None
         if isinstance(runner, MasterRunner):
@@ -223,6 +223,8 @@ def _on_test_stop(environment: Environment, **_: Any) -> None:
     if hub.totals is None or _state.info is None or _state.run_dir is None:
         return
     assert _state.target is not None
+    if isinstance(environment.runner, MasterRunner):
+        handover.collect_last_reports(environment.runner)
     reason = _state.stop_reason
     if reason == "done" or hub.state.budget_exhausted:
         cut_reason = None  # finished, or cut by max_requests (the summary says so itself)
@@ -240,8 +242,8 @@ class ArrivalRateShape(LoadTestShape):
     """Open kinds: holds the user pool while arrivals are due, then drains: the run ends when
     every ticket (or conversation) is done or timed out, or at the scenario's hard time bound.
 
-    Kind ``sessions`` (closed model): ramps ``conversation.agents`` agent users (first) and
-    ``sessions`` chat customers at ``ramp`` a second, holds for ``hold``, then stops."""
+    Kind ``sessions`` (closed model): ramps ``sessions`` chat customers at ``ramp`` a second,
+    holds for ``hold``, then stops (the harness's agents are desks each process runs)."""
 
     def tick(self) -> tuple[int, float, list[type[User]]] | None:
         result = self._tick()
@@ -261,15 +263,13 @@ class ArrivalRateShape(LoadTestShape):
             _state.stop_reason = "bounds.max_duration"
             return None
         load = scenario.load
-        agents = scenario.conversation.agents
         classes: list[type[User]]
         if isinstance(load, Sessions):
             if run_time >= _START_DELAY_S + load.total_duration:
                 return None
-            classes = [ChatCustomer, AgentUser] if agents else [ChatCustomer]
-            return load.sessions + agents, load.ramp, classes
+            return load.sessions, load.ramp, [ChatCustomer]
         if load.opens == "sessions":
-            users, classes = load.max_users + agents, [ChatArrivals, AgentUser]
+            users, classes = load.max_users, [ChatArrivals]
             drain = scenario.conversation.expected_length() + scenario.conversation.reply_timeout
         else:
             users, classes, drain = load.max_users, [CustomerUser], scenario.probe.timeout

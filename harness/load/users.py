@@ -1,6 +1,6 @@
 """Locust users. ``CustomerUser`` opens tickets at the schedule's intended times (open model);
-``ChatCustomer`` (closed model) and ``ChatArrivals`` (open model) hold chat sessions, and
-``AgentUser`` answers them as one of the vendor's agents (see :mod:`harness.load.chat`)."""
+``ChatCustomer`` (closed model) and ``ChatArrivals`` (open model) hold chat sessions; the
+harness's agents answer them from desks each process runs (see :mod:`harness.load.chat`)."""
 
 from __future__ import annotations
 
@@ -106,37 +106,3 @@ class ChatArrivals(FastHttpUser):
             return
         run.hub.store.hit("late_arrivals", int(time.time()), arrival.late)
         chat_run.spawn(arrival.number, arrival.intended_at)
-
-
-class AgentUser(FastHttpUser):
-    """One of the vendor's agents, played by the harness (``conversation.agents`` of them,
-    started before the customers): signs in, takes what is routed to it, replies after
-    ``agent_think_time`` and closes each session after replying to its last message."""
-
-    fixed_count = 0  # set from conversation.agents when the scenario is loaded
-    wait_time = constant(0)
-    connection_timeout = 10.0
-    network_timeout = 60.0
-    concurrency = 32  # replies to several sessions at once, beside the inbox long-poll
-
-    def on_start(self) -> None:
-        chat_run = chat.current()
-        executor = LocustExecutor(self.client, chat_run.run.plan.signer)
-        agent_id = chat_run.claim_agent(executor)
-        self.desk = None if agent_id is None else chat.AgentDesk(chat_run, executor, agent_id)
-        if self.desk is not None:
-            self.desk.sign_in()
-
-    def on_stop(self) -> None:
-        if self.desk is not None:
-            self.desk.sign_out()
-
-    @task
-    def work(self) -> None:
-        if self.desk is None:
-            gevent.sleep(1.0)
-            return
-        try:
-            self.desk.poll()
-        except ApiFailure:
-            gevent.sleep(0.5)  # counted by the request listener; try again

@@ -1,6 +1,7 @@
 """Sandbox behaviours: one frozen :class:`Profile` of knobs, presets, and ``--set`` overrides.
 
-Capacity is never a knob of its own. Routing throughput is ``routing_workers / decision_time_s``
+Throughput capacity is never a knob of its own (the session table, a count of sessions held at
+once, is the one bound set directly). Routing throughput is ``routing_workers / decision_time_s``
 decisions per second and service throughput is ``agents * agent_capacity / handle_time_s`` items
 per second; queue waits emerge when arrivals outrun either.
 """
@@ -62,6 +63,11 @@ class Profile:
     # the two, seeded): a vendor whose routing takes a known, spread-out time.
     assign_delay_min_s: float = 0.0
     assign_delay_max_s: float = 0.0
+    # A bounded session table (0 = unbounded): at most this many chat sessions are admitted
+    # (routable, in conversation) at once; a session opened beyond it is accepted but waits,
+    # unrouted and unanswered, until an admitted one closes (FIFO). A vendor whose session
+    # capacity is known by construction, for the sessions breakpoint.
+    session_capacity: int = 0
 
     def __post_init__(self) -> None:
         problems = [
@@ -111,6 +117,9 @@ class Profile:
             "routing_per_s": routing,
             "service_per_s": service,
             "items_per_s": min(limits) if limits else 0.0,
+            "session_table": float(self.session_capacity),  # 0: unbounded
+            "agent_slots": float(slots),  # sessions the agents can hold at once
+            "sessions": float(min(self.session_capacity or slots, slots)),
         }
 
     def with_overrides(self, overrides: Mapping[str, str]) -> Profile:
@@ -153,6 +162,7 @@ _MINIMUMS: dict[str, float] = {
     "export_rate_limit_burst": 0,
     "assign_delay_min_s": 0,
     "assign_delay_max_s": 0,
+    "session_capacity": 0,
 }
 
 
@@ -205,6 +215,16 @@ PRESETS: Mapping[str, Profile] = {
     # Routing that takes 200 ms to 1 s (uniform) from decision to visible assignment: the known
     # distribution the probe's polling and vendor-timestamp estimates are measured against.
     "routing-delay": Profile(name="routing-delay", assign_delay_min_s=0.2, assign_delay_max_s=1.0),
+    # A session table of 300: at most 300 chat sessions are served at once, the rest wait for
+    # one to close (the "stalls above N concurrent sessions" vendor). Its 40 agents x 30 hold
+    # 1,200, so the table binds whatever the agent pool, fixed or scaled.
+    "session-capped": Profile(
+        name="session-capped",
+        agents=40,
+        agent_capacity=30,
+        session_capacity=300,
+        rate_limit_rps=0,
+    ),
     # Every integration defect at once (one per acceptance check family; see defects.py).
     "defective": Profile(name="defective", defects=tuple(DEFECTS)),
     # A vendor that misbehaves in every way the harness must survive (issue 8): timeouts, slow

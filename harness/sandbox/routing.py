@@ -134,6 +134,9 @@ class RoutingEngine:
         self._handling: dict[Routable, asyncio.TimerHandle] = {}
         self._revealing: dict[Routable, tuple[asyncio.TimerHandle, Agent]] = {}
         self._order = 0
+        self._table = profile.session_capacity  # 0: no session table
+        self._admitted: set[Routable] = set()
+        self._waiting: deque[Routable] = deque()  # sessions waiting for a table slot
 
     # lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -159,10 +162,25 @@ class RoutingEngine:
         """A new ticket or session enters the intake queue."""
         self._order += 1
         item.order = self._order
+        if self._table and item.kind == "session":
+            if len(self._admitted) >= self._table:
+                self._waiting.append(item)
+                return
+            self._admitted.add(item)
         self._intake.put_nowait(item)
+
+    def _admit_waiting(self) -> None:
+        while self._waiting and len(self._admitted) < self._table:
+            item = self._waiting.popleft()
+            if not item.cancelled:
+                self._admitted.add(item)
+                self._intake.put_nowait(item)
 
     def release(self, item: Routable) -> None:
         """``item`` is finished (resolved or closed): free its agent or drop it from its queue."""
+        if item in self._admitted:
+            self._admitted.discard(item)
+            self._admit_waiting()
         handle = self._handling.pop(item, None)
         if handle is not None:
             handle.cancel()

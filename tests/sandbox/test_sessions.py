@@ -85,3 +85,33 @@ def test_closing_frees_capacity(sandbox_factory: SandboxFactory, client_for: Cli
     )
     depths = {q["name"]: q["depth"] for q in client.get("/api/v1/queues").json()["queues"]}
     assert depths["billing"] == 0
+
+
+def test_session_table_admits_at_most_its_capacity(
+    sandbox_factory: SandboxFactory, client_for: ClientFactory
+) -> None:
+    """``session_capacity``: sessions beyond the table wait unrouted (tickets do not) until an
+    admitted one closes; one that closes while waiting never takes a slot; truth states it."""
+    sandbox = sandbox_factory("solid", agents=2, agent_capacity=5, session_capacity=2,
+                              decision_time_s=0, simulated_agents="false")  # fmt: skip
+    client = client_for(sandbox)
+    for agent in ("A001", "A002"):
+        assert client.post(f"/api/v1/agents/{agent}/sign-in").status_code == 200
+    ids = [
+        client.post("/api/v1/sessions", json=session_body(f"t-{n}")).json()["session"]["id"]
+        for n in range(4)
+    ]
+    ticket = client.post("/api/v1/tickets", json=ticket_body("t-ticket")).json()["ticket"]
+
+    def status(kind: str, item_id: str) -> str:
+        return str(client.get(f"/api/v1/{kind}s/{item_id}").json()[kind]["status"])
+
+    wait_for(lambda: [status("session", i) for i in ids[:2]] == ["active"] * 2, 5, "two admitted")
+    wait_for(lambda: status("ticket", ticket["id"]) != "new", 5, "the ticket routed")
+    assert [status("session", i) for i in ids[2:]] == ["queued", "queued"]
+    client.post(f"/api/v1/sessions/{ids[2]}/close")  # leaves while waiting
+    client.post(f"/api/v1/sessions/{ids[0]}/close")
+    wait_for(lambda: status("session", ids[3]) == "active", 5, "the next waiting session")
+    assert status("session", ids[2]) == "closed"
+    capacity = client.get("/_sandbox/truth").json()["capacity"]
+    assert (capacity["session_table"], capacity["agent_slots"], capacity["sessions"]) == (2, 10, 2)

@@ -1,0 +1,155 @@
+"""Chat sessions split across load processes (``--workers 2`` and ``csm-harness worker``):
+conversations, agents and message streams never overlap, and the totals, the concurrency
+gauge included, add up exactly; the sandbox's truth is the referee."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from harness.metrics.series import SeriesStore
+from tests.load.helpers import SCENARIOS, csm_harness, run_dirs, summary
+
+pytestmark = pytest.mark.slow
+PLANNED = 120  # 20/s for 6 s, uniform
+MESSAGES = 3
+AGENTS = 10
+
+
+def _run(out: Path, scenario: str, *extra: str) -> Path:
+    out.mkdir()
+    done = csm_harness("run", str(SCENARIOS / scenario), "--out", str(out), *extra, cwd=out)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [run_dir] = run_dirs(out)
+    return run_dir
+
+
+def _totals(run_dir: Path) -> dict[str, Any]:
+    metrics = summary(run_dir)["metrics"]
+    sessions = pd.read_parquet(run_dir / "sessions.parquet")
+    return {
+        "opened": metrics["sessions_opened"]["count"],
+        "closed": metrics["sessions_closed"]["count"],
+        "sent": metrics["messages_sent"]["count"],
+        "received": metrics["messages_received"]["count"],
+        "lost": metrics["messages_lost"]["hits"],
+        "duplicated": metrics["messages_duplicated"]["hits"],
+        "errors": metrics["errors"]["hits"],
+        "records": len(sessions),
+        "outcomes": dict(Counter(sessions.outcome)),
+        "arrivals": sorted(sessions.arrival),
+        "sign_ins": _requests(run_dir, "POST /agents/{id}/sign-in"),
+    }
+
+
+def _requests(run_dir: Path, name: str) -> int:
+    with (run_dir / "locust_stats.csv").open(encoding="utf-8") as stats:
+        return sum(
+            int(row["Request Count"]) for row in csv.DictReader(stats) if row["Name"] == name
+        )
+
+
+def _truth(run_dir: Path) -> list[dict[str, Any]]:
+    data = json.loads((run_dir / "sandbox_truth.json").read_text("utf-8"))
+    rows: list[dict[str, Any]] = data["sessions"]
+    return rows
+
+
+def _concurrency(run_dir: Path) -> list[int]:
+    store = SeriesStore()
+    for line in (run_dir / "metrics.ndjson").read_text(encoding="utf-8").splitlines():
+        store.merge(json.loads(line)["metrics"])
+    return [store.counter_at("sessions_open", second) for second in store.seconds()]
+
+
+def _reconciles_with_truth(run_dir: Path) -> None:
+    """Every session the vendor saw is one the harness counted, and every customer message."""
+    metrics = summary(run_dir)["metrics"]
+    rows = _truth(run_dir)
+    sessions = pd.read_parquet(run_dir / "sessions.parquet")
+    assert len(rows) == metrics["sessions_opened"]["count"] == len(sessions)
+    assert not sessions.external_id.duplicated().any()
+    senders = Counter(m["sender"] for r in rows for m in r["messages"])
+    assert senders["customer"] == metrics["messages_sent"]["count"]
+
+
+def test_two_workers_hold_the_same_conversations_as_one_process(tmp_path: Path) -> None:
+    single = _run(tmp_path / "one", "sessions-split.yaml")
+    split = _run(tmp_path / "two", "sessions-split.yaml", "--workers", "2")
+    expected = {
+        "opened": PLANNED, "closed": PLANNED, "sent": PLANNED * MESSAGES,
+        "received": PLANNED * MESSAGES, "lost": 0, "duplicated": 0, "errors": 0,
+        "records": PLANNED, "outcomes": {"closed": PLANNED}, "arrivals": list(range(PLANNED)),
+        "sign_ins": AGENTS,  # each agent played by exactly one process
+    }  # fmt: skip
+    assert _totals(single) == expected
+    assert _totals(split) == expected
+    assert summary(split)["generator"]["workers"] == 2
+    for run_dir in (single, split):
+        _reconciles_with_truth(run_dir)
+    by_process = Counter(
+        row.split("-")[0] for row in pd.read_parquet(split / "sessions.parquet").process
+    )
+    assert by_process == {"0": PLANNED // 2, "1": PLANNED // 2}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_worker_commands_hold_the_closed_model_concurrency_exactly(tmp_path: Path) -> None:
+    """200 sessions held by two ``csm-harness worker`` processes: the merged gauge reaches 200
+    and never more, and every session and customer message the vendor saw was counted."""
+    port = str(_free_port())
+    env = {**os.environ, "CSM_HARNESS_LANG": "en", "CSM_SANDBOX_TOKEN": "loopback-test-token"}
+    master = subprocess.Popen(
+        [sys.executable, "-m", "harness", "run", str(SCENARIOS / "sessions.yaml"),
+         "--out", str(tmp_path), "--expect-workers", "2", "--master-bind-host", "127.0.0.1",
+         "--master-bind-port", port, "--expect-workers-max-wait", "30"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    workers: list[subprocess.Popen[str]] = []
+    try:
+        time.sleep(1.0)
+        argv = [sys.executable, "-m", "harness", "worker", "--master", "127.0.0.1",
+                "--master-port", port]  # fmt: skip
+        workers += [
+            subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+            for _ in range(2)
+        ]  # fmt: skip
+        output, _ = master.communicate(timeout=120)
+        assert master.returncode == 0, output
+        for worker in workers:
+            worker_output, _ = worker.communicate(timeout=30)
+            assert worker.returncode == 0, worker_output
+    finally:
+        for process in (master, *workers):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    [run_dir] = run_dirs(tmp_path)
+    concurrency = _concurrency(run_dir)
+    assert max(concurrency) == 200
+    assert sum(1 for value in concurrency if value >= 190) >= 5
+    _reconciles_with_truth(run_dir)
+    assert _requests(run_dir, "POST /agents/{id}/sign-in") == AGENTS
+    metrics = summary(run_dir)["metrics"]
+    assert metrics["messages_lost"]["hits"] == 0
+    assert metrics["messages_duplicated"]["hits"] == 0
+    sessions = pd.read_parquet(run_dir / "sessions.parquet")
+    assert {row.split("-")[0] for row in sessions.process} == {"0", "1"}
