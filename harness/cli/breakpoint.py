@@ -14,7 +14,7 @@ from harness.cli.console import ProgressHandle, progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.config import format_duration, format_rate, load_scenario, load_vendor
-from harness.config.breakpoint import format_percent
+from harness.config.breakpoint import Breakpoint, format_percent
 from harness.errors import ConfigError
 from harness.orchestrate.breakpoints import SearchObserver, require_breakpoint, run_breakpoint
 from harness.orchestrate.runs import Progress
@@ -64,7 +64,8 @@ def breakpoint(
     say(msg("bp.intro", language, scenario=parsed.name, vendor=title,
             start=format_rate(spec.start), steps=steps, max_rate=format_rate(spec.max_rate),
             max_time=format_duration(spec.max_time)))  # fmt: skip
-    with _Observer(language, spec.step_duration) as observer:
+    duration = spec.step_duration if isinstance(spec, Breakpoint) else spec.hold
+    with _Observer(language, duration) as observer:
         result = run_breakpoint(
             scenario, parsed, vendor_path, search_dir=search_dir, observer=observer
         )

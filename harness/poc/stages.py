@@ -153,8 +153,8 @@ def _accept(
 
 
 def _run(plan: PocPlan, path: Path, folder: Path, stage: Stage, report: ProgressFn) -> StageResult:
-    from harness.report import html
     from harness.orchestrate.runs import run_vendor
+    from harness.report import html
 
     assert stage.scenario is not None
     scenario_path = folder.parent / f"{stage.id}.scenario.yaml"

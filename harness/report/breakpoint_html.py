@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from harness.analysis.breakpoint import THROUGHPUT, SearchResult, SloVerdict, StepOutcome
 from harness.analysis.usl import UslFit
-from harness.config.breakpoint import format_percent
+from harness.config.breakpoint import Breakpoint, format_percent
 from harness.metrics.catalog import METRICS
 from harness.report.html import _render, _write_pair
 from harness.report.i18n import Lang, fmt_duration_s, fmt_per_second, t
@@ -177,8 +177,12 @@ def render_breakpoint(result: SearchResult, lang: Lang, *, switch_href: str | No
         usl_rows=usl_rows(result.usl, lang),
         rows=[_step_row(step, lang) for step in result.steps],
         method={
-            "duration": fmt_duration_s(spec.step_duration, lang),
+            "duration": fmt_duration_s(
+                spec.step_duration if isinstance(spec, Breakpoint) else spec.hold, lang
+            ),
             "warm_up": fmt_duration_s(spec.warm_up, lang),
-            "share": format_percent(spec.min_throughput),
+            "share": format_percent(
+                spec.min_throughput if isinstance(spec, Breakpoint) else spec.min_concurrency
+            ),
         },
     )

@@ -15,7 +15,7 @@ from harness.config import load_scenario
 from harness.errors import ConfigError, TargetNotAllowed
 from harness.orchestrate import breakpoints
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "scenarios" / "breakpoint.yaml"
 
 
