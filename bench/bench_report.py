@@ -37,13 +37,13 @@ from harness.analysis.summary import SummaryInputs, build_summary
 from harness.config.scoring import load_scoring
 from harness.config.thresholds import parse_threshold
 from harness.metrics.series import SeriesStore
-from harness.orchestrate.run_folder import RunInfo
 from harness.report import html
 from harness.report.writers import csv as csv_writer
-from harness.report.writers import json as json_writer
 from harness.report.writers import junit as junit_writer
 from harness.report.writers import parquet as parquet_writer
 from harness.report.writers import xlsx as xlsx_writer
+from harness.results import summary_json as json_writer
+from harness.results.run_info import RunInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORING = ROOT / "scenarios" / "scoring" / "double11-poc.yaml"

@@ -105,7 +105,11 @@ class StepOutcome:
     error_rate: float | None
     wall_s: float
     processes: int = 1  # load processes the step ran on
-    reliability: str = "ok"  # "ok", or what was saturated: "generator" / "machine"
+    # The step's generator health (its run summary): a saturated harness makes the step's
+    # latencies and throughput the harness's own, so the verdict is shown but flagged.
+    reliable: bool = True
+    unreliable_reason: str | None = None
+    machine_busy: bool = False
 
     @property
     def ok(self) -> bool:
@@ -136,7 +140,9 @@ class StepOutcome:
             "error_rate": self.error_rate,
             "wall_s": self.wall_s,
             "processes": self.processes,
-            "reliability": self.reliability,
+            "reliable": self.reliable,
+            "unreliable_reason": self.unreliable_reason,
+            "machine_busy": self.machine_busy,
             "slos": [v.to_dict() for v in self.verdicts],
         }
 
@@ -256,6 +262,11 @@ class SearchResult:
         return self.first_bad.broken if self.first_bad else []
 
     @property
+    def unreliable_steps(self) -> list[StepOutcome]:
+        """Steps whose own run was marked unreliable (the harness saturated)."""
+        return [s for s in self.steps if not s.reliable]
+
+    @property
     def peak_throughput(self) -> float | None:
         """The highest throughput any step measured."""
         values = [s.measure.throughput_per_s for s in self.steps if s.complete]
@@ -275,6 +286,8 @@ class SearchResult:
             "first_bad_per_s": bad.rate if bad else None,
             "broken_slos": [v.to_dict() for v in self.broken],
             "peak_measured_throughput_per_s": self.peak_throughput,
+            "reliable": not self.unreliable_steps,
+            "unreliable_steps": [s.index for s in self.unreliable_steps],
             "usl": self.usl.to_dict() if self.usl else None,
             "ceilings": self._ceilings(),
             "config": self.spec.model_dump(mode="json"),

@@ -4,7 +4,7 @@ One generic table serves every kind (the report shows it whatever the kind):
 
 - ``step``: one phase per stage, offered rate = the stage's rate;
 - ``spike``: ``before``, ``during`` and ``after`` the spike (empty ones left out);
-- ``soak``: ``windows`` equal stretches; the :class:`~harness.report.model.Drift` verdict
+- ``soak``: ``windows`` equal stretches; the :class:`~harness.results.model.Drift` verdict
   compares the last window's routing p95 with the first's (drifted above 1.5x);
 - ``arrival-rate`` with ``ramp_to`` and ``replay``: four equal windows, so the achieved rate
   can be read against the rising (or replayed) offered rate; a constant ``arrival-rate`` and
@@ -33,7 +33,7 @@ from harness.config.shapes import (
 )
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore
-from harness.report.model import Drift, Phase, PhaseKind, PhaseResult
+from harness.results.model import Drift, Phase, PhaseKind, PhaseResult
 
 __all__ = ["DRIFT_LIMIT", "drift", "measure_phases", "phase_plan"]
 

@@ -15,9 +15,9 @@ from typing import Final, Literal
 
 from harness.config.scoring import ScoringModel
 from harness.errors import ConfigError
-from harness.report.i18n import Lang
-from harness.report.model import SchemaError, _Record
-from harness.report.writers import json as json_writer
+from harness.i18n import Lang
+from harness.results import summary_json as json_writer
+from harness.results.model import Record, SchemaError
 
 __all__ = [
     "SCORES_FILENAME",
@@ -69,7 +69,7 @@ class _Explained(_Titled):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ScoreLine(_Explained, _Record):
+class ScoreLine(_Explained, Record):
     dimension: str
     criterion: str
     title_en: str
@@ -90,7 +90,7 @@ class ScoreLine(_Explained, _Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class VetoLine(_Explained, _Record):
+class VetoLine(_Explained, Record):
     veto: str
     title_en: str
     title_zh: str
@@ -105,7 +105,7 @@ class VetoLine(_Explained, _Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class DimensionScore(_Titled, _Record):
+class DimensionScore(_Titled, Record):
     dimension: str
     title_en: str
     title_zh: str
@@ -114,7 +114,7 @@ class DimensionScore(_Titled, _Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Scorecard(_Explained, _Record):
+class Scorecard(_Explained, Record):
     vendor: str
     title_en: str
     title_zh: str
@@ -131,7 +131,7 @@ class Scorecard(_Explained, _Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ScoreReport(_Record):
+class ScoreReport(Record):
     """scores.json: the scorecards, best first."""
 
     model: str

@@ -11,7 +11,7 @@ Pure functions over a :class:`~harness.config.scoring.ScoringModel` and each ven
 - a vendor failing any veto ranks after every vendor that fails none, whatever its total; within
   each group the higher total ranks first, and equal totals rank by vendor name.
 
-Every line carries its explanation in en and zh-CN (:mod:`harness.report.scoring_text`).
+Every line carries its explanation in en and zh-CN (:mod:`harness.analysis.scoring_text`).
 The result model and scores.json are in :mod:`harness.analysis.scorecard`.
 """
 
@@ -30,12 +30,12 @@ from harness.analysis.scorecard import (
     VendorInputs,
     VetoLine,
 )
+from harness.analysis.scoring_text import fmt_value, st
 from harness.config.curves import Curve, Linear, Relative, Step, parse_requirement
 from harness.config.lookup import Lookup, resolve
 from harness.config.scoring import Criterion, ScoringModel, Veto
 from harness.errors import ConfigError
-from harness.report.i18n import LANGS, Lang, fmt_number
-from harness.report.scoring_text import fmt_value, st
+from harness.i18n import LANGS, Lang, fmt_number
 
 __all__ = ["curve_points", "score"]
 _COMPARE: Final[dict[str, Callable[[float, float], bool]]] = {

@@ -1,4 +1,4 @@
-"""From merged measurements to the :class:`~harness.report.model.RunSummary`: totals per
+"""From merged measurements to the :class:`~harness.results.model.RunSummary`: totals per
 metric, a per-second timeline, the routing-latency distribution, thresholds and plain notes."""
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from harness.analysis.phases import drift, measure_phases
 from harness.analysis.saturation import CpuRecord, Saturation, judge_saturation
 from harness.analysis.verdicts import MeasuredMetric, evaluate
+from harness.analysis.window import measure_throughput
 from harness.config.thresholds import Threshold
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore
-from harness.report.model import (
+from harness.results.model import (
     Bucket,
     Drift,
     GeneratorInfo,
@@ -33,7 +34,7 @@ from harness.report.model import (
 
 if TYPE_CHECKING:
     from harness.metrics.process_state import ProcessState
-    from harness.orchestrate.run_folder import RunInfo
+    from harness.results.run_info import RunInfo
 
 _DISTRIBUTION_EDGES_MS = [
     m * 10.0**e for e in range(-1, 7) for m in (1.0, 2.0, 5.0)
@@ -62,7 +63,8 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
     load = LoadInfo.from_dict(info.load)
     phases = measure_phases(load.phases, store, info.start_at)
     verdict = drift(load.kind, phases)
-    saturation = judge_saturation(inputs.machine, _cpu_records(processes))
+    cpus = int(info.environment.get("cpus", 1) or 1)
+    saturation = judge_saturation(inputs.machine, _cpu_records(processes), cpus=cpus)
     machine = inputs.machine
     return RunSummary(
         run_id=info.run_id,
@@ -98,10 +100,14 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             max_lag_s=round(max((p.max_lag_s for p in processes), default=0.0), 3),
             saturated_share=round(saturation.share, 4),
             reliable=not saturation.unreliable,
-            unreliable_reason=saturation.reason,
+            unreliable_reason=saturation.reason if saturation.unreliable else None,
+            machine_busy=saturation.machine_busy,
+            harness_cpu_percent=saturation.harness_percent,
+            others_cpu_percent=saturation.others_percent,
         ),
         notes=_notes(inputs, load.kind, verdict, saturation),
         phases=phases,
+        throughput=measure_throughput(store, info.start_at, load.duration_s, inputs.ended_at),
         drift=verdict,
     )
 
@@ -118,9 +124,42 @@ def _vendor_clock(processes: Sequence[ProcessState]) -> dict[str, float | None]:
     }
 
 
+def _saturation_notes(saturation: Saturation) -> list[Note]:
+    """One note at most: the harness saturated (results unreliable), or only the machine busy."""
+    worst = saturation.worst
+    if saturation.unreliable and worst is not None:
+        where_en = f"load {worst.source}"
+        where_zh = f"压测进程 {worst.source.removeprefix('process ')}"
+        share = f"{worst.share * 100:.0f}"
+        en = (f"Results unreliable: generator saturated. The {where_en} CPU was at 90 % or "
+              f"more of a core for {worst.saturated} of {worst.samples} s ({share} %): latencies "
+              "include the harness's own queueing. Add workers or machines, or lower the "
+              "load, and run again.")  # fmt: skip
+        zh = (f"结果不可靠：压测机饱和。{where_zh} CPU 在 {worst.samples} 秒中有 "
+              f"{worst.saturated} 秒（{share}%）不低于单核 90%：延迟包含压测机自身排队。"
+              "请增加 worker 或机器，或降低负载后重跑。")  # fmt: skip
+        return [_note("warning", en, zh)]
+    if saturation.machine_busy:
+        others, harness = saturation.others_percent, saturation.harness_percent
+        en = (f"Machine busy: other processes used {others:.0f} % of the machine while the "
+              f"harness used {harness:.0f} %. The harness itself was not saturated; latencies "
+              "may include the machine's contention (the vendor under test may be one of the "
+              "other processes).")  # fmt: skip
+        zh = (f"机器繁忙：其他进程占用整机 {others:.0f}%，压测工具占用 {harness:.0f}%。"
+              "压测工具本身未饱和；延迟可能包含整机争用（被测厂商可能也在其中）。")  # fmt: skip
+        return [_note("info", en, zh)]
+    return []
+
+
 def _cpu_records(processes: Sequence[ProcessState]) -> list[CpuRecord]:
     return [
-        CpuRecord(f"process {i}", p.cpu_samples, p.saturated_seconds, p.cpu_max_percent)
+        CpuRecord(
+            f"process {i}",
+            p.cpu_samples,
+            p.saturated_seconds,
+            p.cpu_max_percent,
+            p.cpu_total_percent,
+        )
         for i, p in enumerate(processes)
     ]
 
@@ -246,29 +285,7 @@ def _notes(
                 f"（上限 {verdict.limit:g} 倍）：厂商随运行时间变慢。",
             )
         )
-    worst = saturation.worst
-    if worst is not None and worst.saturated:
-        where_en = "whole machine" if worst.source == "machine" else f"load {worst.source}"
-        where_zh = (
-            "整机"
-            if worst.source == "machine"
-            else f"压测进程 {worst.source.removeprefix('process ')}"
-        )
-        share = f"{worst.share * 100:.0f}"
-        if saturation.unreliable:
-            en = (f"Results unreliable: generator saturated. The {where_en} CPU was at 90 % or "
-                  f"more for {worst.saturated} of {worst.samples} s ({share} %): latencies "
-                  "include the generator's own queueing. Add workers or machines, or lower the "
-                  "load, and run again.")  # fmt: skip
-            zh = (f"结果不可靠：压测机饱和。{where_zh} CPU 在 {worst.samples} 秒中有 "
-                  f"{worst.saturated} 秒（{share}%）不低于 90%：延迟包含压测机自身排队。"
-                  "请增加 worker 或机器，或降低负载后重跑。")  # fmt: skip
-        else:
-            en = (f"The {where_en} CPU was at 90 % or more for {worst.saturated} s; latencies "
-                  "measured then include the generator's own queueing.")  # fmt: skip
-            zh = (f"{where_zh} CPU 有 {worst.saturated} 秒不低于 90%："
-                  "这段时间的延迟包含压测机自身排队。")  # fmt: skip
-        notes.append(_note("warning", en, zh))
+    notes.extend(_saturation_notes(saturation))
     cut = sum(p.cut for p in processes)
     if cut:
         notes.append(

@@ -10,6 +10,7 @@ A case the adapter cannot express is listed as skipped with its reason, never dr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,6 +22,24 @@ from harness.vendors.capabilities import UPDATE, TicketChanges
 
 Path = tuple[str, ...]
 _EXCERPT = 160
+# A 4xx that says nothing about the input: the credentials, the route or the vendor's
+# idempotency guard refused the request, so the case proves nothing either way.
+_NOT_THE_INPUT = {
+    401: "the credentials",
+    403: "the permissions",
+    404: "the route",
+    405: "the method",
+}
+_IDEMPOTENCY = re.compile(r"idempot", re.IGNORECASE)
+
+
+def wrong_reason(status: int, reason: str) -> str | None:
+    """What refused the request, when it was not the input."""
+    if status in _NOT_THE_INPUT:
+        return _NOT_THE_INPUT[status]
+    if _IDEMPOTENCY.search(reason):
+        return "the idempotency guard"
+    return None
 
 
 def _paths(value: Any, wanted: str, path: Path = ()) -> list[Path]:
@@ -130,6 +149,16 @@ def _cases(ctx: CheckContext) -> list[Case]:
     ]
     if subject_required:
         plain.insert(0, ("missing subject", "subject", "subject", None, True))
+    else:
+        cases.append(
+            Case(
+                "missing subject",
+                "subject",
+                None,
+                "the contract says the vendor derives a missing subject "
+                "(input.subject_required: false)",
+            )
+        )
     for label, field, _, new, remove in plain:
         n = len(cases)
         ticket, valid = _create_request(ctx, f"bad{n}")
@@ -172,7 +201,8 @@ def _cases(ctx: CheckContext) -> list[Case]:
 def bad_input_refused(ctx: CheckContext) -> None:
     """Missing or blank description, missing subject, wrong types, unknown priority, status and
     channel (in the vendor's encoding), an empty object and an oversized body each get a 4xx
-    with a non-empty reason: never a 5xx, never a created record."""
+    with a non-empty reason about the input (not the credentials, the route or the idempotency
+    guard): never a 5xx, never a created record."""
     outcomes: list[dict[str, Any]] = []
     for case in _cases(ctx):
         if case.request is None:
@@ -202,6 +232,15 @@ def bad_input_refused(ctx: CheckContext) -> None:
             ctx.mismatch(record, case.field, "4xx with a reason", "429 (throttled, not judged)")
         elif not reason:
             ctx.mismatch(record, case.field, "4xx with a reason", shown, (request,))
+        elif (refuser := wrong_reason(response.status, reason)) is not None:
+            ctx.mismatch(
+                record,
+                case.field,
+                "4xx with a reason about the input",
+                f"refused for the wrong reason (by {refuser}): {shown}",
+                (request,),
+                note="the invalid input itself was never judged",
+            )
     ctx.measure("cases", outcomes)
     ctx.measure("sent", sum("status" in o for o in outcomes))
     ctx.measure("skipped", [f"{o['case']}: {o['skipped']}" for o in outcomes if "skipped" in o])

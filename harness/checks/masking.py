@@ -4,7 +4,8 @@
 A ticket carries a valid ID number (GB 11643 check digit) and a mobile in its requester's
 profile (the phone identity, ``contact_phone`` and ``id_number`` custom fields) and in its
 description. Every surface the adapter offers is read and scanned: the ticket read, the list,
-the full read with sideloads, the requester's profile, the customer directory, the export.
+the full read with sideloads, the requester's profile, the customer directory, the export
+and the webhook deliveries about the ticket (received while the check runs).
 By default only profile fields must be masked (the requester's phone and ID): free text is
 judged only when the contract says ``pii.free_text: true``. The check first makes sure its own
 create request carried the values (else: skipped, the adapter cannot send them).
@@ -12,10 +13,12 @@ create request carried the values (else: skipped, the adapter cannot send them).
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -23,12 +26,14 @@ import pytest
 from harness.checks.context import CheckContext
 from harness.checks.evidence import carried
 from harness.checks.identity import fake_mobile
+from harness.checks.inbox import receives_webhooks, webhook_inbox
+from harness.checks.receiver import Delivery, WebhookReceiver
 from harness.checks.registry import Severity, check
 from harness.data.identities import synthetic_email
 from harness.data.pii import PiiKind, find_pii
 from harness.data.validators import id_check_digit
 from harness.model import Channel, Customer, TicketRef
-from harness.vendors.base import ApiResponse, Flow
+from harness.vendors.base import ApiRequest, Flow, WebhookRejected
 from harness.vendors.capabilities import (
     CUSTOMERS,
     EXPORT,
@@ -76,8 +81,8 @@ def _is_profile(path: str) -> bool:
 )
 def pii_masked(ctx: CheckContext) -> None:
     """No response of any surface the adapter reads (ticket, list, full read with sideloads,
-    requester profile, customer lookup, export) shows the requester's ID number or mobile in
-    full; free text too when the contract asks."""
+    requester profile, customer lookup, export) and no webhook delivery about the ticket shows
+    the requester's ID number or mobile in full; free text too when the contract asks."""
     spec = ctx.contract.pii
     if not spec.masking_required:
         pytest.skip("the contract does not require masking (pii.masking_required: false)")
@@ -95,26 +100,36 @@ def pii_masked(ctx: CheckContext) -> None:
             identities={Channel.PHONE: phone, Channel.EMAIL: synthetic_email(customer_id)},
         ),
     )
-    ref, created = ctx.create(ticket)
-    if not carried(created, phone):
-        ctx.cannot_send("the requester's mobile")
-    surfaces = _surfaces(ctx, ref, phone, since)
-    seeded = {id_number: "ID number", phone: "mobile"}
-    scanned: dict[str, int] = {}
-    for surface, flow in surfaces:
-        _, exchanges = ctx.exchange(flow())
-        scanned[surface] = len(exchanges)
-        for request, response in exchanges:
-            for path, kind, value in _leaks(response, seeded, ticket.external_id, ref.id):
+    with ExitStack() as stack:
+        inbox = stack.enter_context(webhook_inbox(ctx)) if receives_webhooks(ctx) else None
+        ref, created = ctx.create(ticket)
+        if not carried(created, phone):
+            ctx.cannot_send("the requester's mobile")
+        seeded = {id_number: "ID number", phone: "mobile"}
+        scanned: dict[str, int] = {}
+
+        def judge(surface: str, name: str, body: Any, shown: tuple[ApiRequest, ...]) -> None:
+            for path, kind, value in _leaks(body, seeded, ticket.external_id, ref.id):
                 if not spec.free_text and not _is_profile(path):
                     continue
                 ctx.mismatch(
                     ctx.record(ref),
-                    f"{path} ({surface}: {request.name})",
+                    f"{path} ({surface}: {name})",
                     f"{kind} masked",
                     f"{kind} {masked(value)} returned in full",
-                    (*created[-1:], request),
+                    (*created[-1:], *shown),
                 )
+
+        for surface, flow in _surfaces(ctx, ref, phone, since):
+            _, exchanges = ctx.exchange(flow())
+            scanned[surface] = len(exchanges)
+            for request, response in exchanges:
+                judge(surface, request.name, _body(response.body), (request,))
+        if inbox is not None:
+            deliveries = _deliveries_about(ctx, inbox, ref, ticket.external_id)
+            scanned["webhook"] = len(deliveries)
+            for delivery in deliveries:
+                judge("webhook", "delivery", _body(delivery.body), ())
     ctx.measure("responses_scanned", scanned)
     ctx.measure("free_text_judged", spec.free_text)
 
@@ -147,13 +162,36 @@ def _list_until(ctx: CheckContext, ref: TicketRef) -> Flow[None]:
         cursor = page.next_cursor
 
 
-def _leaks(
-    response: ApiResponse, seeded: dict[str, str], external_id: str, ticket_id: str
-) -> Iterator[tuple[str, str, str]]:
+def _body(raw: bytes) -> Any:
+    text = raw.decode("utf-8", "replace")
     try:
-        body = response.json()
+        return json.loads(text)
     except ValueError:
-        body = response.body.decode("utf-8", "replace")
+        return text
+
+
+def _deliveries_about(
+    ctx: CheckContext, inbox: WebhookReceiver, ref: TicketRef, external_id: str
+) -> list[Delivery]:
+    """The webhook deliveries about the ticket, waiting (up to ``webhooks.wait_s``) for one."""
+
+    def about(delivery: Delivery) -> bool:
+        try:
+            event = ctx.adapter.parse_webhook(delivery.headers, delivery.body, None)
+        except WebhookRejected:
+            event = None
+        if event is not None:
+            return event.assignment.ticket_id == ref.id
+        text = delivery.body.decode("utf-8", "replace")
+        return external_id in text or re.search(rf"\b{re.escape(ref.id)}\b", text) is not None
+
+    inbox.wait_for(lambda: any(about(d) for d in inbox.deliveries), ctx.contract.webhooks.wait_s)
+    return [d for d in inbox.snapshot() if about(d)]
+
+
+def _leaks(
+    body: Any, seeded: dict[str, str], external_id: str, ticket_id: str
+) -> Iterator[tuple[str, str, str]]:
     for path, text in _strings(body, ""):
         if path.endswith("external_id") or text in (external_id, ticket_id):
             continue

@@ -53,8 +53,8 @@ class _Server(ThreadingHTTPServer):
 class WebhookReceiver:
     """``with WebhookReceiver() as receiver: ... receiver.url ... receiver.deliveries``."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
-        self._server = _Server((host, 0), _Handler)
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = _Server((host, port), _Handler)
         self._server.owner = self
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="csm-webhooks", daemon=True

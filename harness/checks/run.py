@@ -21,6 +21,7 @@ import pytest
 from harness.checks.client import CheckClient
 from harness.checks.context import Session
 from harness.checks.contract import Contract, load_contract
+from harness.checks.inbox import close_inbox
 from harness.checks.plugin import CONTEXT_KEY, RUN_KEY
 from harness.checks.registry import Check, CheckFailed, all_checks
 from harness.checks.results import CheckResult, summary_lines, write_results
@@ -134,6 +135,8 @@ class AcceptanceRun:
             auth_kind=vendor.auth.kind,
             vendor_name=vendor.name,
             webhooks_supported=vendor.webhooks.supported,
+            webhook_listen=_listen(vendor),
+            webhooks_signed=vendor.webhooks.signature != "none",
             queues=dict(vendor.queues),
         )
         self._meta = {
@@ -220,6 +223,7 @@ class AcceptanceRun:
         finally:
             if self.session is not None:
                 self.session.client.close()
+                close_inbox(self.session)
             if self._sandbox is not None:
                 self._sandbox.stop()
 
@@ -375,3 +379,12 @@ def _secrets_in(signer: Signer) -> list[Secret]:
     header = signer(ApiRequest("GET", "/", "probe")).headers.get("Authorization", "")
     value = header.partition(" ")[2]
     return [Secret(value)] if value else []
+
+
+def _listen(vendor: VendorSpec) -> tuple[str, int] | None:
+    """The fixed receiver address of a preconfigured webhook (validated as HOST:PORT)."""
+    hooks = vendor.webhooks
+    if hooks.mode != "preconfigured" or hooks.listen is None:
+        return None
+    host, _, port = hooks.listen.rpartition(":")
+    return host.strip("[]"), int(port)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pytest
 
 from harness.checks.context import CheckContext
-from harness.checks.receiver import Delivery, WebhookReceiver
+from harness.checks.inbox import webhook_inbox
+from harness.checks.receiver import Delivery
 from harness.checks.registry import Severity, check
 from harness.checks.settle import await_progress, drain, wait_assigned
 from harness.model import TicketRef
@@ -42,26 +43,21 @@ def _collect(ctx: CheckContext, count: int, label: str, wait_s: float) -> Collec
     if not ctx.session.webhooks_supported:
         pytest.skip("the vendor file declares no webhooks (webhooks.supported: false)")
     drain(ctx)  # a slow router: earlier checks' tickets are routed (and delivered) first
-    secret = ctx.session.webhook_secret
-    with WebhookReceiver() as receiver:
-        hook_id = ctx.run(ctx.adapter.register_webhook(receiver.url, secret))
-        try:
-            refs = [ctx.create(ctx.ticket(f"{label}-{n:03d}")) for n in range(count)]
-            assigned, waited = wait_assigned(ctx, [r for r, _ in refs], ctx.contract.routing.wait_s)
-            due = set(assigned)
+    with webhook_inbox(ctx) as receiver:
+        refs = [ctx.create(ctx.ticket(f"{label}-{n:03d}")) for n in range(count)]
+        assigned, waited = wait_assigned(ctx, [r for r, _ in refs], ctx.contract.routing.wait_s)
+        due = set(assigned)
 
-            def undelivered() -> int:
-                got = {
-                    e.assignment.ticket_id
-                    for d in receiver.snapshot()
-                    if (e := _decode(ctx, d)) is not None
-                }
-                return len(due - got)
+        def undelivered() -> int:
+            got = {
+                e.assignment.ticket_id
+                for d in receiver.snapshot()
+                if (e := _decode(ctx, d)) is not None
+            }
+            return len(due - got)
 
-            bound = max(wait_s, ctx.contract.routing.max_wait_s)
-            await_progress(undelivered, wait_s, bound, interval_s=0.05)
-        finally:
-            ctx.run(ctx.adapter.unregister_webhook(hook_id))
+        bound = max(wait_s, ctx.contract.routing.max_wait_s)
+        await_progress(undelivered, wait_s, bound, interval_s=0.05)
         deliveries = receiver.snapshot()
     wanted = {ref.id for ref, _ in refs}
     by_ticket: dict[str, list[tuple[Delivery, WebhookEvent]]] = {}
@@ -131,10 +127,14 @@ def every_event_delivered(ctx: CheckContext) -> None:
     zh="Webhook 推送带签名且验签通过",
 )
 def deliveries_signed(ctx: CheckContext) -> None:
-    """Every delivery verifies against the shared secret with the vendor's signature scheme."""
+    """Every delivery verifies against the shared secret with the vendor's signature scheme;
+    a vendor file declaring unsigned deliveries (``webhooks.signature: none``) fails it."""
     got = _collect(ctx, 3, "signed", min(ctx.contract.webhooks.wait_s, 3.0))
     if not got.by_ticket:
         pytest.skip("no deliveries arrived to verify (HOOK-001 judges delivery)")
+    if not ctx.session.webhooks_signed:
+        _declared_unsigned(ctx, got)
+        return
     checked = 0
     for ref, created in got.refs:
         for delivery, event in got.by_ticket.get(ref.id, []):
@@ -153,3 +153,21 @@ def deliveries_signed(ctx: CheckContext) -> None:
                     note=f"headers received: {', '.join(sorted(delivery.headers))}",
                 )
     ctx.measure("verified", checked)
+
+
+def _declared_unsigned(ctx: CheckContext, got: Collected) -> None:
+    """The vendor file says the deliveries carry no signature: the evidence is what arrived."""
+    for ref, created in got.refs:
+        pairs = got.by_ticket.get(ref.id, [])
+        if pairs:
+            delivery, event = pairs[0]
+            ctx.mismatch(
+                f"{ctx.record(ref)}, delivery {event.event_id}",
+                "signature",
+                "a signature that verifies with the shared secret",
+                "unsigned (the vendor file declares webhooks.signature: none)",
+                created,
+                note=f"headers received: {', '.join(sorted(delivery.headers))}",
+            )
+    ctx.measure("verified", 0)
+    ctx.measure("unsigned", sum(len(p) for p in got.by_ticket.values()))

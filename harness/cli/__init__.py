@@ -14,6 +14,7 @@ from harness.cli import data as data_commands
 from harness.cli import export as export_commands
 from harness.cli import poc as poc_commands
 from harness.cli import profiling as profiling_commands
+from harness.cli import proxy as proxy_commands
 from harness.cli import report as report_commands
 from harness.cli import run as run_commands
 from harness.cli import sandbox as sandbox_commands
@@ -51,6 +52,7 @@ app.command("export")(export_commands.export)
 app.command("poc")(poc_commands.poc)
 app.command("vendors")(vendors_commands.vendors)
 app.command("report")(report_commands.report)
+app.command("proxy")(proxy_commands.proxy)
 
 
 def main() -> None:

@@ -13,12 +13,11 @@ from typing import Annotated
 
 import typer
 
+from harness.checks.launch import run_checks
 from harness.cli.console import say
-from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.messages import detect_lang, msg
 from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.errors import ConfigError, HarnessError, ThresholdsFailed, VendorError
-
-_PYTEST_INI = "[pytest]\njunit_suite_name = csm-harness-accept\n"
 
 
 def accept(
@@ -59,6 +58,8 @@ def accept(
         return
     if code == 1:
         raise ThresholdsFailed(msg("accept.failed", language, path=results))
+    if code == 2:  # the run's own one-line message (vendor file, adapter) is printed above
+        raise ConfigError(msg("accept.usage", language))
     if code == 3:
         raise VendorError(msg("accept.vendor", language, vendor=vendor))
     if code == 5:
@@ -66,41 +67,3 @@ def accept(
     if code == 4:
         raise ConfigError(msg("accept.usage", language))
     raise HarnessError(msg("accept.crashed", language, code=code))
-
-
-def run_checks(
-    vendor: str,
-    out_dir: Path,
-    *,
-    scenario: Path | None = None,
-    contract: Path | None = None,
-    checks: list[str] | None = None,
-    sandbox_set: list[str] | None = None,
-    lang: Lang = "en",
-    quiet: bool = False,
-) -> int:
-    """The acceptance suite in this process, results in ``out_dir``; pytest's exit code
-    (0 passed, 1 a check failed, 2 interrupted, 3 vendor unreachable, 4 usage, 5 nothing ran)."""
-    import pytest
-
-    from harness.checks.plugin import SUITE
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ini = out_dir / "pytest.ini"
-    ini.write_text(_PYTEST_INI, encoding="utf-8")
-    args = [
-        SUITE, "-c", str(ini), "--rootdir", str(Path(SUITE).parent), "-p", "no:cacheprovider",
-        "--csm-vendor", vendor, "--csm-out", str(out_dir), "--csm-lang", lang,
-        f"--junitxml={out_dir / 'junit.xml'}", "-rfEs",
-    ]  # fmt: skip
-    if quiet:
-        args += ["-q", "--no-header"]
-    if scenario is not None:
-        args += ["--csm-scenario", str(scenario)]
-    if contract is not None:
-        args += ["--csm-contract", str(contract)]
-    for item in sandbox_set or []:
-        args += ["--csm-sandbox-set", item]
-    if checks:
-        args += ["-k", " or ".join(checks)]
-    return int(pytest.main(args))

@@ -16,14 +16,16 @@ from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_s
 from harness.config import format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import Breakpoint, format_percent
 from harness.errors import ConfigError
+from harness.i18n import fmt_duration_s, fmt_ms, fmt_number, fmt_pct, fmt_per_second
 from harness.orchestrate.breakpoints import SearchObserver, require_breakpoint, run_breakpoint
 from harness.orchestrate.runs import Progress
 from harness.report.breakpoint_html import (
+    generator_text,
     slo_title,
     write_breakpoint_json,
     write_breakpoint_report,
 )
-from harness.report.i18n import fmt_duration_s, fmt_ms, fmt_number, fmt_pct, fmt_per_second, t
+from harness.report.i18n import t
 
 
 def breakpoint(
@@ -136,6 +138,8 @@ class _Observer(SearchObserver):
                 p95=fmt_ms(step.p95_ms, lang), verdict=verdict))  # fmt: skip
         for v in step.broken:
             say(f"  ✗ {slo_title(v, lang)} '{v.source}'  {v.measured_text}")
+        if not step.reliable:
+            say(msg("bp.step_unreliable", lang, index=step.index))
 
     def cooling_down(self, seconds: float) -> None:
         say(msg("bp.cooling", self._lang, seconds=seconds))
@@ -144,7 +148,7 @@ class _Observer(SearchObserver):
 def _print_steps(result: SearchResult, lang: Lang) -> None:
     headers = [t(k, lang) for k in ("bp.col.step", "bp.col.phase", "bp.col.rate",
                "bp.col.routed", "bp.col.ratio", "bp.col.concurrency", "bp.col.p95",
-               "bp.col.errors", "bp.col.verdict")]  # fmt: skip
+               "bp.col.errors", "bp.col.verdict", "bp.col.generator")]  # fmt: skip
     rows = []
     for s in result.steps:
         verdict = "bp.verdict.cut" if not s.complete else (
@@ -155,12 +159,23 @@ def _print_steps(result: SearchResult, lang: Lang) -> None:
             fmt_per_second(s.measure.throughput_per_s, lang),
             fmt_pct(s.measure.throughput_ratio, 1), fmt_number(s.measure.concurrency),
             fmt_ms(s.p95_ms, lang), fmt_pct(s.error_rate), t(verdict, lang),
+            generator_text(s, lang),
         ])  # fmt: skip
     table(headers, rows)
 
 
 def _final_lines(result: SearchResult, lang: Lang) -> list[str]:
-    """Why the search stopped, then one short line with the breakpoint (last, for scripts)."""
+    """Why the search stopped, then one short line with the breakpoint (last, for scripts),
+    which says how many steps were unreliable when any was."""
+    lines = _verdict_lines(result, lang)
+    unreliable = result.unreliable_steps
+    if unreliable:
+        lines[-1] = msg("bp.result_unreliable", lang, line=lines[-1], count=len(unreliable),
+                        total=len(result.steps))  # fmt: skip
+    return lines
+
+
+def _verdict_lines(result: SearchResult, lang: Lang) -> list[str]:
     spec = result.spec
     reason = t(f"bp.stop.{result.stop_reason}", lang, resolution=format_percent(spec.resolution),
                rate=fmt_per_second(spec.max_rate, lang),

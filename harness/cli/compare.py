@@ -22,11 +22,11 @@ from harness.report import html
 from harness.report.compare import Comparison
 from harness.report.history import update_index
 from harness.report.i18n import t
-from harness.report.writers import json as json_writer
+from harness.results import summary_json as json_writer
 
 if TYPE_CHECKING:
     from harness.analysis.scorecard import ScoreReport
-    from harness.report.model import RunSummary
+    from harness.results.model import RunSummary
 
 __all__ = ["build_comparison", "compare", "print_comparison"]
 

@@ -16,18 +16,18 @@ from typing import Annotated
 import typer
 
 from harness.analysis.scorecard import SCORES_FILENAME, Scorecard, ScoreReport, read_scores
+from harness.analysis.scoring_text import st
 from harness.cli.console import say
 from harness.cli.messages import Lang, detect_lang
 from harness.cli.score import find_runs
 from harness.errors import ConfigError
 from harness.report.compare import Comparison
-from harness.report.model import RunSummary
-from harness.report.scoring_text import st
 from harness.report.writers import csv as csv_writer
-from harness.report.writers import json as json_writer
 from harness.report.writers import junit as junit_writer
 from harness.report.writers import parquet as parquet_writer
 from harness.report.writers import xlsx as xlsx_writer
+from harness.results import summary_json as json_writer
+from harness.results.model import RunSummary
 
 __all__ = ["ExportFormat", "export", "export_run"]
 

@@ -22,11 +22,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{vendor}: created {created}/{planned}, routed {routed}, errors {errors}",
         "zh-CN": "{vendor}：已创建 {created}/{planned}，已分配 {routed}，错误 {errors}",
     },
-    "run.unreliable": {
-        "en": "  ! Results unreliable: generator saturated (CPU at 90 % or more for {share} of "
-        "the run). Add workers or machines, or lower the load.",
-        "zh-CN": "  ! 结果不可靠：压测机饱和（{share} 的运行时间 CPU 不低于 90%）。"
-        "请增加 worker 或机器，或降低负载。",
+    "run.machine_busy": {
+        "en": "  · Machine busy: other processes used {others} % of the machine while the harness "
+        "used {harness} % (the harness itself was not saturated).",
+        "zh-CN": "  · 机器繁忙：其他进程占用整机 {others}%，压测工具占用 {harness}%"
+        "（压测工具本身未饱和）。",
     },
     "worker.joining": {
         "en": "Joining the master at {master}:{port} with {processes} worker process(es).",
@@ -117,6 +117,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh-CN": "断点：{rate}，首个不达标 {bad}：{broken}",
     },
     "bp.result_none": {"en": "Breakpoint: none found", "zh-CN": "断点：未找到"},
+    "bp.result_unreliable": {
+        "en": "{line} ({count} of {total} steps unreliable: generator saturated)",
+        "zh-CN": "{line}（{total} 步中有 {count} 步不可靠：压测机饱和）",
+    },
+    "bp.step_unreliable": {
+        "en": "  ! Step {index}: results unreliable: generator saturated.",
+        "zh-CN": "  ! 第 {index} 步：结果不可靠：压测机饱和。",
+    },
     "bp.result_open": {"en": "Breakpoint: at least {rate}", "zh-CN": "断点：不低于 {rate}"},
     "bp.report": {"en": "Report: {path}", "zh-CN": "报告：{path}"},
     "bp.json": {"en": "Results: {path}", "zh-CN": "结果：{path}"},

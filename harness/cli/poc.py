@@ -2,7 +2,8 @@
 
 Thin over :mod:`harness.poc`: loads the plan (:mod:`harness.config.poc`), prints or runs the
 schedule, and reports where the decision pack is. Exit codes: 0 the decision pack is complete,
-1 the plan's bounds stopped it before every stage ran, 2 usage or configuration, 130 Ctrl-C
+1 the plan's bounds stopped it before every stage ran, 2 usage or configuration, 3 a vendor
+could not be measured (the other vendors still ran; ``--resume`` once it is back), 130 Ctrl-C
 (finished stages are kept; ``--resume DIR`` continues).
 """
 
@@ -17,7 +18,7 @@ import typer
 from harness.cli.console import say, table, warn
 from harness.cli.messages import Lang, detect_lang
 from harness.config.poc import PocPlan, load_poc
-from harness.errors import ConfigError, ThresholdsFailed
+from harness.errors import ConfigError, ThresholdsFailed, VendorError
 from harness.poc.schedule import Task, build_schedule, over_bounds
 
 __all__ = ["poc"]
@@ -77,6 +78,13 @@ def poc(
         raise typer.Exit(130) from None
     _print_ranking(outcome.decision, language)
     say(f"Decision: {root / 'decision.html'} (+ decision.xlsx, decision.json)")
+    if outcome.unreachable:
+        for vendor, why in outcome.unreachable.items():
+            warn(f"{vendor} could not be measured: {why}")
+        raise VendorError(
+            f"{', '.join(outcome.unreachable)} could not be measured, so the decision is "
+            f"incomplete; when the vendor is back: csm-harness poc {plan} --resume {root}"
+        )
     if outcome.stopped_by is not None:
         warn(
             f"{outcome.stopped_by} reached: not run: {', '.join(outcome.not_run)}. "

@@ -21,12 +21,13 @@ from harness.config.durations import format_duration_ms
 from harness.config.scoring import load_scoring
 from harness.errors import ConfigError, ThresholdsFailed
 from harness.orchestrate.distributed import DEFAULT_MASTER_PORT, MasterSpec
+from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
 from harness.report import html
 from harness.report.compare import Comparison
 from harness.report.history import update_index
 from harness.report.i18n import t
-from harness.report.model import RunSummary
+from harness.results.model import RunSummary
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
 DEMO_SCORING = Path(__file__).resolve().parents[2] / "scenarios" / "scoring" / "demo.yaml"
@@ -147,6 +148,8 @@ def _run_all(
     summaries: list[RunSummary] = []
     run_dirs: list[Path] = []
     plan = scenario_plan(scenario)
+    for vendor_path in vendor_paths:  # every vendor's secrets before the first one runs
+        check_environment(scenario_path, scenario, load_vendor(vendor_path), vendor_path)
     for vendor_path in vendor_paths:
         vendor = load_vendor(vendor_path)
         title = vendor.title.zh_cn if lang == "zh-CN" else vendor.title.en
@@ -173,12 +176,15 @@ def _run_all(
         for note in outcome.summary.notes:
             if note.level == "warning":
                 say(f"  ! {note.text(lang)}")
-        if not outcome.summary.generator.reliable:
+        generator = outcome.summary.generator
+        if generator.machine_busy:  # the milder note; "generator saturated" is a warning above
             say(
                 msg(
-                    "run.unreliable", lang, share=f"{outcome.summary.generator.saturated_share:.0%}"
+                    "run.machine_busy", lang,
+                    others=f"{generator.others_cpu_percent:.0f}",
+                    harness=f"{generator.harness_cpu_percent:.0f}",
                 )
-            )
+            )  # fmt: skip
         say(msg("run.report", lang, path=outcome.run_dir / "report.html"))
         if outcome.interrupted:
             break
@@ -245,7 +251,8 @@ def print_dry_run(
 
 
 class _Reporter:
-    """Feeds the progress bar; without a terminal, prints a line every 10 s instead."""
+    """Feeds the progress bar; without a terminal, prints a line every 10 s instead, and
+    one when the run ends."""
 
     def __init__(self, bar: object, title: str, lang: Lang) -> None:
         self._bar = bar
@@ -255,7 +262,8 @@ class _Reporter:
 
     def __call__(self, progress: Progress) -> None:
         self._bar.update(progress.created, self._title)  # type: ignore[attr-defined]
-        if not sys.stdout.isatty() and progress.elapsed_s - self._last_line >= 10:
+        due = progress.final or progress.elapsed_s - self._last_line >= 10
+        if not sys.stdout.isatty() and due:
             self._last_line = progress.elapsed_s
             text = msg(
                 "run.progress",

@@ -19,13 +19,13 @@ from harness.analysis.scorecard import (
     write_scores,
 )
 from harness.analysis.scoring import score as score_vendors
+from harness.analysis.scoring_text import fmt_value, st
 from harness.cli.console import say, table
 from harness.cli.messages import Lang, detect_lang
 from harness.config.scoring import load_scoring
 from harness.errors import ConfigError
-from harness.report.i18n import fmt_number
-from harness.report.scoring_text import fmt_value, st
-from harness.report.writers import json as json_writer
+from harness.i18n import fmt_number
+from harness.results import summary_json as json_writer
 
 __all__ = ["find_runs", "score"]
 

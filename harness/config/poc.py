@@ -13,7 +13,7 @@
       - {id: accept, kind: accept, checks: [AUTH-001, PII-001]}
       - {id: peak, kind: run, scenario: ../smoke.yaml}
       - {id: capacity, kind: breakpoint, scenario: ../breakpoint.yaml}
-    scoring: ../scoring/demo.yaml    # a scoring file, or the scoring model inline
+    scoring_file: ../scoring/demo.yaml   # or the scoring model inline under 'scoring:'
     score_run: peak                  # whose summary.json the scoring reads (default: first run)
 
 Paths are relative to the plan file. Every stage's scenario is loaded (and so checked) with the
@@ -55,6 +55,7 @@ __all__ = [
 
 StageKind = Literal["accept", "run", "soak", "breakpoint"]
 RUN_KINDS: Final = ("run", "soak")  # stages whose result is one run folder per vendor
+_BUNDLED_VENDORS: Final = Path(__file__).resolve().parents[2] / "scenarios" / "vendors"
 
 
 class PlanVendor(StrictModel):
@@ -100,8 +101,11 @@ class PocPlan(StrictModel):
     bounds: PlanBounds
     vendors: list[PlanVendor] = Field(min_length=1)
     stages: list[Stage] = Field(min_length=1)
-    scoring: str | ScoringModel = Field(
-        description="A scoring file (relative to the plan) or the scoring model inline."
+    scoring_file: str | None = Field(
+        default=None, description="A scoring file, relative to the plan (or 'scoring:' inline)."
+    )
+    scoring: ScoringModel | None = Field(
+        default=None, description="The scoring model inline (or 'scoring_file:')."
     )
     score_run: str | None = Field(
         default=None, description="The run stage whose summary.json the scoring reads."
@@ -270,6 +274,8 @@ class PocPlan(StrictModel):
                 raise ValueError(f"no such file: {display_path(path)}")
             return path
         folders = [self._source.parent / "vendors", self._source.parent.parent / "vendors"]
+        if _BUNDLED_VENDORS not in folders:
+            folders.append(_BUNDLED_VENDORS)
         for folder in folders:
             if (folder / f"{entry}.yaml").is_file():
                 return folder / f"{entry}.yaml"
@@ -280,18 +286,22 @@ class PocPlan(StrictModel):
         )
 
     def _scoring_problems(self) -> list[tuple[Loc, str]]:
-        if isinstance(self.scoring, ScoringModel):
+        if (self.scoring is None) == (self.scoring_file is None):
+            return [((), "give the scoring model once: 'scoring_file: <file>' or 'scoring:' "
+                         "inline (see scenarios/poc/demo.yaml)")]  # fmt: skip
+        if self.scoring is not None:
             self._scoring = self.scoring
         else:
-            path = self.resolve(self.scoring)
+            assert self.scoring_file is not None
+            path = self.resolve(self.scoring_file)
             if not path.is_file():
-                return [(("scoring",), f"no such file: {display_path(path)}")]
+                return [(("scoring_file",), f"no such file: {display_path(path)}")]
             self._scoring = load_scoring(path)  # its own errors name its own file and line
         unknown = sorted(set(self._scoring.manual) - set(self._vendors))
-        if unknown and self._vendors:
+        if unknown and self._vendors and len(self._vendors) == len(self.vendors):
             return [
                 (
-                    ("scoring",),
+                    ("scoring" if self.scoring is not None else "scoring_file",),
                     f"manual inputs for {', '.join(unknown)}, which the plan does "
                     f"not list (vendors: {', '.join(self._vendors)})",
                 )

@@ -37,6 +37,7 @@ from harness.data.validators import (
     is_example_email,
     is_service_number,
     is_valid_id,
+    is_valid_uscc,
     luhn_complete,
     luhn_ok,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "is_example_email",
     "is_service_number",
     "is_valid_id",
+    "is_valid_uscc",
     "luhn_complete",
     "luhn_ok",
     "normalise",
@@ -274,15 +276,22 @@ def _scan(text: str, folded: str, paranoid: bool) -> list[Hit]:
         if hit is None:
             pos = m.start() + 1
         else:
-            hits.append(hit)
+            if hit is not _PASSED_OVER:
+                hits.append(hit)
             pos = end
     return hits
+
+
+_MOBILE: Final[re.Pattern[str]] = re.compile(r"1[3-9][0-9]{9}")
+_PASSED_OVER: Final[Hit] = Hit(PiiKind.ORDER, 0, 0, "")  # a shield matched: no hit, skip it
 
 
 def _accept(group: str, m: re.Match[str], text: str, folded: str, paranoid: bool) -> Hit | None:
     kind, inner = pat.GROUP_KIND[group]
     start, end = m.span(inner or group)
     value = folded[start:end]
+    if group in pat.SHIELDS:
+        return _PASSED_OVER if _CHECKS[group](value, folded, start, paranoid) else None
     if group == "CUERUN":
         kind = pat.CUE_RUN_KIND.get(m.group("c_run"), "landline" if value[0] == "0" else "phone")
     ok = _CHECKS[group](value, folded, start, paranoid) if group in _CHECKS else True
@@ -309,7 +318,19 @@ def _check_openid(value: str, folded: str, start: int, paranoid: bool) -> bool:
 
 def _check_bare_number(value: str, folded: str, start: int, paranoid: bool) -> bool:
     digits = digits_only(value)
-    return not is_service_number(digits) and pat.DATE_LIKE.fullmatch(digits) is None
+    if is_service_number(digits) or pat.DATE_LIKE.fullmatch(digits) is not None:
+        return False
+    return pat.NOT_PERSON_BEFORE.search(folded, max(0, start - 12), start) is None
+
+
+def _check_taxid(value: str, folded: str, start: int, paranoid: bool) -> bool:
+    """A valid credit code is passed over; an all-digit one (it could be a resident ID: 1 in
+    31 numbers passes the MOD 31 check by chance) only right after a tax cue."""
+    if not is_valid_uscc(value):
+        return False
+    if value[:17].isdigit():
+        return pat.TAX_CUE.search(folded, max(0, start - 12), start) is not None
+    return True
 
 
 _CHECKS: Final[dict[str, Callable[[str, str, int, bool], bool]]] = {
@@ -322,4 +343,6 @@ _CHECKS: Final[dict[str, Callable[[str, str, int, bool], bool]]] = {
     "ADDRESS": lambda v, f, s, p: pat.ADDRESS_DETAIL.search(v) is not None,
     "CUERUN": lambda v, f, s, p: not is_service_number(digits_only(v)),
     "QQP": _check_bare_number,
+    "TAXID": _check_taxid,
+    "ORDER": lambda v, f, s, p: not (is_valid_id(v) or _MOBILE.fullmatch(v)),  # still PII
 }

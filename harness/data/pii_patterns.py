@@ -65,7 +65,7 @@ _NOT_WECHAT_WORD = (
     r"(?!(?:iPhone|iphone|iPad|ipad|Android|android|Windows|windows|version)(?![A-Za-z]))"
 )
 _UNITS = (
-    r"元|块|件|个|%|年|月|日|号|天|次|分|秒|台|条|单|人|米|克|斤|岁|折|倍|万|千|百|小时|公里"
+    r"积分|元|块|件|个|%|年|月|日|号|天|次|分|秒|台|条|单|人|米|克|斤|岁|折|倍|万|千|百|小时|公里"
     r"|km|kg|KB|MB|GB|mAh|ml|cm|mm|g|w|W|V"
 )
 
@@ -132,17 +132,33 @@ CUE_RUN: Final[str] = (
     + r"(?P<v_run>[0-9](?:[ -]?[0-9]){6,}[Xx]?)(?![0-9]))"
 )  # fmt: skip
 QQ_BARE: Final[str] = (
-    r"(?P<QQP>(?<![0-9A-Za-z.¥￥$第])[1-9][0-9]{4,10}(?![0-9]|\.[0-9]|\s?(?:" + _UNITS + r")))"
+    r"(?P<QQP>(?<![0-9A-Za-z.¥￥$第])[1-9][0-9]{4,10}(?![0-9A-Za-z]|\.[0-9]|\s?(?:" + _UNITS
+    + r")))"
+)  # fmt: skip
+ORDER_CUE: Final[str] = (
+    r"(?P<ORDER>(?:订单编号|订单号|订单|子单号|售后单号|退款单号|运单号|运单|物流单号|快递单号"
+    r"|快递号|单号|交易单号|交易号|流水号)(?:码)?[:：#是为 ]*"
+    r"(?P<v_order>[A-Za-z]{0,4}[0-9][0-9A-Za-z]{5,29}(?:-[0-9A-Za-z]{1,20})?)(?![0-9A-Za-z-]))"
+)
+ORDER_SHAPE: Final[str] = (
+    r"(?P<ORDERS>(?<![0-9A-Za-z])(?:[A-Z]{2,4}[0-9]{10,22}|[0-9]{6}-[0-9]{15}|[1-9][0-9]{13,29})"
+    r"(?![0-9A-Za-z]))"
+)
+# A company's tax id (统一社会信用代码) is no person's; matched only to be passed over.
+TAXID: Final[str] = (
+    r"(?P<TAXID>(?<![0-9A-Za-z])[0-9A-Za-z]{2}[0-9]{6}[0-9A-Za-z]{10}(?![0-9A-Za-z]))"
 )
 
 # Cue-based alternatives first (they start at the cue, left of the value), then the numbers from
 # the most to the least specific, then the text forms. Paranoid adds bare 15-digit IDs, a 7+ digit
 # run after any phone/ID/card cue, and cue-less QQ-like numbers as the very last resort.
 NORMAL_PARTS: Final[tuple[str, ...]] = (
-    ID15_CUE, QQ, WECHAT, NAME_CUE, NAME_WEAK_CUE, ADDRESS_CUE,
-    ID18, CARD, PHONE, LANDLINE, EMAIL, PLATE, OPENID, HONORIFIC, STREET,
+    ID15_CUE, QQ, WECHAT, ORDER_CUE, NAME_CUE, NAME_WEAK_CUE, ADDRESS_CUE,
+    TAXID, ID18, CARD, PHONE, LANDLINE, EMAIL, PLATE, OPENID, HONORIFIC, STREET, ORDER_SHAPE,
 )  # fmt: skip
-PARANOID_PARTS: Final[tuple[str, ...]] = (CUE_RUN, *NORMAL_PARTS, ID15_BARE, QQ_BARE)
+PARANOID_PARTS: Final[tuple[str, ...]] = (
+    CUE_RUN, *NORMAL_PARTS[:-1], ID15_BARE, ORDER_SHAPE, QQ_BARE,
+)  # fmt: skip
 SINGLE: Final[dict[str, re.Pattern[str]]] = {
     part[4 : part.index(">")]: re.compile(part) for part in PARANOID_PARTS
 }
@@ -154,7 +170,7 @@ GATES: Final[dict[str, int]] = {
     "CUERUN": DIGITS5, "ID15": DIGITS5, "QQ": DIGITS5, "WECHAT": LETTER, "NAME": CUE, "NAMEW": CUE,
     "ADDRESS": CUE, "ID": DIGITS5, "CARD": DIGITS5, "PHONE": DIGITS5, "LANDLINE": DIGITS5,
     "EMAIL": AT, "PLATE": DIGIT, "OPENID": LETTER, "HONORIFIC": CUE, "STREET": DIGIT,
-    "ID15P": DIGITS5, "QQP": DIGITS5,
+    "ID15P": DIGITS5, "QQP": DIGITS5, "ORDER": DIGITS5, "ORDERS": DIGITS5, "TAXID": DIGITS5,
 }  # fmt: skip
 HAS_DIGITS5: Final[re.Pattern[str]] = re.compile(r"[0-9](?:[ -]?[0-9]){4}")
 HAS_DIGIT: Final[re.Pattern[str]] = re.compile(r"[0-9]")
@@ -173,11 +189,23 @@ GROUP_KIND: Final[dict[str, tuple[str, str | None]]] = {
     "WECHAT": ("wechat", "v_wx"), "PLATE": ("plate", None), "OPENID": ("openid", None),
     "NAME": ("name", "v_name"), "NAMEW": ("name", "v_namew"), "HONORIFIC": ("name", None),
     "ADDRESS": ("address", "v_addr"), "STREET": ("address", None), "CUERUN": ("phone", "v_run"),
+    "ORDER": ("order", "v_order"), "ORDERS": ("order", None), "TAXID": ("taxid", None),
 }  # fmt: skip
+SHIELDS: Final[frozenset[str]] = frozenset({"TAXID"})  # matched to be passed over, never a hit
 CUE_RUN_KIND: Final[dict[str, str]] = {
     "身份证": "id", "证件": "id", "卡号": "card", "银行卡": "card", "账号": "card", "帐号": "card",
 }  # fmt: skip
 
+TAX_CUE: Final[re.Pattern[str]] = re.compile(
+    r"(?:税号|信用代码|识别号|纳税人|营业执照)[^0-9]{0,6}$"
+)
+# Where a bare number reads as a quantity, a price, a code or a reference, never a QQ number.
+NOT_PERSON_BEFORE: Final[re.Pattern[str]] = re.compile(
+    r"(?:积分|订单|单号|运单|快递|物流|税号|代码|识别号|金额|价格|售价|原价|余额|编号|货号|型号"
+    r"|款号|流水|交易|发票|批次|邮编|验证码|券码|兑换码|共|约|满|减|送|返|赠|扣|花了|付了"
+    r"|实付|付款|支付|退款|退了|到账|合计|总计|运费|补偿|赔付|价|时间戳)"
+    r"[^0-9\u4e00-\u9fff]{0,3}$"
+)
 CARD_CUE: Final[re.Pattern[str]] = re.compile(
     r"(?:卡号|银行卡|储蓄卡|信用卡|借记卡|卡)[^0-9]{0,6}$"
 )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import pandas as pd
 
-from harness.data.identities import channel_identity
+from harness.data.identities import channel_identity, is_valid_email
 from harness.errors import ConfigError
 from harness.model import Channel, Customer, Priority, Ticket
 
@@ -87,6 +87,8 @@ class ReplayTickets:
         customer_id = get["customer_key"][row] or f"replay-{row}"
         handle = {Channel.PHONE: "phone", Channel.EMAIL: "email"}.get(channel)
         identity = get[handle][row] if handle in get and get[handle][row] else None
+        if channel is Channel.EMAIL and identity is not None and not is_valid_email(identity):
+            identity = None  # never send a malformed address: a vendor refuses the ticket
         customer = Customer(
             id=customer_id,
             name=get.get("customer_name", {}).get(row, "") or customer_id,

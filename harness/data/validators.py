@@ -125,3 +125,17 @@ def is_service_number(digits: str) -> bool:
 def is_example_email(value: str) -> bool:
     """Addresses at example.com/.org/.net or the .test/.example/.invalid TLDs (RFC 2606)."""
     return EXAMPLE_DOMAIN.search(value) is not None
+
+
+_USCC_CHARS: Final[str] = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I O S V Z
+_USCC_WEIGHTS: Final[tuple[int, ...]] = tuple(pow(3, i, 31) for i in range(17))
+
+
+def is_valid_uscc(value: str) -> bool:
+    """A unified social credit code (统一社会信用代码, a company's tax id): 18 characters of
+    GB 32100-2015's alphabet, a 6-digit area code at positions 3-8, MOD 31 check character."""
+    code = value.upper()
+    if len(code) != 18 or any(c not in _USCC_CHARS for c in code) or not code[2:8].isdigit():
+        return False
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(code, _USCC_WEIGHTS, strict=False))
+    return _USCC_CHARS[(31 - total % 31) % 31] == code[17]

@@ -224,6 +224,8 @@ class ChatRun:
         try:
             ref = executor.run(self.adapter.open_session(new))
         except ApiFailure as failure:
+            if failure.outcome_unknown:  # the first message may have reached the vendor
+                store.add("messages_unknown", int(sent_at))
             self._finish(live, f"failed:{failure.kind.value}")
             return
         answered_at = time.time()
@@ -263,9 +265,14 @@ class ChatRun:
             n += 1
             text = self.rng.choice(_FOLLOW_UPS)
             sent_times[n] = time.time()
-            executor.run(
-                self.adapter.send_message(ref, Sender.CUSTOMER, text, f"{ref.external_id}:c{n}")
-            )
+            try:
+                executor.run(
+                    self.adapter.send_message(ref, Sender.CUSTOMER, text, f"{ref.external_id}:c{n}")
+                )
+            except ApiFailure as failure:
+                if failure.outcome_unknown:
+                    self.hub.store.add("messages_unknown", int(sent_times[n]))
+                raise
             live.sent += 1
             self.hub.store.add("messages_sent", int(sent_times[n]))
         if live.closed_at is None and conv.agents > 0:  # harness agents close after the last reply

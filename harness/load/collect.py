@@ -135,6 +135,7 @@ class MetricsHub:
             gevent.sleep(1.0)
             percent = self._cpu.cpu_percent(None)
             self.state.cpu_samples += 1
+            self.state.cpu_total_percent += percent
             self.state.cpu_max_percent = max(self.state.cpu_max_percent, percent)
             if percent >= CPU_SATURATED_PERCENT:
                 self.state.saturated_seconds += 1

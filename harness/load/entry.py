@@ -27,8 +27,9 @@ from harness.load import chat, gevent_fix, handover, session
 from harness.load.collect import MetricsHub
 from harness.load.lifeline import INTERRUPTED, PARENT_GONE, report_every_second, watch_parent
 from harness.load.plan import Target, new_run_id
+from harness.load.run_folder import finalize_run, new_run_info
 from harness.load.users import ChatArrivals, ChatCustomer, CustomerUser
-from harness.orchestrate.run_folder import RunInfo, finalize_run, write_run_info
+from harness.results.run_info import RunInfo, write_run_info
 from harness.vendors.chat import check_chat_support
 from harness.vendors.registry import adapter_for
 
@@ -170,7 +171,7 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
         run_dir.mkdir(parents=True, exist_ok=True)
         start_at = time.time() + _START_DELAY_S
         workers = runner.worker_count if isinstance(runner, MasterRunner) else 1
-        info = RunInfo.create(run_id, target, str(environment.host), workers, start_at)
+        info = new_run_info(run_id, target, str(environment.host), workers, start_at)
         hub.reset(run_dir)
         _state.stop_reason = None
         if isinstance(runner, MasterRunner):

@@ -152,7 +152,12 @@ class RoutingProbe:
 
     def failed(self, external_id: str, failure: ApiFailure) -> None:
         item = self._pending.pop(external_id, None)
-        if item is not None:
+        if item is None:
+            return
+        if failure.outcome_unknown:  # the vendor may hold the ticket: neither created nor failed
+            self._hub.store.add("tickets_unknown", int(time.time()))
+            self._write(item, f"unknown:{failure.kind.value}", None, None, None)
+        else:
             self._write(item, f"failed:{failure.kind.value}", None, None, None)
 
     # -- the webhook receiver's side ----------------------------------------------------

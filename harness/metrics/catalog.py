@@ -152,6 +152,14 @@ METRICS: Mapping[str, MetricInfo] = _catalog(
         "Tickets the vendor confirmed as created.",
     ),
     MetricInfo(
+        "tickets_unknown",
+        MetricKind.COUNTER,
+        "Tickets sent, outcome unknown",
+        "已发送、结果未知的工单数",
+        "Ticket creates sent whose answer never came (timeout, reset after sending): the "
+        "vendor may hold them. Neither created nor failed.",
+    ),
+    MetricInfo(
         "tickets_routed",
         MetricKind.COUNTER,
         "Tickets routed",
@@ -281,6 +289,14 @@ METRICS: Mapping[str, MetricInfo] = _catalog(
         "Messages sent",
         "已发送消息数",
         "Customer messages the vendor accepted.",
+    ),
+    MetricInfo(
+        "messages_unknown",
+        MetricKind.COUNTER,
+        "Messages sent, outcome unknown",
+        "已发送、结果未知的消息数",
+        "Customer messages sent whose answer never came: the vendor may hold them. Neither "
+        "sent nor failed; the vendor's count lies between messages_sent and the sum of both.",
     ),
     MetricInfo(
         "messages_received",

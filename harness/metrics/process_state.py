@@ -18,6 +18,7 @@ class ProcessState:
     cpu_max_percent: float = 0.0
     saturated_seconds: int = 0
     cpu_samples: int = 0
+    cpu_total_percent: float = 0.0  # sum of the samples (% of one core), for the mean
     late: int = 0
     max_lag_s: float = 0.0
     cut: int = 0

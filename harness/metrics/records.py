@@ -31,7 +31,8 @@ class TicketRecord:
     sent_at: float
     lag_ms: float  # sent_at - intended_at
     create_ms: float | None  # response received - intended start
-    outcome: str  # "routed" | "unrouted" | "failed:<kind>" | "cut" (run ended first)
+    # "routed" | "unrouted" | "failed:<kind>" | "unknown:<kind>" (sent, no answer came) | "cut"
+    outcome: str
     routing_ms: float | None  # created -> assignment observed
     observed_by: str | None  # "webhook" | "polling" | "response"
     agent_id: str | None

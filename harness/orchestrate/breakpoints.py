@@ -37,10 +37,10 @@ from harness.config.thresholds import Threshold, parse_threshold
 from harness.errors import ConfigError
 from harness.metrics.records import read_records
 from harness.metrics.series import SeriesStore
+from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
 from harness.orchestrate.session_steps import judge_session_step, write_session_step
-from harness.report.model import ERRORS, ROUTING_LATENCY, RunSummary
-from harness.transport.allowlist import check_target
+from harness.results.model import ERRORS, ROUTING_LATENCY, RunSummary
 
 __all__ = ["SearchObserver", "require_breakpoint", "run_breakpoint"]
 
@@ -89,8 +89,7 @@ def run_breakpoint(
     """Search the breakpoint of one vendor; results go to ``search_dir``."""
     spec = require_breakpoint(scenario, scenario_path)
     vendor = load_vendor(vendor_path)
-    if vendor.base_url != "embedded":  # refused before anything is written or sent
-        check_target(vendor.base_url, scenario.allows, scenario.allow_hosts, str(scenario_path))
+    check_environment(scenario_path, scenario, vendor, vendor_path)  # before anything is written
     watch = observer or SearchObserver()
     steps_dir = search_dir / "steps"
     steps_dir.mkdir(parents=True, exist_ok=True)
@@ -239,6 +238,9 @@ def _judge_step(
         p95_ms=summary.stat(ROUTING_LATENCY, "p95_ms"),
         error_rate=summary.stat(ERRORS, "rate"),
         wall_s=wall,
+        reliable=summary.generator.reliable,
+        unreliable_reason=summary.generator.unreliable_reason,
+        machine_busy=summary.generator.machine_busy,
     )
 
 

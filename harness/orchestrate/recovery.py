@@ -19,7 +19,7 @@ from harness.analysis.summary import SummaryInputs, build_summary
 from harness.errors import ConfigError, HarnessError
 from harness.metrics.process_state import state_from_dict
 from harness.metrics.series import SeriesStore
-from harness.report.model import RunSummary, SchemaError
+from harness.results.model import RunSummary, SchemaError
 
 __all__ = ["KILLED", "Recovered", "recover"]
 
@@ -38,7 +38,8 @@ class Recovered:
 
 def recover(run_dir: Path, *, lang: str = "zh-CN", cut_reason: str = KILLED) -> Recovered:
     """Write ``summary.json`` (if missing), ``tickets.parquet`` and ``report.html``."""
-    from harness.orchestrate.run_folder import RunInfo, write_outputs
+    from harness.report.outputs import write_outputs
+    from harness.results.run_info import RunInfo
 
     if not (run_dir / "run.json").is_file():
         raise ConfigError(

@@ -6,9 +6,11 @@ The parent process never imports locust (importing it gevent-patches the process
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,9 +28,10 @@ from harness.data.schedule import planned_arrivals
 from harness.errors import ConfigError, HarnessError, VendorError
 from harness.metrics.series import SeriesStore
 from harness.orchestrate.distributed import LOCUSTFILE, MasterSpec
+from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.recovery import KILLED, recover
 from harness.redact import redact_text
-from harness.report.model import RunSummary
+from harness.results.model import RunSummary
 from harness.transport.allowlist import check_target
 
 _GRACE_S = 90.0  # beyond bounds.max_duration before the child is killed
@@ -44,6 +47,7 @@ class Progress:
     created: int
     routed: int
     errors: int
+    final: bool = False  # read after the load process ended: every delta is in
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,7 @@ def run_vendor(
     """``workers`` local processes, or with ``master`` a Locust master that waits for
     ``master.expect_workers`` external workers (:mod:`harness.orchestrate.distributed`)."""
     vendor = load_vendor(vendor_path)
+    check_environment(scenario_path, scenario, vendor, vendor_path)
     run_dir = out_dir / run_id
     env = dict(os.environ)
     with ExitStack() as stack:
@@ -84,10 +89,14 @@ def run_vendor(
         check_target(host, scenario.allows, scenario.allow_hosts, str(scenario_path))
         run_dir.mkdir(parents=True, exist_ok=True)
         env[PARENT_ENV] = str(os.getpid())
-        ended = _run_locust(
-            scenario_path, scenario, vendor, host, run_dir, run_id, workers, env, on_progress,
-            on_stopping, master,
-        )  # fmt: skip
+        try:
+            ended = _run_locust(
+                scenario_path, scenario, vendor, host, run_dir, run_id, workers, env,
+                on_progress, on_stopping, master,
+            )  # fmt: skip
+        except ConfigError:
+            _drop_unstarted(run_dir)
+            raise
         code = ended.code
         if vendor.base_url == "embedded":
             try:
@@ -108,6 +117,16 @@ def run_vendor(
     else:
         summary = RunSummary.from_dict(json.loads(summary_path.read_text(encoding="utf-8")))
     return RunOutcome(run_dir, summary, code, ended.interrupted, recovered)
+
+
+def _drop_unstarted(run_dir: Path) -> None:
+    """A configuration error the load process found before the run started leaves no folder
+    that a history could list as a failed run (its message is already the error)."""
+    if (run_dir / "run.json").exists():
+        return
+    shutil.rmtree(run_dir, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        run_dir.parent.rmdir()  # the batch folder, when this was its only run
 
 
 def _token_env(vendor: VendorSpec) -> str:
@@ -198,6 +217,8 @@ def _run_locust(
         message = "\n".join(line.removeprefix("Error: ") for line in tail if line.strip())
         message = redact_text(message, []) or f"the load run failed; see {log_path}"
         raise ConfigError(message) if code == 2 else VendorError(message)
+    if on_progress is not None:  # the last line agrees with the summary, however short the run
+        on_progress(watcher.read(time.monotonic() - started, final=True))
     return _Ended(code, False, False, None)
 
 
@@ -244,7 +265,7 @@ class _ProgressWatcher:
         self._store = SeriesStore()
         self._planned = planned_arrivals(scenario)
 
-    def read(self, elapsed_s: float) -> Progress:
+    def read(self, elapsed_s: float, *, final: bool = False) -> Progress:
         if self._path.exists():
             with self._path.open("rb") as handle:
                 handle.seek(self._offset)
@@ -263,6 +284,7 @@ class _ProgressWatcher:
             created=store.counter_total("tickets_created"),
             routed=store.counter_total("tickets_routed"),
             errors=store.rate_total("errors")[0],
+            final=final,
         )
 
 

@@ -24,9 +24,9 @@ from harness.config.breakpoint_sessions import SessionsBreakpoint
 from harness.config.thresholds import Threshold
 from harness.metrics.records import read_records
 from harness.metrics.series import SeriesStore
-from harness.report.model import ERRORS, RunSummary
+from harness.results.model import ERRORS, RunSummary
 
-__all__ = ["agents_for", "judge_session_step", "reliability", "write_session_step"]
+__all__ = ["agents_for", "judge_session_step", "write_session_step"]
 
 SESSION_ROUTING = "session_routing"
 
@@ -68,17 +68,6 @@ def write_session_step(
     path.write_text(header + text, encoding="utf-8")
 
 
-def reliability(summary: RunSummary) -> str:
-    """``ok``, or which side was CPU-saturated: the whole ``machine`` or a ``generator``."""
-    generator = summary.generator
-    if generator.reliable:
-        return "ok"
-    return (
-        "machine" if generator.machine_saturated_seconds >= generator.saturated_seconds else
-        "generator"
-    )  # fmt: skip
-
-
 def judge_session_step(
     spec: SessionsBreakpoint,
     thresholds: list[Threshold],
@@ -107,9 +96,12 @@ def judge_session_step(
         evaluate(t, MeasuredMetric.from_store(store, t.metric, summary.duration_s))
         for t in thresholds
     ]
-    verdict_reliability = reliability(summary)
-    if window is not None and window.open_mean < spec.min_concurrency * sessions:
-        verdict_reliability = "generator"  # it did not hold the sessions it was asked to
+    generator = summary.generator
+    reliable, reason = generator.reliable, generator.unreliable_reason
+    if reliable and window is not None and window.open_mean < spec.min_concurrency * sessions:
+        # The harness did not hold the sessions it was asked to: the step measured the generator.
+        reliable = False
+        reason = f"the harness held {window.open_mean:.0f} of {round(sessions)} sessions open"
     return StepOutcome(
         index=index,
         phase=phase,
@@ -122,7 +114,9 @@ def judge_session_step(
         error_rate=summary.stat(ERRORS, "rate"),
         wall_s=wall,
         processes=processes,
-        reliability=verdict_reliability,
+        reliable=reliable,
+        unreliable_reason=reason,
+        machine_busy=generator.machine_busy,
     )
 
 

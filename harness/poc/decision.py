@@ -234,7 +234,7 @@ def _accept(folder: Path, rel: str) -> dict[str, Any]:
                 "title": c.get("title", {}),
                 "outcome": c.get("outcome"),
                 "message": (c.get("message") or "").splitlines()[0] if c.get("message") else "",
-                "reproduction": repro[0] if repro else None,
+                "reproduction": "\n".join(repro) if repro else None,  # create, then the read
             }
         )
     failed = int(totals.get("failed", 0)) + int(totals.get("error", 0))

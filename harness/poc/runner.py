@@ -4,7 +4,9 @@ A task already finished (by its files: :func:`harness.poc.stages.state`) is skip
 unfinished one is set aside and run again. Before each task the plan's bounds are checked
 against what has been spent plus the task's estimate; a task that would cross them is not
 started. Ctrl-C stops the running stage the way the stage's own command does (its results are
-kept) and ends the plan with :class:`Interrupted`; ``--resume`` picks it up.
+kept) and ends the plan with :class:`Interrupted`; ``--resume`` picks it up. A vendor that
+cannot be measured (an outage) leaves its stage unfinished and its later stages unrun in this
+pass; the other vendors go on, and ``--resume`` runs what it missed.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ class PocOutcome:
     decision: dict[str, object]
     ran: list[str] = field(default_factory=list)  # task keys run now
     skipped: list[str] = field(default_factory=list)  # finished before (resume)
-    not_run: list[str] = field(default_factory=list)  # stopped by the plan's bounds
+    not_run: list[str] = field(default_factory=list)  # stopped by bounds or an outage
     stopped_by: str | None = None
+    unreachable: dict[str, str] = field(default_factory=dict)  # vendor -> why
 
 
 class ProgressView:
@@ -47,13 +50,20 @@ class ProgressView:
         self._task: Task | None = None
         self._task_start = 0.0
         self._last = 0.0
+        self._settled: set[str] = set()  # finished before, or not run in this pass
+
+    def settled(self, task: Task) -> None:
+        """This task takes no time in this pass: its estimate leaves the time left."""
+        self._settled.add(task.key)
 
     def left_s(self) -> float:
+        pending = [t for t in self._tasks if t.key not in self._settled]
         if self._task is None:
-            return 0.0
+            return sum(t.estimate.seconds for t in pending)
         spent = time.monotonic() - self._task_start
-        rest = sum(t.estimate.seconds for t in self._tasks if t.index > self._task.index)
-        return max(0.0, self._task.estimate.seconds - spent) + rest
+        rest = sum(t.estimate.seconds for t in pending if t.index > self._task.index)
+        current = 0.0 if self._task.key in self._settled else self._task.estimate.seconds - spent
+        return max(0.0, current) + rest
 
     def _prefix(self) -> str:
         task = self._task
@@ -61,6 +71,10 @@ class ProgressView:
         return (
             f"[{task.index}/{len(self._tasks)}] {task.stage.id} ({task.stage.kind}) · {task.vendor}"
         )
+
+    def note(self, task: Task, what: str) -> None:
+        self._task = task
+        self._say(f"{self._prefix()} · {what}")
 
     def start(self, task: Task, note: str = "") -> None:
         self._task = task
@@ -102,10 +116,18 @@ def run_plan(
     began = time.monotonic()
     spent_requests = 0
     for task in tasks:
+        if state(root, task.vendor, task.stage) == "done":
+            view.settled(task)
+    for task in tasks:
         current = state(root, task.vendor, task.stage)
         if current == "done":
             outcome.skipped.append(task.key)
-            view.start(task, "finished before: skipped")
+            view.note(task, "finished before: skipped")
+            continue
+        if task.vendor in outcome.unreachable:
+            outcome.not_run.append(task.key)
+            view.settled(task)
+            view.note(task, "not run: the vendor could not be measured earlier in this pass")
             continue
         used = time.monotonic() - began
         if outcome.stopped_by is None:
@@ -115,6 +137,8 @@ def run_plan(
                 outcome.stopped_by = "bounds.max_requests"
         if outcome.stopped_by is not None:
             outcome.not_run.append(task.key)
+            view.settled(task)
+            view.note(task, f"not run: {outcome.stopped_by} would be crossed")
             continue
         if current == "incomplete":
             aside = set_aside(root, task.vendor, task.stage)
@@ -128,6 +152,11 @@ def run_plan(
         spent_requests += result.requests
         if result.interrupted:
             raise Interrupted(task.key)
+        if result.unreachable is not None:
+            outcome.unreachable[task.vendor] = result.unreachable
+            view.settled(task)
+            view.finished(task, "not measured (the vendor is unreachable; why: below)")
+            continue
         outcome.ran.append(task.key)
         after = state(root, task.vendor, task.stage)
         view.finished(task, "done" if after == "done" else f"{after} (will rerun on --resume)")

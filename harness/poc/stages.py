@@ -4,7 +4,7 @@ Layout of a POC folder (``DIR``)::
 
     DIR/plan.yaml                     the plan as it was run (copied on the first run)
     DIR/vendors/<vendor>.yaml         a vendor file with the plan's overrides merged in
-    DIR/<vendor>/<stage>/             accept: checks.json, junit.xml, repro/
+    DIR/<vendor>/<stage>/             accept: checks.json, junit.xml, accept.log, repro/
                                       run, soak: the run folder (summary.json, report.html)
                                       breakpoint: breakpoint.json, breakpoint.html, steps/
     DIR/<vendor>/<stage>.scenario.yaml  the run stage's scenario with the plan's vendor
@@ -20,21 +20,25 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import yaml
 
 from harness.config.loader import load_yaml
 from harness.config.poc import PocPlan, Stage, merged_vendor_text
 from harness.config.scenario import load_scenario
+from harness.errors import VendorError
 from harness.orchestrate.runs import Progress
 
 __all__ = ["StageResult", "State", "execute", "stage_dir", "state", "vendor_path"]
 
 State = Literal["done", "incomplete", "missing"]
+ACCEPT_LOG: Final = "accept.log"
+ACCEPT_UNREACHABLE: Final = 3  # run_checks: the vendor could not be measured
 ProgressFn = Callable[[str], None]
 
 
@@ -42,6 +46,7 @@ ProgressFn = Callable[[str], None]
 class StageResult:
     interrupted: bool
     requests: int
+    unreachable: str | None = None  # the vendor could not be measured: why (no secret in it)
 
 
 def stage_dir(root: Path, vendor: str, stage: Stage) -> Path:
@@ -120,36 +125,55 @@ def set_aside(root: Path, vendor: str, stage: Stage) -> Path | None:
 def execute(
     plan: PocPlan, root: Path, vendor: str, stage: Stage, lang: str, report: ProgressFn
 ) -> StageResult:
-    """Run one task; KeyboardInterrupt is caught by the orchestration below and reported."""
+    """Run one task; KeyboardInterrupt is caught by the orchestration below and reported.
+
+    A vendor that cannot be measured (down, refusing the credentials) is not an error of the
+    plan: the result says why, the stage stays unfinished and ``--resume`` runs it again."""
     path = vendor_path(plan, root, vendor)
     folder = stage_dir(root, vendor, stage)
-    if stage.kind == "accept":
-        return _accept(plan, path, folder, vendor, stage, lang)
-    if stage.kind == "breakpoint":
-        return _breakpoint(plan, path, folder, stage, lang, report)
-    return _run(plan, path, folder, stage, report)
+    try:
+        if stage.kind == "accept":
+            return _accept(plan, path, folder, vendor, stage, lang)
+        if stage.kind == "breakpoint":
+            return _breakpoint(plan, path, folder, stage, lang, report)
+        return _run(plan, path, folder, stage, report)
+    except VendorError as error:
+        return StageResult(interrupted=False, requests=0, unreachable=str(error))
 
 
 def _accept(
     plan: PocPlan, path: Path, folder: Path, vendor: str, stage: Stage, lang: str
 ) -> StageResult:
-    from harness.cli.accept import run_checks
+    from harness.checks.launch import run_checks
 
     contract = plan.entry(vendor).contract or stage.contract
-    code = run_checks(
-        str(path),
-        folder,
-        scenario=plan.resolve(stage.scenario) if stage.scenario else None,
-        contract=plan.resolve(contract) if contract else None,
-        checks=list(stage.checks) or None,
-        lang="zh-CN" if lang == "zh-CN" else "en",
-        quiet=True,
-    )
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / ACCEPT_LOG
+    # pytest's report goes to the stage's log: the POC's progress view stays one line a step
+    with log.open("w", encoding="utf-8") as sink, redirect_stdout(sink), redirect_stderr(sink):
+        code = run_checks(
+            str(path),
+            folder,
+            scenario=plan.resolve(stage.scenario) if stage.scenario else None,
+            contract=plan.resolve(contract) if contract else None,
+            checks=list(stage.checks) or None,
+            lang="zh-CN" if lang == "zh-CN" else "en",
+            quiet=True,
+        )
     data = _json(folder / "checks.json") or {}
     requests = sum(
         int((c.get("measured") or {}).get("requests", 0) or 0) for c in data.get("checks", [])
     )
-    return StageResult(interrupted=code == 2, requests=requests)
+    unreachable = _exit_reason(log) if code == ACCEPT_UNREACHABLE else None
+    return StageResult(interrupted=code == 2, requests=requests, unreachable=unreachable)
+
+
+def _exit_reason(log: Path) -> str:
+    """The suite's own one-line reason for stopping (pytest prints it as ``Exit: ...``)."""
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("Exit: "):
+            return line.removeprefix("Exit: ").strip()
+    return f"the vendor could not be measured; see {log}"
 
 
 def _run(plan: PocPlan, path: Path, folder: Path, stage: Stage, report: ProgressFn) -> StageResult:

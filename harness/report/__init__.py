@@ -2,8 +2,8 @@
 
 from harness.report.compare import Comparison, Finding
 from harness.report.html import render_comparison, render_run, write_comparison, write_run_report
-from harness.report.i18n import Lang, t
-from harness.report.model import (
+from harness.report.i18n import t
+from harness.results.model import (
     Bucket,
     Drift,
     GeneratorInfo,
@@ -27,7 +27,6 @@ __all__ = [
     "Drift",
     "Finding",
     "GeneratorInfo",
-    "Lang",
     "LoadInfo",
     "MetricSummary",
     "Note",

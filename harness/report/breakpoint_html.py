@@ -18,14 +18,17 @@ from markupsafe import Markup
 from harness.analysis.breakpoint import THROUGHPUT, SearchResult, SloVerdict, StepOutcome
 from harness.analysis.usl import UslFit
 from harness.config.breakpoint import Breakpoint, format_percent
+from harness.i18n import Lang, fmt_duration_s, fmt_per_second
 from harness.metrics.catalog import METRICS
 from harness.report.html import _render, _write_pair
-from harness.report.i18n import Lang, fmt_duration_s, fmt_per_second, t
+from harness.report.i18n import t
 from harness.report.xy_chart import XY, Marker, xy_chart
 
 __all__ = [
+    "generator_text",
     "render_breakpoint",
     "slo_title",
+    "unreliable_text",
     "usl_chart",
     "usl_rows",
     "write_breakpoint_json",
@@ -145,6 +148,22 @@ def _stop_text(result: SearchResult, lang: Lang) -> str:
     return t(f"bp.stop.{result.stop_reason}", lang, **values)
 
 
+def generator_text(step: StepOutcome, lang: Lang) -> str:
+    """The step's generator health in one word: ok, saturated (unreliable) or machine busy."""
+    if not step.reliable:
+        return t("bp.gen.saturated", lang)
+    return t("bp.gen.busy" if step.machine_busy else "bp.gen.ok", lang)
+
+
+def unreliable_text(result: SearchResult, lang: Lang) -> str | None:
+    """One sentence naming the unreliable steps; None when every step was reliable."""
+    bad = result.unreliable_steps
+    if not bad:
+        return None
+    steps = ", ".join(str(s.index) for s in bad)
+    return t("bp.unreliable", lang, count=len(bad), total=len(result.steps), steps=steps)
+
+
 def _step_row(step: StepOutcome, lang: Lang) -> dict[str, Any]:
     verdict = "bp.verdict.cut" if not step.complete else (
         "bp.verdict.good" if step.ok else "bp.verdict.bad"
@@ -153,6 +172,7 @@ def _step_row(step: StepOutcome, lang: Lang) -> dict[str, Any]:
         "s": step,
         "phase": t(f"bp.phase.{step.phase}", lang),
         "verdict": t(verdict, lang),
+        "generator": generator_text(step, lang),
         "failed": [f"{slo_title(v, lang)} '{v.source}': {v.measured_text}" for v in step.broken],
         "href": f"steps/{step.run_id}/report.html",
     }
@@ -172,6 +192,7 @@ def render_breakpoint(result: SearchResult, lang: Lang, *, switch_href: str | No
         vendor=vendor,
         broken=[(slo_title(v, lang), v) for v in result.broken],
         stop_text=_stop_text(result, lang),
+        unreliable=unreliable_text(result, lang),
         usl_chart=_usl_chart(result, lang),
         offered_chart=_offered_chart(result, lang),
         usl_rows=usl_rows(result.usl, lang),

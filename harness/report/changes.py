@@ -13,15 +13,15 @@ import itertools
 from collections.abc import Sequence
 from typing import Literal
 
+from harness.i18n import Lang
 from harness.report import noise
-from harness.report.i18n import Lang
-from harness.report.model import (
+from harness.results.model import (
     ERRORS,
     ROUTING_LATENCY,
     TICKET_CREATE,
     UNROUTED,
+    Record,
     RunSummary,
-    _Record,
 )
 
 __all__ = ["Change", "ChangeSet", "change_sets", "compare_runs"]
@@ -40,7 +40,7 @@ _RATES = (("error_rate", ERRORS), ("unrouted_rate", UNROUTED), ("throttled_rate"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Change(_Record):
+class Change(Record):
     key: str  # i18n "row.<key>"
     kind: Kind
     better: Literal["lower", "higher"]
@@ -64,7 +64,7 @@ class Change(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ChangeSet(_Record):
+class ChangeSet(Record):
     kind: Literal["rerun", "vendor"]
     baseline_run: str
     baseline_started: str
@@ -111,6 +111,15 @@ def _per_second(run: RunSummary, metric: str, pct: str) -> list[float | None]:
     return values
 
 
+def _created(run: RunSummary) -> tuple[int | None, float]:
+    """Tickets created over the arrival window (the drain apart: a vendor that queues is not
+    slower at taking tickets in); the whole run for summaries written before it was kept."""
+    if run.throughput is not None:
+        return run.throughput.created, run.throughput.arrival_window_s
+    created = run.metric("tickets_created")
+    return (created.count if created else None), run.duration_s
+
+
 def compare_runs(before: RunSummary, after: RunSummary) -> list[Change]:
     """Every compared number of ``after`` against ``before``, assessed against its noise band."""
     changes: list[Change] = []
@@ -142,10 +151,11 @@ def compare_runs(before: RunSummary, after: RunSummary) -> list[Change]:
             )
         assessment = _assess(a, b, low, high, "lower")
         changes.append(Change(key, "rate", "lower", a, b, low, high, assessment))
-    ca, cb = before.metric("tickets_created"), after.metric("tickets_created")
-    if ca is not None and cb is not None and ca.count is not None and cb.count is not None:
-        a, b = ca.count / before.duration_s, cb.count / after.duration_s
-        band = noise.count_rate_band(ca.count, before.duration_s, cb.count, after.duration_s)
+    created_a, window_a = _created(before)
+    created_b, window_b = _created(after)
+    if created_a is not None and created_b is not None:
+        a, b = created_a / window_a, created_b / window_b
+        band = noise.count_rate_band(created_a, window_a, created_b, window_b)
         low, high = b - a - band, b - a + band
         changes.append(Change("created_per_s", "per_second", "higher", a, b, low, high,
                               _assess(a, b, low, high, "higher")))  # fmt: skip

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from harness.report.i18n import Lang
+from harness.i18n import Lang
 
 __all__ = ["CHECKS_FILENAME", "CheckItem", "ChecksView", "read_checks"]
 

@@ -14,24 +14,16 @@ from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from harness.errors import ConfigError
+from harness.i18n import Lang, fmt_duration_s, fmt_ms, fmt_ms_pair, fmt_number, fmt_pct, fmt_ratio
 from harness.report.changes import ChangeSet, change_sets
-from harness.report.i18n import (
-    Lang,
-    fmt_duration_s,
-    fmt_ms,
-    fmt_ms_pair,
-    fmt_number,
-    fmt_pct,
-    fmt_ratio,
-    t,
-)
-from harness.report.model import (
+from harness.report.i18n import t
+from harness.results.model import (
     ERRORS,
     ROUTING_LATENCY,
     UNROUTED,
+    Record,
     RunSummary,
     ThresholdOutcome,
-    _Record,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +31,7 @@ if TYPE_CHECKING:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Finding(_Record):
+class Finding(Record):
     en: str
     zh: str
 
@@ -48,7 +40,7 @@ class Finding(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Standing(_Record):
+class Standing(Record):
     """A run's place in a scored ranking, with the reason in both languages."""
 
     run_id: str
@@ -65,7 +57,7 @@ class Standing(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Comparison(_Record):
+class Comparison(Record):
     """Runs of one scenario, best first, with findings and the changes between them.
 
     Without scores the order is verdict, then routing p95. With a scoring report (see

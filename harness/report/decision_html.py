@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from harness.i18n import Lang
 from harness.report.html import _render, _write_pair
-from harness.report.i18n import Lang
 
 __all__ = ["DECISION_PAGE", "write_decision_pages"]
 

@@ -21,7 +21,7 @@ from harness.report.checks_view import ChecksView, read_checks
 if TYPE_CHECKING:
     from harness.analysis.scorecard import Scorecard, ScoreReport
     from harness.analysis.usl import UslFit
-    from harness.report.model import RunSummary
+    from harness.results.model import RunSummary
 
 __all__ = ["BreakpointView", "RunExtras", "load_extras", "scorecard_for"]
 
@@ -65,7 +65,7 @@ def _read_json(path: Path) -> Any:
 
 def _scores(run_dir: Path, summary: RunSummary) -> tuple[Scorecard | None, str | None, int]:
     from harness.analysis.scorecard import ScoreReport
-    from harness.report.model import SchemaError
+    from harness.results.model import SchemaError
 
     for folder in (run_dir, run_dir.parent):
         data = _read_json(folder / SCORES_FILENAME)

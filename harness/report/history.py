@@ -15,8 +15,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from harness.report.i18n import Lang
-from harness.report.model import ERRORS, ROUTING_LATENCY, TICKET_CREATE, UNROUTED, RunSummary
+from harness.i18n import Lang
+from harness.results.model import ERRORS, ROUTING_LATENCY, TICKET_CREATE, UNROUTED, RunSummary
 
 __all__ = ["INDEX_HTML", "INDEX_JSON", "IndexEntry", "scan", "update_index"]
 
@@ -85,7 +85,7 @@ def _entry(root: Path, run_dir: Path, summary: RunSummary) -> IndexEntry:
 def scan(root: Path) -> list[IndexEntry]:
     """Every readable run under ``root``, newest first."""
     from harness.errors import ConfigError
-    from harness.report.writers import json as json_writer
+    from harness.results import summary_json as json_writer
 
     entries = []
     for depth in range(1, _DEPTH + 1):

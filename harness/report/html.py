@@ -19,13 +19,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from harness.report import charts
-from harness.report.changes import Change, ChangeSet
-from harness.report.charts import Point
-from harness.report.compare import Comparison
-from harness.report.extras import RunExtras, load_extras
-from harness.report.history import IndexEntry
-from harness.report.i18n import (
+from harness.i18n import (
     DASH,
     Lang,
     fmt_duration_s,
@@ -39,9 +33,15 @@ from harness.report.i18n import (
     fmt_ratio,
     ms_unit,
     other_lang,
-    t,
 )
-from harness.report.model import (
+from harness.report import charts
+from harness.report.changes import Change, ChangeSet
+from harness.report.charts import Point
+from harness.report.compare import Comparison
+from harness.report.extras import RunExtras, load_extras
+from harness.report.history import IndexEntry
+from harness.report.i18n import t
+from harness.results.model import (
     ERRORS,
     ROUTING_LATENCY,
     TICKET_CREATE,

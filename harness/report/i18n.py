@@ -1,45 +1,25 @@
-# ruff: noqa: RUF001, RUF002  (zh-CN full-width punctuation, the times sign and en dash are meant)
-"""Every string a report shows, in en and zh-CN, and the number formats both languages share.
+# ruff: noqa: RUF001  (zh-CN full-width punctuation, the times sign and en dash are meant)
+"""Every string a report shows, in en and zh-CN (the mechanism and number formats are in
+:mod:`harness.i18n`).
 
 Templates call ``t('key')``; Python code calls :func:`t` with the language. A missing key or a
 missing language is a ``KeyError`` at render time, and ``tests/report/test_i18n.py`` checks the
-catalog against the templates, so a page can never show a raw key. Units follow each language:
-``850 ms`` / ``12.4 s`` in en, ``850 毫秒`` / ``12.4 秒`` in zh-CN.
+catalog against the templates, so a page can never show a raw key.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from typing import Literal, get_args
+from harness.i18n import FORMAT_MESSAGES, Lang, Text, lookup, merge
+from harness.i18n import text as _m
+from harness.report.i18n_pages import PAGE_MESSAGES
 
-Lang = Literal["en", "zh-CN"]
-LANGS: tuple[Lang, ...] = get_args(Lang)
-DASH = "—"  # shown where a value does not exist (no samples); never a zero
-
-
-def other_lang(lang: Lang) -> Lang:
-    return "en" if lang == "zh-CN" else "zh-CN"
-
-
-def _m(en: str, zh: str) -> dict[Lang, str]:
-    return {"en": en, "zh-CN": zh}
-
-
-MESSAGES: dict[str, dict[Lang, str]] = {
+_REPORT_MESSAGES: dict[str, Text] = {
     # page frame
     "report.title": _m(
         "{vendor} · {scenario} · load test report", "{vendor} · {scenario} · 压测报告"
     ),
     "compare.title": _m("Vendor comparison · {scenario}", "厂商对比 · {scenario}"),
     "lang.switch": _m("中文版", "English version"),
-    "unit.ms": _m("ms", "毫秒"),
-    "unit.s": _m("s", "秒"),
-    "unit.per_s": _m("/s", "/秒"),
-    "duration.s": _m("{s} s", "{s} 秒"),
-    "duration.min": _m("{m} min {s} s", "{m} 分 {s} 秒"),
-    "duration.whole_min": _m("{m} min", "{m} 分钟"),
-    "duration.h": _m("{h} h {m} min", "{h} 小时 {m} 分"),
     "verdict.pass": _m("PASS", "通过"),
     "verdict.fail": _m("FAIL", "未通过"),
     # verdict banner
@@ -188,6 +168,17 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "info.reliable": _m("Generator health", "压测机状态"),
     "info.reliable_yes": _m("Not saturated: results reliable", "未饱和：结果可靠"),
     "info.late": _m("Late arrivals", "迟到的到达"),
+    "info.throughput": _m("Throughput over the arrivals", "到达期间吞吐量"),
+    "info.throughput_value": _m(
+        "created {created}, routed {routed} over {window}; then a drain of {drain}: "
+        "{created_drain} created, {routed_drain} routed",
+        "{window} 内创建 {created}、分配 {routed}；其后排空 {drain}：创建 {created_drain} 个、"
+        "分配 {routed_drain} 个",
+    ),
+    "info.machine_busy": _m(
+        "Not saturated; machine busy: other processes used {others}, the harness {harness}",
+        "未饱和；机器繁忙：其他进程占用 {others}，压测工具占用 {harness}",
+    ),
     "info.late_value": _m("{count} (max lag {lag})", "{count} 个（最大延迟 {lag}）"),
     "info.workers": _m("Worker processes", "工作进程数"),
     "info.hist_error": _m("Histogram relative error", "直方图相对误差"),
@@ -299,6 +290,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "bp.verdict.good": _m("✓ good", "✓ 达标"),
     "bp.verdict.bad": _m("✗ broke", "✗ 不达标"),
     "bp.verdict.cut": _m("cut short", "被截断"),
+    "bp.col.generator": _m("Generator", "压测机"),
+    "bp.gen.ok": _m("ok", "正常"),
+    "bp.gen.saturated": _m("⚠ saturated", "⚠ 饱和"),
+    "bp.gen.busy": _m("machine busy", "机器繁忙"),
+    "bp.unreliable": _m(
+        "{count} of {total} steps unreliable: generator saturated (step {steps}); their "
+        "latencies and throughput include the harness's own queueing.",
+        "{total} 步中有 {count} 步不可靠：压测机饱和（第 {steps} 步）；其延迟与吞吐量包含"
+        "压测机自身排队。",
+    ),
     "bp.slo.throughput": _m("Throughput keeps up", "吞吐量跟上负载"),
     "bp.method.steps": _m(
         "Each step is a run of the scenario at one arrival rate for {duration}, with its own "
@@ -389,103 +390,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 }
 
 
-def _merge_page_messages() -> None:
-    from harness.report.i18n_pages import PAGE_MESSAGES
-
-    twice = sorted(set(PAGE_MESSAGES) & set(MESSAGES))
-    assert not twice, f"i18n keys defined twice: {twice}"
-    for key, texts in PAGE_MESSAGES.items():
-        MESSAGES[key] = {"en": texts["en"], "zh-CN": texts["zh-CN"]}
-
-
-_merge_page_messages()
-
-# Full-width punctuation (（）：，「」。) carries its own spacing, so a space beside it is wrong;
-# the catalog writes a space around every field (Zendesk 的, 是 沙箱（稳健）), and this removes
-# the ones that land next to such punctuation: 沙箱（稳健） 的 -> 沙箱（稳健）的.
-_FULL_WIDTH_PUNCT = re.compile(
-    "[ ]+(?=[\u3000-\u303f\uff00-\uff65])|(?<=[\u3000-\u303f\uff00-\uff65])[ ]+"
-)
+MESSAGES: dict[str, Text] = merge(FORMAT_MESSAGES, _REPORT_MESSAGES, PAGE_MESSAGES)
 
 
 def t(key: str, lang: Lang, **fmt: object) -> str:
-    """The catalog string ``key`` in ``lang``, formatted with ``fmt`` (``str.format`` fields)."""
-    text = MESSAGES[key][lang]
-    if fmt:
-        text = text.format(**fmt)
-    return _FULL_WIDTH_PUNCT.sub("", text) if lang == "zh-CN" else text
-
-
-def fmt_number(value: float, sig: int = 3) -> str:
-    """``value`` to ``sig`` significant digits, trailing zeros dropped; whole from 10**sig up."""
-    if value == 0 or not math.isfinite(value):
-        return "0" if value == 0 else str(value)
-    decimals = max(0, sig - 1 - math.floor(math.log10(abs(value))))
-    text = f"{value:.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def fmt_int(value: int) -> str:
-    return f"{value:,}"
-
-
-def ms_unit(*values_ms: float | None) -> Literal["ms", "s"] | None:
-    """One unit that shows all of ``values_ms`` readably, or None when none does.
-
-    Seconds from one second up, unless a value would then read below 0.1 s (9.59 ms as
-    0.00959 s): values that far apart are clearer each in its own unit.
-    """
-    known = [abs(v) for v in values_ms if v is not None]
-    if not known or max(known) < 1000:
-        return "ms"
-    return "s" if min(known) >= 100 else None
-
-
-def fmt_ms(value_ms: float | None, lang: Lang, unit: Literal["ms", "s"] | None = None) -> str:
-    """``850 ms``, ``12.4 s`` (zh-CN ``12.4 秒``); pass ``unit`` to show several values alike."""
-    if value_ms is None:
-        return DASH
-    unit = unit or ("s" if abs(value_ms) >= 1000 else "ms")
-    shown = value_ms / 1000 if unit == "s" else value_ms
-    return f"{fmt_number(shown)} {t('unit.' + unit, lang)}"
-
-
-def fmt_ms_pair(a_ms: float, b_ms: float, lang: Lang) -> tuple[str, str]:
-    unit = ms_unit(a_ms, b_ms)
-    return fmt_ms(a_ms, lang, unit), fmt_ms(b_ms, lang, unit)
-
-
-def fmt_ms_range(low_ms: float, high_ms: float, lang: Lang) -> str:
-    """A histogram bucket: ``100–200 ms``, ``0.5–1 s`` (both ends in the upper end's unit)."""
-    scale = 1000.0 if high_ms >= 1000 else 1.0
-    return f"{fmt_number(low_ms / scale)}–{fmt_ms(high_ms, lang)}"
-
-
-def fmt_pct(fraction: float | None, digits: int = 2) -> str:
-    """``4.20%``; a rate that is not zero never shows as ``0.00%`` (it shows ``<0.01%``)."""
-    if fraction is None:
-        return DASH
-    text = f"{fraction * 100:.{digits}f}%"
-    if fraction > 0 and float(text[:-1]) == 0:
-        return f"<{10**-digits:.{digits}f}%"
-    return text
-
-
-def fmt_duration_s(seconds: float, lang: Lang) -> str:
-    """``45 s``, ``10 min 5 s``, ``1 h 2 min``; zh-CN ``45 秒``, ``10 分 5 秒``, ``1 小时 2 分``."""
-    whole = round(seconds)
-    if whole < 60:
-        return t("duration.s", lang, s=fmt_number(seconds) if seconds < 10 else whole)
-    if whole < 3600:
-        key = "duration.min" if whole % 60 else "duration.whole_min"
-        return t(key, lang, m=whole // 60, s=whole % 60)
-    return t("duration.h", lang, h=whole // 3600, m=whole % 3600 // 60)
-
-
-def fmt_ratio(ratio: float) -> str:
-    """``38.6`` (as in 38.6×); whole numbers from 100 up, where a decimal adds nothing."""
-    return f"{ratio:.1f}" if ratio < 100 else f"{ratio:.0f}"
-
-
-def fmt_per_second(value: float, lang: Lang) -> str:
-    return f"{fmt_number(value)}{t('unit.per_s', lang)}"
+    """The report catalog string ``key`` in ``lang``, formatted with ``fmt``."""
+    return lookup(MESSAGES, key, lang, **fmt)

@@ -6,14 +6,13 @@ index. :mod:`harness.report.i18n` merges them into its catalog; keep keys unique
 
 from __future__ import annotations
 
+from harness.i18n import Text
+from harness.i18n import text as _m
+
 __all__ = ["PAGE_MESSAGES"]
 
 
-def _m(en: str, zh: str) -> dict[str, str]:
-    return {"en": en, "zh-CN": zh}
-
-
-PAGE_MESSAGES: dict[str, dict[str, str]] = {
+PAGE_MESSAGES: dict[str, Text] = {
     # run report: banner with the scoring rank
     "banner.rank": _m(
         "Rank {rank} of {total} by {model}: {points} points",

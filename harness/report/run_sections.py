@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from harness.i18n import DASH, Lang, fmt_duration_s, fmt_int, fmt_pct, fmt_per_second
 from harness.report.extras import RunExtras
-from harness.report.i18n import DASH, Lang, fmt_duration_s, fmt_int, fmt_pct, fmt_per_second, t
-from harness.report.model import ERRORS, UNROUTED, RunSummary
+from harness.report.i18n import t
+from harness.results.model import ERRORS, UNROUTED, RunSummary
 
 __all__ = ["ErrorRow", "breakpoint_context", "error_rows", "extras_context"]
 

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from harness.analysis.scorecard import ScoreReport
+from harness.i18n import Lang
 from harness.report.compare import Comparison
-from harness.report.i18n import Lang, t
-from harness.report.model import ERRORS, ROUTING_LATENCY, UNROUTED, RunSummary
+from harness.report.i18n import t
+from harness.results.model import ERRORS, ROUTING_LATENCY, UNROUTED, RunSummary
 
 __all__ = [
     "CHECK_LIST_KEYS",

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from harness.i18n import fmt_number
 from harness.report.charts import (
     _FONT,
     COLOURS,
@@ -25,7 +26,6 @@ from harness.report.charts import (
     _stroke,
     nice_ticks,
 )
-from harness.report.i18n import fmt_number
 
 __all__ = ["Marker", "xy_chart"]
 

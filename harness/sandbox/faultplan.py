@@ -16,6 +16,7 @@ EXPECTED_CLASS: dict[str, str] = {
     "timeout": "timeout",
     "reset": "connection",
     "server_error": "server",
+    "create_5xx": "server",
     "malformed": "protocol",
     "truncated": "protocol",
     "content_type": "protocol",
@@ -44,6 +45,8 @@ class FaultPlan:
     content_type: float = 0.0  # 200 with an HTML page (text/html), as a proxy would send
     storm_429: float = 0.0  # chance that a storm of storm_len 429 answers starts
     storm_len: int = 10
+    # 500 for a ticket create only (POST .../tickets): failing creates beside healthy reads
+    create_5xx: float = 0.0
     wh_duplicate: float = 0.0  # deliver a webhook event a second time (same event id)
     wh_flood: float = 0.0  # chance that flood_size noise events follow a delivery
     flood_size: int = 20

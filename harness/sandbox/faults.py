@@ -58,11 +58,14 @@ class FaultInjector:
         self._seq = 0
 
     # -- HTTP faults --------------------------------------------------------------------------
-    def decide(self, path: str) -> str | None:
+    def decide(self, path: str, method: str = "GET") -> str | None:
         """The fault for one request, or None. Bursts and storms hold for their length."""
         if not self.plan.active or not path.startswith("/api/") or path.startswith(_SPARED_PREFIX):
             return None
         plan, draw = self.plan, self._random.random
+        creates = method == "POST" and path.rstrip("/").endswith(("/tickets", "/ticket"))
+        if plan.create_5xx and creates and draw() < plan.create_5xx:
+            return "create_5xx"
         if self._storm_left:
             self._storm_left -= 1
             return "throttled"
@@ -85,6 +88,8 @@ class FaultInjector:
         self.injected[fault] += 1
         if fault == "throttled":
             return _error(429, "rate_limited", "fault: 429 storm", {"Retry-After": "1"})
+        if fault == "create_5xx":
+            return _error(500, "internal", "fault: the ticket could not be created")
         if fault == "server_error":
             status = 503 if self.injected[fault] % 2 else 500
             return _error(status, "unavailable", "fault: the service is unavailable")
@@ -194,7 +199,7 @@ def fault_middleware(injector: FaultInjector) -> Middleware:
 
     @web.middleware
     async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
-        fault = injector.decide(request.path)
+        fault = injector.decide(request.path, request.method)
         if fault is None:
             return await handler(request)
         try:

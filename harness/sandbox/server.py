@@ -39,7 +39,7 @@ class SandboxProcess:
         *,
         token: str,
         seed: int = 7,
-        startup_timeout: float = 15.0,
+        startup_timeout: float = 60.0,
         host: str = "127.0.0.1",
         max_lifetime: float = 3600.0,
         token_env: str = "CSM_SANDBOX_TOKEN",

@@ -16,6 +16,7 @@ timeout or reset while the body is read) counts as ``timeout`` or ``connection``
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
@@ -114,7 +115,9 @@ class LocustExecutor:
             detail = _error_name(error)
             _fail(context, kind, f"{kind.value}: {detail}")
             context.__exit__(None, None, None)
-            raise ApiFailure(kind, request, status or None, detail)
+            raise ApiFailure(
+                kind, request, status or None, detail, outcome_unknown=not _never_sent(error)
+            )
         headers = {k.lower(): v for k, v in (context.headers or {}).items()}
         if self._clock is not None:
             self._clock.add(sent_at, self.last_received_at, headers.get("date"))
@@ -151,6 +154,17 @@ def _is_timeout(error: Any) -> bool:
         if error is None:
             return False
         if "timeout" in type(error).__name__.lower() or isinstance(error, TimeoutError):
+            return True
+        error = getattr(error, "original", None)
+    return False
+
+
+def _never_sent(error: Any) -> bool:
+    """A refused connection or an unknown host: the request never reached the vendor."""
+    for _ in range(3):
+        if error is None:
+            return False
+        if isinstance(error, ConnectionRefusedError | socket.gaierror):
             return True
         error = getattr(error, "original", None)
     return False

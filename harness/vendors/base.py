@@ -75,8 +75,13 @@ class ApiFailure(Exception):
         status: int | None,
         detail: str,
         retry_after: float | None = None,
+        *,
+        outcome_unknown: bool = False,
     ) -> None:
         self.kind = kind
+        # Sent, but no answer came (a timeout, a reset after sending): the vendor may or may
+        # not have acted on it, so what it was for is neither a success nor a failure.
+        self.outcome_unknown = outcome_unknown
         self.request = request
         self.status = status
         self.detail = detail

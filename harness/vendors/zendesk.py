@@ -416,8 +416,10 @@ class ZendeskAdapter:
                 raise WebhookRejected("signature does not verify")
         try:
             event = json.loads(body)
+            if _is_ticket_event(event):
+                return _ticket_event(event)
             ticket_id = str(event["ticket_id"])
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise WebhookRejected(f"malformed delivery: {exc!r}") from None
         agent = event.get("assignee_id")
         if not agent:
@@ -432,6 +434,33 @@ class ZendeskAdapter:
                 external_id=event.get("external_id") or None,
             ),
         )
+
+
+def _is_ticket_event(event: Any) -> bool:
+    kind = event.get("type") if isinstance(event, dict) else None
+    return isinstance(kind, str) and kind.startswith("zen:event-type:ticket.")
+
+
+def _ticket_event(event: Mapping[str, Any]) -> WebhookEvent | None:
+    """A webhook subscribed to Zendesk's ticket events (an admin's set-up): the documented
+    envelope ``{type, id, time, subject, detail: {id, assignee_id, group_id, external_id, ...},
+    event: {current, previous}}``."""
+    detail = event["detail"]
+    agent = detail.get("assignee_id")
+    if event["type"].endswith(".agent_assignment_changed"):
+        agent = (event.get("event") or {}).get("current") or agent
+    if not agent:
+        return None  # unassigned
+    group = detail.get("group_id")
+    return WebhookEvent(
+        str(event["id"]),
+        Assignment(
+            ticket_id=str(detail["id"]),
+            agent_id=str(agent),
+            queue=None if group in (None, "") else str(group),
+            external_id=detail.get("external_id") or None,
+        ),
+    )
 
 
 def _user_identities(user: Mapping[str, Any]) -> dict[Channel, str]:

@@ -10,7 +10,7 @@ from harness.analysis.phases import drift, measure_phases, phase_plan
 from harness.config import Scenario
 from harness.data.schedule import scenario_offsets
 from harness.metrics.series import SeriesStore
-from harness.report.model import Phase, PhaseResult, RunSummary
+from harness.results.model import Phase, PhaseResult, RunSummary
 from tests.config.test_scenario import MINIMAL
 from tests.report import make_run
 

@@ -13,8 +13,8 @@ from harness.analysis.saturation import (
     CpuRecord,
     judge_saturation,
 )
+from harness.i18n import Lang
 from harness.report.html import render_run
-from harness.report.i18n import Lang
 from tests.report import make_run
 
 
@@ -60,8 +60,29 @@ def test_the_limit_is_more_than_ten_percent_of_the_samples(
     saturated: int, unreliable: bool
 ) -> None:
     assert MAX_SATURATED_SHARE == 0.10
-    machine = _series("machine", [99] * saturated + [10] * (100 - saturated))
-    assert judge_saturation(machine, []).unreliable is unreliable
+    process = _series("process 0", [99] * saturated + [10] * (100 - saturated))
+    assert judge_saturation(None, [process]).unreliable is unreliable
+
+
+def test_a_machine_full_of_other_processes_is_busy_not_saturated() -> None:
+    """Issue 13: a CPU burner (or the vendor) fills 2 cores; the harness uses 20 % of one."""
+    machine = _series("machine", [100] * 60)
+    harness = [_series("process 0", [20] * 60)]
+    verdict = judge_saturation(machine, harness, cpus=2)
+    assert not verdict.unreliable
+    assert verdict.machine_busy
+    assert verdict.reason == "machine busy"
+    assert verdict.harness_percent == pytest.approx(10.0)
+    assert verdict.others_percent == pytest.approx(90.0)
+
+
+def test_a_pinned_load_process_is_saturated_whatever_the_machine() -> None:
+    machine = _series("machine", [100] * 60)
+    pinned = [_series("process 0", [100] * 60)]
+    verdict = judge_saturation(machine, pinned, cpus=2)
+    assert verdict.unreliable
+    assert not verdict.machine_busy
+    assert verdict.worst is pinned[0]
 
 
 def test_no_samples_judges_nothing() -> None:

@@ -52,14 +52,16 @@ ERRORS = {
     "unknown-metric": (
         "routing_latncy",
         "p95 < 30s",
-        "unknown metric 'routing_latncy'. Did you mean 'routing_latency'? Known metrics: errors, "
-        "first_response, http_req_duration, late_arrivals, messages_duplicated, messages_lost, "
-        "messages_received, messages_sent, reply_latency, requests, requests_client, "
-        "requests_connection, requests_ok, requests_protocol, requests_server, "
-        "requests_throttled, requests_timeout, resolution_time, "
-        "routing_latency, session_duration, session_routing, sessions_closed, sessions_open, "
-        "sessions_opened, throttled, ticket_create, tickets_created, tickets_routed, unrouted, "
-        "webhooks_duplicate, webhooks_received, webhooks_rejected.",
+        "unknown metric 'routing_latncy'. Did you mean 'routing_latency'? Known metrics: "
+        "errors, first_response, http_req_duration, late_arrivals, messages_duplicated, "
+        "messages_lost, messages_received, messages_sent, messages_unknown, probe_errors, "
+        "probe_requests, reply_latency, requests, requests_client, requests_connection, "
+        "requests_ok, requests_protocol, requests_server, requests_throttled, requests_timeout, "
+        "resolution_time, routing_bracket, routing_latency, routing_latency_vendor, "
+        "session_duration, session_routing, sessions_closed, sessions_open, sessions_opened, "
+        "setup_errors, setup_requests, throttled, ticket_create, tickets_created, "
+        "tickets_routed, tickets_unknown, unrouted, webhooks_duplicate, webhooks_received, "
+        "webhooks_rejected.",
     ),
     "duration-without-unit": (
         "routing_latency",

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.report.html import write_run_report
-from harness.report.model import RunSummary
-from harness.report.writers import json as json_writer
+from harness.results import summary_json as json_writer
+from harness.results.model import RunSummary
 from tests.report import make_run
 
 SCORING = """\

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from harness.analysis.scorecard import read_scores
 from harness.cli import app
-from harness.report.writers import json as json_writer
+from harness.results import summary_json as json_writer
 from tests.report import make_run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "scoring" / "double11-poc.yaml"

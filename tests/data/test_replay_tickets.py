@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from harness.config import Scenario
+from harness.data.identities import is_valid_email
 from harness.data.replay import replay_plan
 from harness.data.schedule import share_of
 from harness.data.synth import TicketFactory
@@ -129,3 +130,26 @@ def test_shipped_sample_schedule_is_small_and_replays() -> None:
     tickets = ReplayTickets(plan, range(len(plan.rows)), run_tag="r")
     first = tickets.make(0)
     assert first.subject and first.description and first.customer.name
+
+
+def test_email_tickets_replayed_without_a_valid_address_get_a_synthetic_one(
+    tmp_path: Path,
+) -> None:
+    """A schedule whose e-mail column holds no usable address (blank, ``email-<id>`` with no
+    ``@``, spaces) still sends every e-mail ticket with a valid requester e-mail (#12)."""
+    frame = _frame(40)
+    frame["email"] = [["", "email-C7", "a b@example.com", f"u{i}@example.com"][i % 4]
+                      for i in range(40)]  # fmt: skip
+    path = tmp_path / "schedule.parquet"
+    write_schedule(path, np.arange(0.0, 120.0, 3.0), frame, compression=1.0)
+    plan = replay_plan(replay(path, duration="12s", compress=10))
+    tickets = ReplayTickets(plan, range(len(plan.rows)), run_tag="run1")
+    emails = [
+        t.customer.identities[Channel.EMAIL]
+        for t in (tickets.make(n) for n in range(len(plan.rows)))
+        if t.channel is Channel.EMAIL
+    ]
+    assert len(emails) >= 4
+    assert all(is_valid_email(e) for e in emails), emails
+    kept = [e for e in emails if e.startswith("u")]
+    assert kept and all(e.endswith("@example.com") for e in kept)  # a valid one is kept as is

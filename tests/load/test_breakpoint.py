@@ -57,7 +57,7 @@ def test_finds_the_saturating_sandbox_capacity(tmp_path: Path) -> None:
 
 
 def _rate(value: float) -> str:
-    from harness.report.i18n import fmt_per_second
+    from harness.i18n import fmt_per_second
 
     return fmt_per_second(value, "en")
 
@@ -68,11 +68,19 @@ def test_stops_at_the_rate_ceiling_and_says_so(tmp_path: Path) -> None:
         cwd=tmp_path, timeout=180,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    _, result = _search(tmp_path)
+    folder, result = _search(tmp_path)
     assert [s["rate_per_s"] for s in result["steps"]] == [2.0, 4.0, 5.0]
     assert result["stop_reason"] == "max_rate"
     assert "up to the rate ceiling (5/s)" in " ".join(done.stdout.split())
-    assert done.stdout.strip().splitlines()[-1] == "Breakpoint: at least 5/s"
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("Breakpoint: at least 5/s")
+    # each step carries its own run's generator health (issue 13)
+    for step in result["steps"]:
+        run = json.loads((folder / "steps" / step["run_id"] / "summary.json").read_text("utf-8"))
+        assert step["reliable"] is run["generator"]["reliable"]
+    unreliable = [s["index"] for s in result["steps"] if not s["reliable"]]
+    assert result["unreliable_steps"] == unreliable
+    assert ("steps unreliable: generator saturated" in last) is bool(unreliable)
 
 
 def test_stops_at_the_time_ceiling_and_says_so(tmp_path: Path) -> None:

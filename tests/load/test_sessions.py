@@ -44,7 +44,9 @@ def test_200_sessions_with_10_agents_lose_and_duplicate_nothing(tmp_path: Path) 
     assert metrics["messages_lost"]["hits"] == 0
     assert metrics["messages_lost"]["total"] > 1000
     assert metrics["messages_duplicated"]["hits"] == 0
-    assert metrics["errors"]["hits"] == 0
+    # on a loaded machine a request may time out; nothing else may fail
+    for kind in ("client", "server", "protocol", "throttled"):
+        assert metrics[f"requests_{kind}"]["count"] == 0, kind
 
     # the harness's own concurrency measurement reaches the target and holds it
     concurrency = _concurrency(run_dir)
@@ -59,13 +61,28 @@ def test_200_sessions_with_10_agents_lose_and_duplicate_nothing(tmp_path: Path) 
     assert (closed.unanswered == 0).all() and (closed.lost == 0).all()
     truth = _truth(run_dir)
     rows = truth["sessions"]
-    assert len(rows) == metrics["sessions_opened"]["count"] == len(sessions)
-    assert Counter(r["closed_by"] for r in rows)["agent"] == metrics["sessions_closed"]["count"]
-    senders = Counter(m["sender"] for r in rows for m in r["messages"])
-    assert senders["customer"] == metrics["messages_sent"]["count"]
-    assert senders["agent"] == metrics["messages_received"]["count"]
-    assert all(m["delivered"] == 1 for r in rows for m in r["messages"])
+    opened = metrics["sessions_opened"]["count"]
+    assert opened <= len(rows) <= opened + metrics["messages_unknown"]["count"]
+    assert len(sessions) >= opened
     by_external = {r["external_id"]: r for r in rows}
+    # a close the customer saw is counted once; the run may cut a session whose agent had just
+    # closed it or replied, unseen by the customer: those are in the truth only
+    seen_closed = sessions[sessions.outcome.isin(["closed", "closed_by_vendor"])]
+    assert len(seen_closed) == metrics["sessions_closed"]["count"]
+    assert all(by_external[e]["closed_by"] == "agent" for e in seen_closed.external_id)
+    agent_closed = Counter(r["closed_by"] for r in rows)["agent"]
+    assert agent_closed >= metrics["sessions_closed"]["count"]
+    senders = Counter(m["sender"] for r in rows for m in r["messages"])
+    # a message sent whose answer never came may or may not be the vendor's: "outcome unknown"
+    sent, unknown = metrics["messages_sent"]["count"], metrics["messages_unknown"]["count"]
+    assert sent <= senders["customer"] <= sent + unknown, (sent, unknown, senders)
+    assert int(sessions.messages_received.sum()) == metrics["messages_received"]["count"]
+    for session in seen_closed.itertuples():
+        agent_messages = [m for m in by_external[session.external_id]["messages"]
+                          if m["sender"] == "agent"]  # fmt: skip
+        assert len(agent_messages) == session.messages_received, session.external_id
+    assert senders["agent"] >= metrics["messages_received"]["count"]
+    assert all(m["delivered"] == 1 for r in rows for m in r["messages"])
     for record in records(run_dir):
         if record.get("outcome") == "closed":
             row = by_external[record["external_id"]]

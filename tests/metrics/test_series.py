@@ -21,12 +21,19 @@ def test_catalog_has_the_metrics_the_harness_reports() -> None:
         "ticket_create": MetricKind.TREND,
         "http_req_duration": MetricKind.TREND,
         "routing_latency": MetricKind.TREND,
+        "routing_latency_vendor": MetricKind.TREND,
+        "routing_bracket": MetricKind.TREND,
         "errors": MetricKind.RATE,
+        "probe_requests": MetricKind.COUNTER,
+        "probe_errors": MetricKind.RATE,
+        "setup_requests": MetricKind.COUNTER,
+        "setup_errors": MetricKind.RATE,
         "throttled": MetricKind.RATE,
         "late_arrivals": MetricKind.RATE,
         "unrouted": MetricKind.RATE,
         "tickets_created": MetricKind.COUNTER,
         "tickets_routed": MetricKind.COUNTER,
+        "tickets_unknown": MetricKind.COUNTER,
         "requests": MetricKind.COUNTER,
         **{
             f"requests_{outcome}": MetricKind.COUNTER
@@ -46,6 +53,7 @@ def test_catalog_has_the_metrics_the_harness_reports() -> None:
         "sessions_open": MetricKind.COUNTER,
         "messages_sent": MetricKind.COUNTER,
         "messages_received": MetricKind.COUNTER,
+        "messages_unknown": MetricKind.COUNTER,
         "messages_lost": MetricKind.RATE,
         "messages_duplicated": MetricKind.RATE,
     }

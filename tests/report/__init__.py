@@ -7,7 +7,7 @@ latency climbs to tens of seconds, 429s and errors appear and some seconds route
 
 from __future__ import annotations
 
-from harness.report.model import (
+from harness.results.model import (
     Bucket,
     GeneratorInfo,
     LoadInfo,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -9,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from harness.analysis.breakpoint import SearchResult, StepSearch
+from harness.cli.breakpoint import _final_lines
+from harness.i18n import LANGS, Lang
 from harness.report.breakpoint_html import (
     render_breakpoint,
     write_breakpoint_json,
     write_breakpoint_report,
 )
-from harness.report.i18n import LANGS, Lang
 from harness.report.xy_chart import Marker, xy_chart
 from tests.analysis.test_breakpoint_search import _search, _spec
 
@@ -78,3 +80,38 @@ def test_xy_chart_escapes_and_handles_no_data() -> None:
     empty = xy_chart(lines={}, dots={"m": []}, title="T", x_label="x", y_label="y",
                      empty_text="nothing")  # fmt: skip
     assert "nothing" in empty and "<circle" not in empty
+
+
+def _with_saturated_step(result: SearchResult, index: int) -> SearchResult:
+    steps = [
+        dataclasses.replace(s, reliable=False, unreliable_reason="generator saturated")
+        if s.index == index
+        else s
+        for s in result.steps
+    ]
+    return dataclasses.replace(result, steps=steps)
+
+
+def test_unreliable_steps_are_flagged_in_json_page_and_last_console_line(tmp_path: Path) -> None:
+    """Issue 13: a step whose own run was marked "generator saturated" says so everywhere."""
+    result = _with_saturated_step(_result(), 2)
+    data = json.loads(write_breakpoint_json(result, tmp_path).read_text(encoding="utf-8"))
+    assert data["reliable"] is False and data["unreliable_steps"] == [2]
+    flags = [(s["index"], s["reliable"], s["unreliable_reason"]) for s in data["steps"]]
+    assert flags[1] == (2, False, "generator saturated")
+    assert all(ok for i, ok, _ in flags if i != 2)
+    total = len(result.steps)
+    page = render_breakpoint(result, "en")
+    assert f"1 of {total} steps unreliable: generator saturated (step 2)" in page
+    assert page.count("⚠ saturated") == 1
+    assert f"{total} 步中有 1 步不可靠" in render_breakpoint(result, "zh-CN")
+    last = _final_lines(result, "en")[-1]
+    assert last.startswith("Breakpoint: ")
+    assert last.endswith(f"(1 of {total} steps unreliable: generator saturated)")
+
+
+def test_a_search_with_reliable_steps_says_nothing_about_reliability() -> None:
+    result = _result()
+    assert "unreliable" not in render_breakpoint(result, "en")
+    assert "unreliable" not in _final_lines(result, "en")[-1]
+    assert json.loads(json.dumps(result.to_dict()))["unreliable_steps"] == []

@@ -18,7 +18,7 @@ import pytest
 
 from harness.report.compare import Comparison
 from harness.report.html import write_comparison, write_run_report
-from harness.report.writers import json as json_writer
+from harness.results import summary_json as json_writer
 from tests.report import BASE_URL, make_run
 from tests.report.browser import find_chromium, load_page
 from tests.report.test_run_extras import BREAKPOINT, CHECKS

@@ -9,7 +9,7 @@ import pytest
 
 from harness.errors import ConfigError
 from harness.report.compare import Comparison
-from harness.report.model import MetricSummary, RunSummary, ThresholdOutcome
+from harness.results.model import MetricSummary, RunSummary, ThresholdOutcome
 from tests.report import make_run
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from harness.i18n import Lang
 from harness.report.compare import Comparison
 from harness.report.html import render_comparison, render_run, write_comparison, write_run_report
-from harness.report.i18n import Lang
-from harness.report.model import Note, ProbeInfo, RunSummary
+from harness.results.model import Note, ProbeInfo, RunSummary
 from tests.report import BASE_URL, make_run
 
 LANGS: list[Lang] = ["en", "zh-CN"]
@@ -128,10 +128,10 @@ def test_passing_run_and_incomplete_run_banners() -> None:
 
 def test_polling_probe_shows_its_interval() -> None:
     run = dataclasses.replace(make_run(), probe=ProbeInfo("polling", 2.0, 60.0))
-    assert "Polling every 2 s (latency is known only to within the interval)" in render_run(
-        run, "en"
-    )
-    assert "轮询，每 2 秒 一次" in render_run(run, "zh-CN")
+    page = render_run(run, "en")
+    assert "Polling, gaps growing to 2 s" in page
+    assert "between the last poll that saw the ticket unassigned" in page
+    assert "轮询，间隔逐步增至 2 秒" in render_run(run, "zh-CN")
 
 
 def test_run_without_data_renders_no_data_charts() -> None:

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.report import i18n
-from harness.report.i18n import (
+from harness.i18n import (
     LANGS,
-    MESSAGES,
     Lang,
     fmt_duration_s,
     fmt_ms,
@@ -21,8 +19,9 @@ from harness.report.i18n import (
     fmt_number,
     fmt_pct,
     fmt_ratio,
-    t,
 )
+from harness.report import i18n
+from harness.report.i18n import MESSAGES, t
 
 TEMPLATES = Path(i18n.__file__).parent / "templates"
 

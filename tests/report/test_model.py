@@ -12,8 +12,8 @@ import pytest
 
 from harness.errors import ConfigError
 from harness.report.compare import Comparison
-from harness.report.model import SCHEMA_VERSION, RunSummary, SchemaError
-from harness.report.writers import json as json_writer
+from harness.results import summary_json as json_writer
+from harness.results.model import SCHEMA_VERSION, RunSummary, SchemaError
 from tests.report import make_run
 
 

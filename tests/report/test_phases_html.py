@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from harness.report.html import render_run
-from harness.report.model import Drift, Phase, PhaseResult
+from harness.results.model import Drift, Phase, PhaseResult
 from tests.report import make_run
 
 

@@ -10,7 +10,7 @@ import pytest
 from harness.report.checks_view import parse_checks, read_checks
 from harness.report.extras import RunExtras, load_extras, parse_breakpoint
 from harness.report.html import render_run, write_run_report
-from harness.report.writers import json as json_writer
+from harness.results import summary_json as json_writer
 from tests.report import make_run
 
 CHECKS = {

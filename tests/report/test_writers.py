@@ -24,15 +24,15 @@ from harness.cli.export import ExportFormat, export_run
 from harness.config.loader import validate_data
 from harness.config.problems import LineMap
 from harness.config.scoring import ScoringModel
+from harness.i18n import Lang
 from harness.report.compare import Comparison
-from harness.report.i18n import Lang
-from harness.report.model import RunSummary
 from harness.report.tables import METRIC_COLUMNS
 from harness.report.writers import csv as csv_writer
-from harness.report.writers import json as json_writer
 from harness.report.writers import junit as junit_writer
 from harness.report.writers import parquet as parquet_writer
 from harness.report.writers import xlsx as xlsx_writer
+from harness.results import summary_json as json_writer
+from harness.results.model import RunSummary
 from tests.report import make_run
 
 ROOT = Path(__file__).resolve().parents[2]

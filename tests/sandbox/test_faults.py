@@ -38,7 +38,7 @@ def test_decisions_are_seeded_and_bursts_hold() -> None:
 
     first, again, other = draws(7), draws(7), draws(8)
     assert first == again != other
-    assert set(Counter(first)) == {None, *EXPECTED_CLASS}
+    assert set(Counter(first)) == {None, *EXPECTED_CLASS} - {"create_5xx"}  # reads only
     injector = FaultInjector(plan, 7)
     assert injector.decide("/api/v1/webhooks") is None  # setup calls are spared
     assert injector.decide("/_sandbox/truth") is None
@@ -70,3 +70,11 @@ def test_faulty_sandbox_counts_what_it_injects(
     assert injected["truncated"] == seen["protocol"] > 0
     assert injected["throttled"] == seen["throttled"] > 0
     assert truth["expected"]["reset"] == "connection"
+
+
+def test_create_5xx_fails_ticket_creates_only() -> None:
+    injector = FaultInjector(parse_faults("create_5xx=1"), 3)
+    assert injector.decide("/api/v1/tickets", "POST") == "create_5xx"
+    assert injector.decide("/api/v1/tickets/7", "GET") is None
+    assert injector.decide("/api/v1/tickets", "GET") is None
+    assert injector.decide("/api/v1/sessions", "POST") is None

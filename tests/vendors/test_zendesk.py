@@ -406,3 +406,56 @@ def test_vendors_lists_what_the_checks_use() -> None:
     assert expected | {"full-read", "requester"} <= set(listed)
     assert set(offered(ZendeskAdapter())) == set(listed) - {"open-session"}
     assert validate(ZendeskAdapter()) == offered(ZendeskAdapter())
+
+
+# A webhook an admin subscribed to Zendesk's ticket events: the envelope and detail object of
+# https://developer.zendesk.com/api-reference/webhooks/event-types/ticket-events (detail ids are
+# strings; external_id "returned as a string").
+TICKET_EVENT = {
+    "type": "zen:event-type:ticket.agent_assignment_changed",
+    "account_id": 12514403,
+    "id": "2b24ef10-19d4-4740-93cf-8f98ec4776c0",
+    "time": "2099-07-04T05:33:18Z",
+    "zendesk_event_version": "2022-11-06",
+    "subject": "zen:ticket:35436",
+    "detail": {
+        "actor_id": "235323", "assignee_id": "235323", "brand_id": "360001",
+        "created_at": "2099-07-04T05:27:58Z", "custom_status": "1",
+        "description": "我上周申请的退款还没有到账。", "external_id": "poc-000123",
+        "form_id": "360000", "group_id": "98738", "id": "35436", "is_public": True,
+        "organization_id": "509974", "priority": "HIGH", "requester_id": "20978392",
+        "status": "OPEN", "subject": "退款还没到账", "submitter_id": "20978392",
+        "tags": ["csm-harness", "refunds"], "type": "QUESTION",
+        "updated_at": "2099-07-04T05:33:18Z", "via": {"channel": "web_service"},
+    },
+    "event": {"current": "235323", "previous": "",
+              "meta": {"sequence": {"id": "CE4A698AF24F35B3208649C6951E000E", "position": 1,
+                                    "total": 1}}},
+}  # fmt: skip
+
+
+def test_documented_ticket_event_payload_is_an_assignment() -> None:
+    secret, timestamp = "dGhpc19zZWNyZXRfaXNfYmFzZTY0", "2099-07-04T05:33:19Z"
+    body = json.dumps(TICKET_EVENT).encode()
+    headers = {
+        "x-zendesk-webhook-signature": webhook_signature(secret, timestamp, body),
+        "x-zendesk-webhook-signature-timestamp": timestamp,
+        "x-zendesk-webhook-id": "01GK8E6BKWMJZD2TEXAMPLE",
+        "x-zendesk-webhook-invocation-id": "8350205582",
+    }
+    event = ZendeskAdapter().parse_webhook(headers, body, secret)
+    assert event is not None and event.event_id == TICKET_EVENT["id"]
+    assignment = event.assignment
+    assert (assignment.ticket_id, assignment.agent_id, assignment.queue) == (
+        "35436",
+        "235323",
+        "98738",
+    )
+    assert assignment.external_id == "poc-000123"
+    unassigned = json.loads(body)
+    unassigned["event"]["current"] = ""
+    unassigned["detail"]["assignee_id"] = ""
+    assert ZendeskAdapter().parse_webhook({}, json.dumps(unassigned).encode(), None) is None
+    without_signature = {k: v for k, v in headers.items() if "signature" not in k}
+    with pytest.raises(WebhookRejected):
+        ZendeskAdapter().parse_webhook(without_signature, body, secret)

@@ -2,5 +2,5 @@
 
 Formats: json (summary.json), csv (metrics.csv, tickets-sample.csv), xlsx (results.xlsx),
 junit (junit.xml), parquet (metrics.parquet); ``csm-harness export`` calls them.
-A writer reads only the result model (:mod:`harness.report.model`), never another writer's file.
+A writer reads only the result model (:mod:`harness.results.model`), never another writer's file.
 """

@@ -12,9 +12,9 @@ import csv
 from pathlib import Path
 from typing import Any, Final
 
-from harness.report.i18n import Lang
-from harness.report.model import RunSummary
+from harness.i18n import Lang
 from harness.report.tables import METRIC_COLUMNS, Table, metrics_table, tickets_table
+from harness.results.model import RunSummary
 
 __all__ = ["FILENAME", "TICKETS_FILENAME", "read_metrics", "write", "write_tickets"]
 

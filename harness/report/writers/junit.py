@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Final
 
 from harness.analysis.scorecard import Scorecard
-from harness.report.model import RunSummary
+from harness.results.model import RunSummary
 
 __all__ = ["FILENAME", "build", "write", "write_many"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from harness.report.i18n import Lang
-from harness.report.model import RunSummary
+from harness.i18n import Lang
 from harness.report.tables import metrics_table
+from harness.results.model import RunSummary
 
 __all__ = ["FILENAME", "write"]
 

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from harness.analysis.scorecard import ScoreReport
+from harness.i18n import Lang
 from harness.report.compare import Comparison
-from harness.report.i18n import Lang
-from harness.report.model import RunSummary
 from harness.report.tables import (
     Kind,
     Table,
@@ -29,6 +28,7 @@ from harness.report.tables import (
     thresholds_table,
     tickets_table,
 )
+from harness.results.model import RunSummary
 
 __all__ = ["FILENAME", "SHEETS", "write"]
 

@@ -1,4 +1,4 @@
-"""summary.json: the run's :class:`~harness.report.model.RunSummary`, as UTF-8 JSON.
+"""summary.json: the run's :class:`~harness.results.model.RunSummary`, as UTF-8 JSON.
 
 Chinese text stays readable (``ensure_ascii=False``); NaN and infinity are refused because they
 are not JSON. The file is written beside itself and renamed into place, so a crash never leaves
@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from harness.errors import ConfigError
-from harness.report.model import RunSummary, SchemaError
+from harness.results.model import RunSummary, SchemaError
 
 FILENAME = "summary.json"
 

@@ -6,7 +6,7 @@ without touching the report pages' catalog; the number formats come from there.
 
 from __future__ import annotations
 
-from harness.report.i18n import DASH, Lang, fmt_ms, fmt_number, fmt_pct
+from harness.i18n import DASH, Lang, fmt_ms, fmt_number, fmt_pct
 
 __all__ = ["SCORING_TEXT", "fmt_value", "st"]
 

@@ -14,9 +14,7 @@ import types
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
-from harness.report.i18n import (
-    Lang,
-)
+from harness.i18n import Lang
 
 SCHEMA_VERSION = 1
 
@@ -31,7 +29,7 @@ class SchemaError(ValueError):
     """A summary.json (or a dict meant to become one) does not match the schema."""
 
 
-class _Record:
+class Record:
     """``to_dict`` / ``from_dict`` for the frozen dataclasses below."""
 
     __slots__ = ()
@@ -53,7 +51,7 @@ class _Record:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class VendorInfo(_Record):
+class VendorInfo(Record):
     name: str
     title_en: str
     title_zh: str
@@ -65,7 +63,7 @@ class VendorInfo(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ProbeInfo(_Record):
+class ProbeInfo(Record):
     mode: Literal["webhook", "polling"]
     poll_interval_s: float | None
     timeout_s: float
@@ -80,7 +78,7 @@ PhaseKind = Literal["stage", "before", "during", "after", "window"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Phase(_Record):
+class Phase(Record):
     """A named stretch of the load, cut per kind (:mod:`harness.analysis.phases`): a ``step``'s
     stages, a ``spike``'s before/during/after, a ``soak``'s equal windows. Seconds are from the
     schedule's origin; ``index`` counts from 1 within the kind."""
@@ -99,7 +97,7 @@ class Phase(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class LoadInfo(_Record):
+class LoadInfo(Record):
     kind: str
     planned_arrivals: int
     rate_per_s: float
@@ -109,7 +107,7 @@ class LoadInfo(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class PhaseResult(_Record):
+class PhaseResult(Record):
     """What one phase achieved, from the per-second series (seconds of completion: a ticket
     created or routed in a phase counts there; the last phase keeps the drain after it)."""
 
@@ -125,7 +123,7 @@ class PhaseResult(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Drift(_Record):
+class Drift(Record):
     """A soak's verdict: routing p95 of its last window against its first."""
 
     first_p95_ms: float | None
@@ -136,7 +134,7 @@ class Drift(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class MetricSummary(_Record):
+class MetricSummary(Record):
     """One metric over the whole run. Only the fields of its ``kind`` are set.
 
     trend: ``count`` and the ``*_ms`` statistics (``None`` when count is 0); rate: ``hits``,
@@ -165,7 +163,7 @@ class MetricSummary(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Percentiles(_Record):
+class Percentiles(Record):
     count: int
     p50_ms: float | None
     p95_ms: float | None
@@ -174,7 +172,7 @@ class Percentiles(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class TimelinePoint(_Record):
+class TimelinePoint(Record):
     """One second of the run; ``t`` is whole seconds since the start."""
 
     t: int
@@ -188,14 +186,14 @@ class TimelinePoint(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Bucket(_Record):
+class Bucket(Record):
     lower_ms: float
     upper_ms: float
     count: int
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ThresholdOutcome(_Record):
+class ThresholdOutcome(Record):
     metric: str
     source: str  # the expression as written, e.g. "p95 < 30s"
     ok: bool
@@ -203,7 +201,22 @@ class ThresholdOutcome(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class GeneratorInfo(_Record):
+class Throughput(Record):
+    """Tickets per second over the arrival window (what the vendor kept up with while the
+    load arrived), with the drain after it, until the run ended, reported apart."""
+
+    arrival_window_s: float
+    created: int  # creates completed inside the arrival window
+    routed: int
+    created_per_s: float
+    routed_per_s: float
+    drain_s: float
+    created_in_drain: int
+    routed_in_drain: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GeneratorInfo(Record):
     """The load generator's health. ``reliable`` is False (with ``unreliable_reason``
     ``"generator saturated"``) when the machine or a load process was CPU-saturated for too
     much of the run (:mod:`harness.analysis.saturation`); ``late_arrivals`` / ``max_lag_s``
@@ -221,10 +234,13 @@ class GeneratorInfo(_Record):
     saturated_share: float = 0.0  # the worst source's share of saturated seconds
     reliable: bool = True
     unreliable_reason: str | None = None
+    machine_busy: bool = False  # the machine, not the harness, was at its limit
+    harness_cpu_percent: float = 0.0  # mean, % of the machine
+    others_cpu_percent: float = 0.0  # mean, % of the machine: the vendor and everything else
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Note(_Record):
+class Note(Record):
     level: Literal["info", "warning"]
     en: str
     zh: str
@@ -234,7 +250,7 @@ class Note(_Record):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class RunSummary(_Record):
+class RunSummary(Record):
     run_id: str
     scenario: str
     vendor: VendorInfo
@@ -253,6 +269,7 @@ class RunSummary(_Record):
     notes: list[Note] = dataclasses.field(default_factory=list)
     phases: list[PhaseResult] = dataclasses.field(default_factory=list)
     drift: Drift | None = None
+    throughput: Throughput | None = None  # absent in summaries written before issue 13
     schema_version: int = SCHEMA_VERSION
 
     def metric(self, name: str) -> MetricSummary | None:

@@ -1,0 +1,68 @@
+"""Where a check receives the vendor's webhooks while it works: the one place that knows the
+vendor file's ``webhooks.mode``.
+
+``register``: a receiver on a free loopback port, registered with the adapter for the block and
+removed after it. ``preconfigured``: an admin already points the vendor at the harness, so the
+receiver binds ``webhooks.listen`` (or ``--webhook-listen``) once, for the whole session
+(a vendor keeps its connection to that address alive; a receiver closed between checks would
+lose the next check's deliveries), and nothing is registered; each check picks the deliveries
+about its own tickets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from harness.checks.context import CheckContext, Session
+from harness.checks.receiver import WebhookReceiver
+from harness.errors import VendorError
+from harness.vendors.capabilities import WEBHOOKS
+
+__all__ = ["close_inbox", "receives_webhooks", "webhook_inbox"]
+
+
+def receives_webhooks(ctx: CheckContext) -> bool:
+    """Whether deliveries can reach the checks: preconfigured, or registrable by the adapter."""
+    session = ctx.session
+    return session.webhooks_supported and (
+        session.webhook_listen is not None or ctx.offers(WEBHOOKS)
+    )
+
+
+@contextmanager
+def webhook_inbox(ctx: CheckContext) -> Iterator[WebhookReceiver]:
+    session = ctx.session
+    if session.webhook_listen is not None:
+        yield _shared(session)
+        return
+    ctx.require(WEBHOOKS.name)  # skipped, naming the operation, when it cannot register
+    with WebhookReceiver() as receiver:
+        hook_id = ctx.run(ctx.adapter.register_webhook(receiver.url, session.webhook_secret))
+        try:
+            yield receiver
+        finally:
+            ctx.run(ctx.adapter.unregister_webhook(hook_id))
+
+
+def _shared(session: Session) -> WebhookReceiver:
+    if session.inbox is None:
+        assert session.webhook_listen is not None
+        host, port = session.webhook_listen
+        try:
+            receiver = WebhookReceiver(host, port)
+        except OSError as exc:
+            raise VendorError(
+                f"cannot listen for webhooks on {host}:{port} "
+                f"({exc.strerror or type(exc).__name__}): webhooks.listen must be a free local "
+                "address the vendor was pointed at"
+            ) from None
+        session.inbox = receiver.__enter__()
+    found: WebhookReceiver = session.inbox
+    return found
+
+
+def close_inbox(session: Session) -> None:
+    if session.inbox is not None:
+        session.inbox.__exit__(None, None, None)
+        session.inbox = None

@@ -1,0 +1,186 @@
+"""No traceback or INTERNALERROR reaches a user of ``accept``: vendors lacking optional
+operations get skips naming them; a declared but uncallable operation is one configuration
+error (exit 2) before any request; a broken adapter is one line (exit 3 or an error outcome)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness.checks import all_checks
+from harness.checks.context import CheckContext, Session
+from harness.checks.contract import Contract
+from harness.errors import ConfigError
+from harness.sandbox import SandboxProcess
+from harness.vendors.capabilities import OPERATIONS, lacking, offered, validate
+from harness.vendors.sandbox import SandboxAdapter
+from tests.fixtures.acceptance import VendorFile
+
+NO_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:faker", "-p", "no:anyio", "-p", "no:respx")
+ADAPTERS = """
+from harness.vendors.sandbox import SandboxAdapter
+
+
+class CoreOnly(SandboxAdapter):
+    name = "core-only"
+
+    def capabilities(self):
+        return []
+
+
+class WrongSignature(SandboxAdapter):
+    name = "wrong-signature"
+
+    def update_ticket(self, ref, *, status=None):
+        raise AssertionError("never called: the signature is refused first")
+
+
+class BrokenExport(SandboxAdapter):
+    name = "broken-export"
+
+    def export_tickets(self, since, cursor, limit):
+        raise TypeError("export_tickets exploded")
+
+
+class BrokenList(SandboxAdapter):
+    name = "broken-list"
+
+    def list_tickets(self, cursor, limit):
+        raise TypeError("list_tickets exploded")
+"""
+CONFTEST = """
+import harness.vendors.registry as registry
+import adapters
+for name in ("CoreOnly", "WrongSignature", "BrokenExport", "BrokenList"):
+    cls = getattr(adapters, name)
+    registry._BUNDLED[cls.name] = cls
+"""
+
+
+def _run(
+    pytester: pytest.Pytester,
+    vendor_file: VendorFile,
+    url: str,
+    adapter: str,
+    *args: str,
+    webhooks: bool = False,
+) -> pytest.RunResult:
+    pytester.makepyfile(adapters=ADAPTERS)
+    pytester.makeconftest(CONFTEST)
+    pytester.syspathinsert()
+    vendor = vendor_file(url, webhooks=webhooks)
+    vendor.write_text(vendor.read_text("utf-8").replace("adapter: sandbox", f"adapter: {adapter}"))
+    return pytester.runpytest(
+        "--csm-vendor", str(vendor), "--csm-out", "out", "--csm-contract",
+        str(vendor.with_name("contract.yaml")), "-rfEs", *NO_PLUGINS, *args,
+    )  # fmt: skip
+
+
+def _clean(result: pytest.RunResult) -> str:
+    text = "\n".join([*result.outlines, *result.errlines])
+    assert "Traceback" not in text and "INTERNALERROR" not in text, text[-3000:]
+    return text
+
+
+def test_vendor_lacking_every_optional_operation_gets_named_skips(
+    pytester: pytest.Pytester,
+    vendor_file: VendorFile,
+    acceptance_sandboxes: dict[str, SandboxProcess],
+) -> None:
+    result = _run(pytester, vendor_file, acceptance_sandboxes["solid"].url, "core-only")
+    _clean(result)
+    data = json.loads((pytester.path / "out" / "checks.json").read_text(encoding="utf-8"))
+    outcomes = {c["id"]: (c["outcome"], c["message"]) for c in data["checks"]}
+    assert {o for o, _ in outcomes.values()} <= {"passed", "skipped"}, outcomes
+    for check in all_checks():
+        if check.requires:
+            outcome, message = outcomes[check.id]
+            assert outcome == "skipped" and "does not offer" in message, (check.id, message)
+    assert data["operations"] == []
+
+
+def test_webhooks_declared_but_not_registrable_skip_the_hook_checks_only(
+    pytester: pytest.Pytester,
+    vendor_file: VendorFile,
+    acceptance_sandboxes: dict[str, SandboxProcess],
+) -> None:
+    """The vendor file says webhooks, the adapter cannot register one: HOOK-001/002 are skipped
+    naming the operation; PII-001 still scans every surface it can read."""
+    url = acceptance_sandboxes["solid"].url
+    result = _run(pytester, vendor_file, url, "core-only", "-k", "HOOK or PII", webhooks=True)
+    _clean(result)
+    data = json.loads((pytester.path / "out" / "checks.json").read_text(encoding="utf-8"))
+    outcomes = {c["id"]: (c["outcome"], c["message"]) for c in data["checks"]}
+    for hook in ("HOOK-001", "HOOK-002"):
+        assert outcomes[hook][0] == "skipped" and "does not offer webhooks" in outcomes[hook][1]
+    pii = next(c for c in data["checks"] if c["id"] == "PII-001")
+    assert pii["outcome"] == "passed", pii["message"]
+    assert pii["measured"]["responses_scanned"] == {"ticket": 1}
+
+
+def test_declared_but_uncallable_operation_is_one_config_error(
+    pytester: pytest.Pytester,
+    vendor_file: VendorFile,
+    acceptance_sandboxes: dict[str, SandboxProcess],
+) -> None:
+    result = _run(pytester, vendor_file, acceptance_sandboxes["solid"].url, "wrong-signature")
+    text = _clean(result)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert (
+        "WrongSignature.update_ticket(ref, status) does not match update_ticket(ref, changes)"
+        in (text)
+    )
+
+
+def test_adapter_failing_in_set_up_is_one_line_exit_3(
+    pytester: pytest.Pytester,
+    vendor_file: VendorFile,
+    acceptance_sandboxes: dict[str, SandboxProcess],
+) -> None:
+    result = _run(pytester, vendor_file, acceptance_sandboxes["solid"].url, "broken-list")
+    text = _clean(result)
+    assert result.ret == 3
+    assert "could not be set up: TypeError: list_tickets exploded" in text
+
+
+def test_adapter_failing_inside_a_check_is_one_line(
+    pytester: pytest.Pytester,
+    vendor_file: VendorFile,
+    acceptance_sandboxes: dict[str, SandboxProcess],
+) -> None:
+    url = acceptance_sandboxes["solid"].url
+    result = _run(pytester, vendor_file, url, "broken-export", "-k", "PAGE-002")
+    text = _clean(result)
+    assert "PAGE-002 [major] could not run against" in text
+    assert "TypeError: export_tickets exploded" in text
+
+
+@pytest.mark.parametrize("missing", [op.name for op in OPERATIONS])
+def test_each_missing_operation_skips_exactly_the_checks_needing_it(missing: str) -> None:
+    sandbox = offered(SandboxAdapter())
+
+    class Lacking(SandboxAdapter):
+        def capabilities(self) -> list[str]:
+            return [name for name in sandbox if name != missing]
+
+    adapter = Lacking()
+    assert validate(adapter) == offered(adapter)
+    assert missing in lacking(adapter, [op.name for op in OPERATIONS])
+    session = Session(adapter, None, Contract(), "t", None, "s", "bearer")  # type: ignore[arg-type]
+    for check in all_checks():
+        ctx = CheckContext(check, session)
+        if missing in check.requires:
+            with pytest.raises(pytest.skip.Exception, match=f"does not offer {missing}"):
+                ctx.require(*check.requires)
+        else:
+            ctx.require(*check.requires)
+
+
+def test_unknown_declared_operation_is_a_config_error() -> None:
+    class Typo(SandboxAdapter):
+        def capabilities(self) -> list[str]:
+            return ["exports"]
+
+    with pytest.raises(ConfigError, match="unknown operation"):
+        validate(Typo())

@@ -1,0 +1,4 @@
+# mypy: ignore-errors
+from django.urls import include, path
+
+urlpatterns = [path("", include("helpdesk.urls", namespace="helpdesk"))]
