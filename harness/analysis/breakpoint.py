@@ -105,6 +105,7 @@ class StepOutcome:
     error_rate: float | None
     wall_s: float
     processes: int = 1  # load processes the step ran on
+    agents: int = 0  # harness agent users of a sessions step (0: none, or a rate step)
     # The step's generator health (its run summary): a saturated harness makes the step's
     # latencies and throughput the harness's own, so the verdict is shown but flagged.
     reliable: bool = True
@@ -140,6 +141,7 @@ class StepOutcome:
             "error_rate": self.error_rate,
             "wall_s": self.wall_s,
             "processes": self.processes,
+            "agents": self.agents,
             "reliable": self.reliable,
             "unreliable_reason": self.unreliable_reason,
             "machine_busy": self.machine_busy,

@@ -39,7 +39,7 @@ from harness.metrics.records import read_records
 from harness.metrics.series import SeriesStore
 from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
-from harness.orchestrate.session_steps import judge_session_step, write_session_step
+from harness.orchestrate.session_steps import agents_for, judge_session_step, write_session_step
 from harness.results.model import ERRORS, ROUTING_LATENCY, RunSummary
 
 __all__ = ["SearchObserver", "require_breakpoint", "run_breakpoint"]
@@ -154,6 +154,7 @@ def run_breakpoint(
                 step = judge_session_step(
                     spec, thresholds, outcome.run_dir, outcome.summary, (index, phase, rate),
                     (best.rate, best.measure) if best else None, wall, processes,
+                    agents_for(spec, scenario, rate),
                 )  # fmt: skip
             else:
                 step = _judge_step(

@@ -77,6 +77,7 @@ def judge_session_step(
     reference: tuple[float, StepMeasure] | None,
     wall: float,
     processes: int,
+    agents: int,
 ) -> StepOutcome:
     index, phase, sessions = step
     rows = read_records(run_dir, "sessions")
@@ -114,6 +115,7 @@ def judge_session_step(
         error_rate=summary.stat(ERRORS, "rate"),
         wall_s=wall,
         processes=processes,
+        agents=agents,
         reliable=reliable,
         unreliable_reason=reason,
         machine_busy=generator.machine_busy,
