@@ -111,6 +111,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh-CN": "第 {index} 步 {rate}：分配 {routed}，到达 {offered}（{ratio}），"
         "并发 {concurrency}，路由 p95 {p95}：{verdict}",
     },
+    "bps.step_start": {
+        "en": "Step {index} ({phase}) at {rate}",
+        "zh-CN": "第 {index} 步（{phase}），{rate}",
+    },
+    "bps.step_done": {
+        "en": "Step {index} at {rate}: {concurrency} served, replies {routed} to messages "
+        "{offered} ({ratio}), session routing p95 {p95}, {processes} process(es): {verdict}",
+        "zh-CN": "第 {index} 步 {rate}：服务中 {concurrency} 个，回复 {routed}，消息 {offered}"
+        "（{ratio}），会话分配 p95 {p95}，{processes} 个进程：{verdict}",
+    },
     "bp.cooling": {"en": "Cooling down {seconds:g} s", "zh-CN": "冷却 {seconds:g} 秒"},
     "bp.result": {
         "en": "Breakpoint: {rate}, first bad {bad}: {broken}",

@@ -20,15 +20,18 @@ from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 import yaml
 from pydantic import (
     BeforeValidator,
+    Discriminator,
     Field,
     PlainSerializer,
     PrivateAttr,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from harness.config.breakpoint import Breakpoint
+from harness.config.breakpoint_sessions import SessionsBreakpoint
 from harness.config.conversation import Conversation
 from harness.config.hosts import DEFAULT_ALLOW_HOSTS, HostAllowList, host_problem
 from harness.config.loader import Slug, StrictModel, display_path, load_yaml, validate
@@ -152,6 +155,19 @@ class Probe(StrictModel):
         return self
 
 
+def _search_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "sessions" if "max_sessions" in value else "rate"
+    return "sessions" if isinstance(value, SessionsBreakpoint) else "rate"
+
+
+SearchSpec = Annotated[
+    Annotated[Breakpoint, Tag("rate")] | Annotated[SessionsBreakpoint, Tag("sessions")],
+    Discriminator(_search_kind),
+]
+"""A rate search (``max_rate``) or a concurrent-sessions search (``max_sessions``)."""
+
+
 class Scenario(StrictModel):
     """One scenario file; see ``scenarios/smoke.yaml``."""
 
@@ -190,8 +206,10 @@ class Scenario(StrictModel):
         default_factory=dict,
         description="Metric -> expressions such as 'p95 < 30s' or 'rate < 1%'.",
     )
-    breakpoint: Breakpoint | None = Field(
-        default=None, description="How `csm-harness breakpoint` raises the load (optional)."
+    breakpoint: SearchSpec | None = Field(
+        default=None,
+        description="How `csm-harness breakpoint` raises the load (optional): the arrival "
+        "rate (max_rate), or with load.kind sessions the concurrent sessions (max_sessions).",
     )
 
     _hosts: HostAllowList = PrivateAttr(default_factory=lambda: HostAllowList(()))
@@ -277,6 +295,17 @@ class Scenario(StrictModel):
         if problems:
             raise ConfigValueError(problems)
         return value
+
+    @model_validator(mode="after")
+    def _breakpoint_fits_load(self) -> Self:
+        sessions = self.load.kind == "sessions"
+        if self.breakpoint is not None and (self.breakpoint.kind == "sessions") != sessions:
+            wanted = "max_sessions (a sessions search)" if sessions else "max_rate (a rate search)"
+            raise ConfigValueError.at(
+                ("breakpoint",),
+                f"load.kind is {self.load.kind}: the breakpoint block needs {wanted}",
+            )
+        return self
 
     @model_validator(mode="after")
     def _bounds_cover_load(self) -> Self:
