@@ -162,3 +162,5 @@ def _print_ranking(decision: dict[str, Any], lang: Lang) -> None:
         vetoes = ", ".join(v["id"] for v in standing["vetoes_failed"])
         veto = f"  veto: {vetoes}" if vetoes else ""
         say(f"  {standing['rank']}. {standing['title'][key]}  {standing['total']:.2f}{veto}")
+    for unranked in decision["not_ranked"]:
+        say(f"  —  {unranked['why'][key]}")
