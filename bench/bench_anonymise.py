@@ -2,6 +2,7 @@
 scan) on a synthetic GBK export with planted PII, once per ``--jobs`` value.
 
     .venv/bin/python bench/bench_anonymise.py [ROWS] [--jobs 1,2]    # default 50,000 rows
+    .venv/bin/python bench/bench_anonymise.py --smoke                # 500 rows (CI)
 
 Each run is a fresh child process (imports and regex compilation counted, as on the command
 line). CPU time is the child's user + system time plus that of its worker processes: rows per
@@ -57,7 +58,10 @@ def main() -> None:
     parser.add_argument("rows", nargs="?", type=int, default=50_000)
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to run")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="500 rows (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows = 500
     if args.child:
         source, out, jobs = args.child
         child(Path(source), Path(out), int(jobs))

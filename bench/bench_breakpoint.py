@@ -2,6 +2,7 @@
 states for itself, and how long the search took.
 
     .venv/bin/python bench/bench_breakpoint.py [--set decision_time_s=0.2 ...] [--repeat N]
+    .venv/bin/python bench/bench_breakpoint.py --smoke    # 3-s steps, 25 s at most (CI)
 
 Runs ``scenarios/breakpoint.yaml`` (the saturating sandbox; each ``--set`` overrides one
 profile field, e.g. ``routing_workers=2``) in this process, exactly as ``csm-harness
@@ -39,8 +40,14 @@ def _vendor(folder: Path, overrides: dict[str, str]) -> Path:
     return path
 
 
-def once(folder: Path, overrides: dict[str, str]) -> dict[str, Any]:
+def once(folder: Path, overrides: dict[str, str], smoke: bool) -> dict[str, Any]:
     scenario = load_scenario(SCENARIO)
+    if smoke and scenario.breakpoint is not None:  # two or three 3-s steps near the capacity
+        short = {"start": 2.5, "step_duration": 3.0, "warm_up": 1.0, "cool_down": 0.5,
+                 "max_time": 25.0}  # fmt: skip
+        scenario = scenario.model_copy(
+            update={"breakpoint": scenario.breakpoint.model_copy(update=short)}
+        )
     result = run_breakpoint(
         SCENARIO, scenario, _vendor(folder, overrides), search_dir=folder / "search"
     )
@@ -67,12 +74,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", default=[], help="profile field=value")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--smoke", action="store_true", help="3-s steps, 25 s at most (CI)")
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.set)
     rows = []
     for n in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="bench-breakpoint-") as tmp:
-            row = once(Path(tmp), overrides)
+            row = once(Path(tmp), overrides, args.smoke)
         rows.append(row)
         error = "-" if row["error"] is None else f"{row['error'] * 100:+.1f}%"
         found = "-" if row["found"] is None else f"{row['found']:.3f}/s"

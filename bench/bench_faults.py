@@ -2,6 +2,7 @@
 inputs tried and tracebacks seen.
 
     .venv/bin/python bench/bench_faults.py [--kills 3]
+    .venv/bin/python bench/bench_faults.py --smoke    # a 2-s faulty run, 1 kill, no fuzz (CI)
 
 1. Runs ``tests/load/scenarios/faulty.yaml`` (the ``faulty`` sandbox, every fault switch on)
    and prints, per failure class, what the sandbox injected (``/_sandbox/truth``) and what the
@@ -38,12 +39,17 @@ from tests.load.test_faults import fault_table  # noqa: E402
 ENV = {**os.environ, "CSM_HARNESS_LANG": "en"}
 
 
-def faults(tmp: Path) -> None:
+def faults(tmp: Path, smoke: bool) -> None:
     out = tmp / "faults"
+    scenario = ROOT / "tests/load/scenarios/faulty.yaml"
+    if smoke:  # the same scenario with 2 s of arrivals (its vendor named by absolute path)
+        text = scenario.read_text(encoding="utf-8").replace("duration: 8s", "duration: 2s")
+        vendor = scenario.parent / "vendors" / "faulty.yaml"
+        scenario = tmp / "faulty-smoke.yaml"
+        scenario.write_text(text.replace("[vendors/faulty.yaml]", f"[{vendor}]"), encoding="utf-8")
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "harness", "run", str(ROOT / "tests/load/scenarios/faulty.yaml"),
-         "--out", str(out)],
+        [sys.executable, "-m", "harness", "run", str(scenario), "--out", str(out)],
         capture_output=True, text=True, env=ENV, timeout=120, cwd=tmp,
     )  # fmt: skip
     elapsed = time.monotonic() - started
@@ -129,11 +135,13 @@ def fuzz() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--kills", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="a 2-s faulty run, 1 kill (CI)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        faults(Path(tmp))
-        kills(Path(tmp), args.kills)
-    fuzz()
+        faults(Path(tmp), args.smoke)
+        kills(Path(tmp), 1 if args.smoke else args.kills)
+    if not args.smoke:  # the fuzz tests run in CI on their own
+        fuzz()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Rows per second for ``generate`` and ``profile`` on one core, plus schedule writing.
 
     .venv/bin/python bench/bench_generate.py [TICKETS]      # default 1,000,000
+    .venv/bin/python bench/bench_generate.py --smoke        # 2,000 tickets (CI)
 
 The profile comes from a synthetic 8-week history (tests/data/history.py: two daily peaks,
 weekend dip, 5 channels, repeat customers, messages and routing times), so generation exercises
@@ -10,6 +11,7 @@ phases of ``generate`` are timed separately. Figures vary with machine load: run
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -31,9 +33,14 @@ START = datetime.fromisoformat("2026-11-09T00:00:00+08:00")
 
 
 def main() -> None:
-    tickets = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tickets", nargs="?", type=int, default=1_000_000)
+    parser.add_argument("--smoke", action="store_true", help="2,000 tickets, 2-week history (CI)")
+    args = parser.parse_args()
+    tickets = 2_000 if args.smoke else args.tickets
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    history = history_frame(days=56, per_day=5000, seed=1)
+    days, per_day = (14, 200) if args.smoke else (56, 5000)
+    history = history_frame(days=days, per_day=per_day, seed=1)
     started = time.perf_counter()
     profile = build_profile(history, source="history")
     small = time.perf_counter() - started

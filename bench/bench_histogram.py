@@ -1,6 +1,6 @@
 """Histogram figures: record and merge cost, wire size, round-trip time, accuracy against exact.
 
-    .venv/bin/python bench/bench_histogram.py
+    .venv/bin/python bench/bench_histogram.py [--smoke]    # --smoke: 1 % of the operations (CI)
 
 Latencies are lognormal with a median of 120 ms and sigma 0.6 (p99 about 490 ms), which is a
 realistic spread for a vendor API. For comparison, the accuracy table also shows Locust's own
@@ -9,6 +9,7 @@ rounding to about 2 significant digits (reference/load-tools.md section 1.6).
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import math
@@ -51,8 +52,8 @@ def locust_rounding(ms: float) -> float:
     return round(ms, -1 if ms < 1_000 else -2 if ms < 10_000 else -3)
 
 
-def bench_record(rng: random.Random) -> None:
-    values = lognormal(rng, 1_000_000)
+def bench_record(rng: random.Random, scale: float) -> None:
+    values = lognormal(rng, int(1_000_000 * scale))
     histogram = Histogram()
     record = histogram.record
 
@@ -70,12 +71,12 @@ def bench_record(rng: random.Random) -> None:
     print(f"record_many          {bulk:7.0f} ns/value")
 
 
-def bench_merge(rng: random.Random) -> None:
+def bench_merge(rng: random.Random, scale: float) -> None:
     per_minute = 60 * 200  # one minute at 200 req/s
     a, b = Histogram(), Histogram()
     a.record_many(lognormal(rng, per_minute))
     b.record_many(lognormal(rng, per_minute))
-    n = 2_000
+    n = int(2_000 * scale)
 
     def merges() -> None:
         for _ in range(n):
@@ -88,11 +89,11 @@ def bench_merge(rng: random.Random) -> None:
     )
 
 
-def bench_wire(rng: random.Random) -> None:
+def bench_wire(rng: random.Random, scale: float) -> None:
     samples = lognormal(rng, 10_000)
     histogram = Histogram()
     histogram.record_many(samples)
-    n = 2_000
+    n = int(2_000 * scale)
     dict_ns = best_ns(lambda: [Histogram.from_dict(histogram.to_dict()) for _ in range(n)], n)
     text = json.dumps(histogram.to_dict(), separators=(",", ":"))
     json_ns = best_ns(
@@ -140,10 +141,13 @@ def bench_memory(rng: random.Random) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="1 %% of the operations (CI)")
+    scale = 0.01 if parser.parse_args().smoke else 1.0
     rng = random.Random(SEED)
-    bench_record(rng)
-    bench_merge(rng)
-    bench_wire(rng)
+    bench_record(rng, scale)
+    bench_merge(rng, scale)
+    bench_wire(rng, scale)
     bench_memory(rng)
 
 

@@ -1,6 +1,7 @@
 """PII detection, pseudonyms, replacement and the residual scan, on one core.
 
     .venv/bin/python bench/bench_pii.py [TEXTS]          # default 100,000 texts
+    .venv/bin/python bench/bench_pii.py --smoke          # 1,000 texts (CI)
 
 The corpus is short Chinese ticket texts (about 26 characters, like reference section 1.4): 40 %
 carry PII in one of many spellings (phones with +86/spaces/dashes/full-width digits, IDs with
@@ -12,10 +13,10 @@ Figures are CPU time of this process (``time.process_time``), best of three.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import math
 import random
-import sys
 import time
 from collections.abc import Callable
 
@@ -146,7 +147,11 @@ def rate(label: str, count: int, seconds: float, unit: str) -> None:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("texts", nargs="?", type=int, default=100_000)
+    parser.add_argument("--smoke", action="store_true", help="1,000 texts (CI)")
+    args = parser.parse_args()
+    n = 1_000 if args.smoke else args.texts
     rng = random.Random(SEED)
     texts, names = corpus(n, rng)
     index = NameIndex(names)  # the structured name column: every customer's own name

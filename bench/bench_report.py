@@ -1,6 +1,7 @@
 """Report figures: 10 million latency samples into the histograms, then every report format.
 
     .venv/bin/python bench/bench_report.py [--samples 10000000] [--seconds 3600] [--out DIR]
+    .venv/bin/python bench/bench_report.py --smoke    # 20,000 samples over 60 s (CI)
 
 A one-hour run: the samples are split between ticket_create and routing_latency (lognormal,
 median 120 ms and 900 ms) and recorded through ``SeriesStore.observe`` into one histogram per
@@ -146,7 +147,10 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10_000_000)
     parser.add_argument("--seconds", type=int, default=3600)
     parser.add_argument("--out", type=Path, default=None, help="keep the files here")
+    parser.add_argument("--smoke", action="store_true", help="20,000 samples over 60 s (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.samples, args.seconds = 20_000, 60
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-report-"))
     out.mkdir(parents=True, exist_ok=True)
     figures: list[tuple[str, float]] = []

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_sessions_capacity.py sessions 2000 5000 10000
     .venv/bin/python bench/bench_sessions_capacity.py speedup [--rate 300] [--seconds 20]
+    .venv/bin/python bench/bench_sessions_capacity.py --smoke    # 50 sessions, 1-s period (CI)
 
 ``sessions N...``: for each N, a child process (gevent, Locust's ``FastHttpSession`` with the
 harness's keep-alive fix) opens N sessions to the embedded sandbox. Each sends one GET every
@@ -253,7 +254,8 @@ def run_speedup(rate: float, seconds: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--smoke", action="store_true", help="50 sessions, 1-s period (CI)")
+    commands = parser.add_subparsers(dest="command")
     sessions = commands.add_parser("sessions", help="idle keep-alive sessions per process")
     sessions.add_argument("counts", nargs="+", type=int, help="session counts, e.g. 2000 5000")
     sessions.add_argument("--period", type=float, default=30.0, help="seconds between requests")
@@ -261,6 +263,11 @@ def main() -> None:
     speedup.add_argument("--rate", type=float, default=300.0, help="tickets per second")
     speedup.add_argument("--seconds", type=float, default=20.0, help="arrivals last this long")
     args = parser.parse_args()
+    if args.smoke:
+        run_sessions([50], 1.0)
+        return
+    if args.command is None:
+        parser.error("a command is required: sessions or speedup")
     if args.command == "sessions":
         if any(count < 1 for count in args.counts) or not 1 <= args.period <= 30:
             parser.error("counts must be >= 1 and --period within 1-30 s (each step is 2 periods)")

@@ -28,6 +28,9 @@ from harness.analysis.step_measure import StepMeasure
 from harness.analysis.usl import UslFit, fit_usl
 from harness.analysis.verdicts import ThresholdResult
 from harness.config.breakpoint import Breakpoint, format_percent
+from harness.config.breakpoint_sessions import SessionsBreakpoint
+
+SearchSpec = Breakpoint | SessionsBreakpoint
 
 __all__ = [
     "THROUGHPUT",
@@ -41,7 +44,13 @@ __all__ = [
 
 THROUGHPUT = "throughput"  # the built-in criterion's name in verdict lists
 StopReason = Literal[
-    "resolved", "max_rate", "max_time", "start_too_high", "incomplete_step", "interrupted"
+    "resolved",
+    "max_rate",
+    "max_time",
+    "start_too_high",
+    "incomplete_step",
+    "interrupted",
+    "generator_limit",
 ]
 Phase = Literal["ramp", "bisect"]
 
@@ -87,7 +96,7 @@ def judge(
 class StepOutcome:
     index: int
     phase: Phase
-    rate: float  # the offered rate the step was asked to run, per second
+    rate: float  # the step's level: offered rate per second, or target concurrent sessions
     run_id: str
     measure: StepMeasure
     verdicts: list[SloVerdict]
@@ -95,6 +104,8 @@ class StepOutcome:
     p95_ms: float | None
     error_rate: float | None
     wall_s: float
+    processes: int = 1  # load processes the step ran on
+    agents: int = 0  # harness agent users of a sessions step (0: none, or a rate step)
     # The step's generator health (its run summary): a saturated harness makes the step's
     # latencies and throughput the harness's own, so the verdict is shown but flagged.
     reliable: bool = True
@@ -129,6 +140,8 @@ class StepOutcome:
             "routing_p95_ms": self.p95_ms,
             "error_rate": self.error_rate,
             "wall_s": self.wall_s,
+            "processes": self.processes,
+            "agents": self.agents,
             "reliable": self.reliable,
             "unreliable_reason": self.unreliable_reason,
             "machine_busy": self.machine_busy,
@@ -140,7 +153,7 @@ class StepOutcome:
 class StepSearch:
     """Decides the next rate from the steps so far; ``stop_reason`` is set when done."""
 
-    spec: Breakpoint
+    spec: SearchSpec
     steps: list[StepOutcome] = field(default_factory=list)
     stop_reason: StopReason | None = None
 
@@ -164,22 +177,23 @@ class StepSearch:
             if last >= spec.max_rate * (1 - 1e-9):
                 self.stop("max_rate")
                 return None
-            return min(_tidy(spec.next_rate(last)), spec.max_rate), "ramp"
+            return min(spec.tidy(spec.next_rate(last)), spec.max_rate), "ramp"
         good = self.last_good
         if good is None:
             self.stop("start_too_high")
             return None
         lo, hi = good.rate, bad.rate
-        if hi / lo - 1 <= spec.resolution + 1e-9:
+        probe = spec.tidy(self._probe(lo, hi, bad))
+        if hi / lo - 1 <= spec.resolution + 1e-9 or not lo < probe < hi:
             self.stop("resolved")
             return None
-        return _tidy(self._probe(lo, hi, bad)), "bisect"
+        return probe, "bisect"
 
     def _probe(self, lo: float, hi: float, bad: StepOutcome) -> float:
         middle = math.sqrt(lo * hi)
         throughput_broke = any(v.name == THROUGHPUT for v in bad.broken)
         capacity = bad.measure.throughput_per_s
-        if not throughput_broke or capacity <= 0:
+        if not isinstance(self.spec, Breakpoint) or not throughput_broke or capacity <= 0:
             return middle
         flip = capacity / self.spec.min_throughput
         half = 1 + 0.45 * self.spec.resolution
@@ -203,18 +217,13 @@ class StepSearch:
         return max(good, key=lambda s: s.rate) if good else None
 
 
-def _tidy(rate: float) -> float:
-    """Four significant digits: step files and tables read 3.428/s, not 3.4284019/s."""
-    return float(f"{rate:.4g}")
-
-
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     scenario: str
     vendor: dict[str, str]  # name, title_en, title_zh
     started_at: str
     search_time_s: float
-    spec: Breakpoint
+    spec: SearchSpec
     steps: list[StepOutcome]
     stop_reason: StopReason
     breakpoint_rate: float | None  # the highest good rate below the first bad one
@@ -269,6 +278,7 @@ class SearchResult:
         bad = self.first_bad
         return {
             "schema_version": 1,
+            "kind": self.spec.kind,  # "rate": levels per second; "sessions": concurrent sessions
             "scenario": self.scenario,
             "vendor": self.vendor,
             "started_at": self.started_at,
@@ -281,7 +291,30 @@ class SearchResult:
             "reliable": not self.unreliable_steps,
             "unreliable_steps": [s.index for s in self.unreliable_steps],
             "usl": self.usl.to_dict() if self.usl else None,
-            "ceilings": {"max_rate_per_s": self.spec.max_rate, "max_time_s": self.spec.max_time},
+            "ceilings": self._ceilings(),
             "config": self.spec.model_dump(mode="json"),
             "steps": [s.to_dict() for s in self.steps],
+            **self._session_keys(),
+        }
+
+    def _ceilings(self) -> dict[str, float]:
+        spec = self.spec
+        if isinstance(spec, SessionsBreakpoint):
+            return {
+                "max_sessions": spec.max_sessions,
+                "max_time_s": spec.max_time,
+                "max_processes": spec.max_processes,
+                "sessions_per_process": spec.sessions_per_process,
+            }
+        return {"max_rate_per_s": spec.max_rate, "max_time_s": spec.max_time}
+
+    def _session_keys(self) -> dict[str, Any]:
+        """The sessions search's own names for the level (the rate names stay, as levels)."""
+        if not isinstance(self.spec, SessionsBreakpoint):
+            return {}
+        bad = self.first_bad
+        return {
+            "breakpoint_sessions": self.breakpoint_rate,
+            "first_bad_sessions": bad.rate if bad else None,
+            "agents_mode": self.spec.agents,
         }

@@ -1,6 +1,7 @@
-"""Cut a run into named phases per load kind, and measure each from the per-second series.
+"""A run's named phases, and each measured from the per-second series.
 
-One generic table serves every kind (the report shows it whatever the kind):
+Each load kind owns its cuts (``phase_cuts`` on its spec in :mod:`harness.config.shapes`); one
+generic table serves every kind (the report shows it whatever the kind):
 
 - ``step``: one phase per stage, offered rate = the stage's rate;
 - ``spike``: ``before``, ``during`` and ``after`` the spike (empty ones left out);
@@ -21,24 +22,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from harness.config.shapes import (
-    ArrivalRate,
-    LoadShape,
-    OpenShape,
-    RateSegment,
-    Sessions,
-    Soak,
-    Spike,
-    Step,
-)
+from harness.config.shape_base import RateSegment
+from harness.config.shapes import LoadShape, Sessions
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore
-from harness.results.model import Drift, Phase, PhaseKind, PhaseResult
+from harness.results.model import Drift, Phase, PhaseResult
 
 __all__ = ["DRIFT_LIMIT", "drift", "measure_phases", "phase_plan"]
 
 DRIFT_LIMIT = 1.5  # a soak drifted when its last window's routing p95 exceeds 1.5x the first's
-_RAMP_WINDOWS = 4
 
 
 def _area(segments: Sequence[RateSegment], start: float, end: float) -> float:
@@ -57,43 +49,19 @@ def _area(segments: Sequence[RateSegment], start: float, end: float) -> float:
     return total
 
 
-def _cuts(load: OpenShape) -> list[tuple[PhaseKind, int, float, float]]:
-    if isinstance(load, Step):
-        out: list[tuple[PhaseKind, int, float, float]] = []
-        for n, seg in enumerate(load.segments(), start=1):
-            out.append(("stage", n, seg.start, seg.start + seg.duration))
-        return out
-    if isinstance(load, Spike):
-        after = load.spike_at + load.spike_for
-        parts: list[tuple[PhaseKind, int, float, float]] = [
-            ("before", 1, 0.0, load.spike_at),
-            ("during", 1, load.spike_at, after),
-            ("after", 1, after, load.duration),
-        ]
-        return [part for part in parts if part[3] > part[2]]
-    if isinstance(load, Soak):
-        count = load.windows
-    elif (isinstance(load, ArrivalRate) and load.ramp_to is not None) or load.kind == "replay":
-        count = _RAMP_WINDOWS
-    else:
-        return []
-    width = load.total_duration / count
-    return [("window", n, (n - 1) * width, n * width) for n in range(1, count + 1)]
-
-
 def phase_plan(load: LoadShape, offsets: Sequence[float]) -> list[Phase]:
-    """The named phases of ``load``, with the offered rate and the planned arrivals in each
-    (``offsets``: the whole run's intended starts, e.g. ``scenario_offsets``)."""
+    """The named phases of ``load`` (its own :meth:`phase_cuts`), with the offered rate and the
+    planned arrivals in each (``offsets``: the whole run's intended starts, e.g.
+    ``scenario_offsets``)."""
     if isinstance(load, Sessions):
         return []
     phases = []
-    replay = load.kind == "replay"
-    for kind, index, start, end in _cuts(load):
-        planned = sum(1 for x in offsets if start <= x < end)
-        length = end - start
-        expected = planned if replay else _area(load.segments(), start, end)
-        name = kind if kind in ("before", "during", "after") else f"{kind}-{index}"
-        phases.append(Phase(name, kind, index, start, end, expected / length, planned))
+    for cut in load.phase_cuts():
+        planned = sum(1 for x in offsets if cut.start <= x < cut.end)
+        expected = _area(load.segments(), cut.start, cut.end) if load.rates_known else planned
+        name = cut.kind if cut.kind in ("before", "during", "after") else f"{cut.kind}-{cut.index}"
+        rate = expected / (cut.end - cut.start)
+        phases.append(Phase(name, cut.kind, cut.index, cut.start, cut.end, rate, planned))
     return phases
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final, Literal
+from typing import Literal
 
+from harness.atomic import write_json
 from harness.config.scoring import ScoringModel
 from harness.errors import ConfigError
 from harness.i18n import Lang
@@ -20,7 +20,6 @@ from harness.results import summary_json as json_writer
 from harness.results.model import Record, SchemaError
 
 __all__ = [
-    "SCORES_FILENAME",
     "DimensionScore",
     "ScoreLine",
     "ScoreReport",
@@ -31,8 +30,6 @@ __all__ = [
     "read_vendor_inputs",
     "write_scores",
 ]
-
-SCORES_FILENAME: Final = "scores.json"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -169,12 +166,7 @@ def read_vendor_inputs(model: ScoringModel, run_dir: Path) -> VendorInputs:
 
 def write_scores(report: ScoreReport, path: Path) -> Path:
     """Write ``report`` as UTF-8 JSON to ``path`` (renamed into place, never half written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text + "\n", encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return write_json(path, report.to_dict())
 
 
 def read_scores(path: Path) -> ScoreReport:

@@ -16,9 +16,10 @@ from typing import Any
 
 from harness.checks.context import CheckContext
 from harness.checks.registry import Severity, check
-from harness.model import Channel, Priority, Ticket, TicketStatus
+from harness.model import Ticket, TicketStatus
 from harness.vendors.base import ApiRequest
 from harness.vendors.capabilities import UPDATE, TicketChanges
+from harness.vendors.enumerations import ENUMERATED, declared_values
 
 Path = tuple[str, ...]
 _EXCERPT = 160
@@ -107,29 +108,63 @@ def _create_request(ctx: CheckContext, label: str, **changes: Any) -> tuple[Tick
     return ticket, next(ctx.adapter.create_ticket(ticket))
 
 
-def _enum_case(ctx: CheckContext, label: str, field: str, a: Any, b: Any, n: int) -> Case:
-    """Find the path where creates with ``a`` and ``b`` for ``field`` differ; mutate it."""
-    _, first = _create_request(ctx, f"bad{n}a", **{field: a})
-    _, second = _create_request(ctx, f"bad{n}", **{field: b})
-    paths = [
-        p
-        for p in _differing(first.json or {}, second.json or {})
-        if _get(first.json, p) not in (None, "") and f"bad{n}" not in str(_get(first.json, p))
-    ]
-    if not paths:
-        return Case(label, field, None, f"adapter {ctx.adapter.name} does not send {field}")
-    body = _edit(second.json, paths[0], _unknown(_get(second.json, paths[0])))
-    return Case(label, field, replace(second, json=body))
+def _undeclared(ctx: CheckContext, label: str, field: str, values: tuple[str, ...] | None) -> Case:
+    vendor = ctx.session.vendor_name or ctx.adapter.name
+    if values is None:
+        why = f"{vendor} does not enumerate {field} (no rest.enums.{field} map): free text "
+        why += "holds any value, so an unknown one proves nothing"
+    else:
+        why = f"{vendor} declares {len(values)} {field} value(s) (rest.enums.{field}); "
+        why += "two are needed to find where the request carries it"
+    return Case(label, field, None, why)
+
+
+def _enum_case(ctx: CheckContext, label: str, field: str, n: int) -> Case:
+    """Find the path where creates with two declared values of ``field`` differ; mutate it."""
+    values = declared_values(ctx.adapter, field)
+    if values is None or len(values) < 2:
+        return _undeclared(ctx, label, field, values)
+    enum = ENUMERATED[field]
+    first_value, *others = _ordered(values, _PREFERRED[field])
+    _, first = _create_request(ctx, f"bad{n}a", **{field: enum(first_value)})
+    for other in others:  # two values an adapter maps alike differ nowhere: try the next
+        _, second = _create_request(ctx, f"bad{n}", **{field: enum(other)})
+        paths = [
+            p
+            for p in _differing(first.json or {}, second.json or {})
+            if _get(first.json, p) not in (None, "") and f"bad{n}" not in str(_get(first.json, p))
+        ]
+        if paths:
+            body = _edit(second.json, paths[0], _unknown(_get(second.json, paths[0])))
+            return Case(label, field, replace(second, json=body))
+    return Case(label, field, None, f"adapter {ctx.adapter.name} does not send {field}")
+
+
+# the values compared first, when declared (any two declared values would do)
+_PREFERRED = {
+    "priority": ("low", "high"),
+    "channel": ("web", "email"),
+    "status": ("pending", "solved"),
+}
+
+
+def _ordered(values: tuple[str, ...], preferred: tuple[str, str]) -> list[str]:
+    first = [value for value in preferred if value in values]
+    return first + [value for value in values if value not in first]
 
 
 def _status_case(ctx: CheckContext, n: int) -> Case:
     label = "unknown status"
     if not ctx.offers(UPDATE):
         return Case(label, "status", None, f"{ctx.session.vendor_name} does not offer update")
+    values = declared_values(ctx.adapter, "status")
+    if values is None or len(values) < 2:
+        return _undeclared(ctx, label, "status", values)
     updates = ctx.need(UPDATE)
     ref, _ = ctx.create(ctx.ticket(f"bad{n}"))
-    one = next(updates.update_ticket(ref, TicketChanges(status=TicketStatus.PENDING)))
-    two = next(updates.update_ticket(ref, TicketChanges(status=TicketStatus.SOLVED)))
+    a, b = (TicketStatus(value) for value in _ordered(values, _PREFERRED["status"])[:2])
+    one = next(updates.update_ticket(ref, TicketChanges(status=a)))
+    two = next(updates.update_ticket(ref, TicketChanges(status=b)))
     paths = _differing(one.json or {}, two.json or {})
     if not paths:
         return Case(label, "status", None, f"adapter {ctx.adapter.name} does not send status")
@@ -170,12 +205,8 @@ def _cases(ctx: CheckContext) -> list[Case]:
         for path in found:
             body = _edit(body, path, new, remove)
         cases.append(Case(label, field, replace(valid, json=body)))
-    cases.append(
-        _enum_case(ctx, "unknown priority", "priority", Priority.LOW, Priority.HIGH, len(cases))
-    )
-    cases.append(
-        _enum_case(ctx, "unknown channel", "channel", Channel.WEB, Channel.EMAIL, len(cases))
-    )
+    cases.append(_enum_case(ctx, "unknown priority", "priority", len(cases)))
+    cases.append(_enum_case(ctx, "unknown channel", "channel", len(cases)))
     cases.append(_status_case(ctx, len(cases)))
     _, valid = _create_request(ctx, f"bad{len(cases)}")
     cases.append(Case("empty object", "(body)", replace(valid, json={})))

@@ -43,6 +43,7 @@ class Session:
     # preconfigured webhooks: the (host, port) an admin pointed the vendor at; None: register
     webhook_listen: tuple[str, int] | None = None
     webhooks_signed: bool = True  # False: the vendor file declares unsigned deliveries
+    webhook_events: tuple[str, ...] = ("assigned",)  # what the vendor file says it delivers
     inbox: Any = None  # the preconfigured receiver, open from first use to the session's end
     # Every ticket a check created, and the ids no later wait needs to wait for (assigned,
     # finished or given up on): see :func:`harness.checks.settle.drain`.

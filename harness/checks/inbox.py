@@ -11,15 +11,38 @@ about its own tickets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from harness.checks.context import CheckContext, Session
-from harness.checks.receiver import WebhookReceiver
+from harness.checks.receiver import Delivery, WebhookReceiver
 from harness.errors import VendorError
+from harness.model import TicketRef
+from harness.vendors.base import WebhookEvent, WebhookRejected
 from harness.vendors.capabilities import WEBHOOKS
 
-__all__ = ["close_inbox", "receives_webhooks", "webhook_inbox"]
+__all__ = ["about", "close_inbox", "decode", "receives_webhooks", "webhook_inbox"]
+
+
+def decode(ctx: CheckContext, delivery: Delivery) -> WebhookEvent | None:
+    """The assignment event a delivery reports, if the adapter reads one there."""
+    try:
+        return ctx.adapter.parse_webhook(delivery.headers, delivery.body, None)
+    except WebhookRejected:
+        return None
+
+
+def about(ctx: CheckContext, delivery: Delivery, ref: TicketRef, external_id: str) -> bool:
+    """Whether a delivery (of any event) is about the ticket: the adapter's reading of it,
+    else the ticket's external id or id in the body."""
+    event = decode(ctx, delivery)
+    if event is not None:
+        return event.assignment.ticket_id == ref.id
+    text = delivery.body.decode("utf-8", "replace")
+    return (bool(external_id) and external_id in text) or re.search(
+        rf"(?<![\w-]){re.escape(ref.id)}(?![\w-])", text
+    ) is not None
 
 
 def receives_webhooks(ctx: CheckContext) -> bool:

@@ -17,7 +17,7 @@ import json
 import random
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any
 
@@ -26,14 +26,14 @@ import pytest
 from harness.checks.context import CheckContext
 from harness.checks.evidence import carried
 from harness.checks.identity import fake_mobile
-from harness.checks.inbox import receives_webhooks, webhook_inbox
+from harness.checks.inbox import about, receives_webhooks, webhook_inbox
 from harness.checks.receiver import Delivery, WebhookReceiver
 from harness.checks.registry import Severity, check
 from harness.data.identities import synthetic_email
 from harness.data.pii import PiiKind, find_pii
 from harness.data.validators import id_check_digit
-from harness.model import Channel, Customer, TicketRef
-from harness.vendors.base import ApiRequest, Flow, WebhookRejected
+from harness.model import Channel, Customer, TicketRef, TicketState
+from harness.vendors.base import ApiRequest, Flow
 from harness.vendors.capabilities import (
     CUSTOMERS,
     EXPORT,
@@ -58,15 +58,48 @@ def masked(value: str) -> str:
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+Segments = tuple[str | int, ...]
+
+
+def _strings(value: Any, at: Segments = ()) -> Iterator[tuple[Segments, str]]:
     if isinstance(value, str):
-        yield path, value
+        yield at, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else str(key))
+            yield from _strings(item, (*at, str(key)))
     elif isinstance(value, list):
         for n, item in enumerate(value):
-            yield from _strings(item, f"{path}[{n}]")
+            yield from _strings(item, (*at, n))
+
+
+def _shown(at: Segments) -> str:
+    text = ""
+    for part in at:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
+
+
+def _row_owner(body: Any, at: Segments, rows: Sequence[TicketState]) -> TicketRef | None:
+    """The listed ticket whose row holds the value at ``at``: the innermost list item on the
+    way that carries one listed ticket's external id (or, as a plain field, its id)."""
+    found: list[Any] = []
+    node = body
+    for part in at:
+        node = node[part]
+        if isinstance(part, int):
+            found.append(node)
+    for row in reversed(found):
+        texts = {text for _, text in _strings(row)}
+        plain = (
+            {str(v) for v in row.values() if isinstance(v, str | int)}
+            if isinstance(row, dict)
+            else set()
+        )
+        by_external = [i.ref for i in rows if i.ref.external_id and i.ref.external_id in texts]
+        by_id = [item.ref for item in rows if item.ref.id in plain]
+        if by_external or by_id:
+            return (by_external or by_id)[0]
+    return None
 
 
 def _is_profile(path: str) -> bool:
@@ -108,23 +141,32 @@ def pii_masked(ctx: CheckContext) -> None:
         seeded = {id_number: "ID number", phone: "mobile"}
         scanned: dict[str, int] = {}
 
-        def judge(surface: str, name: str, body: Any, shown: tuple[ApiRequest, ...]) -> None:
-            for path, kind, value in _leaks(body, seeded, ticket.external_id, ref.id):
+        def judge(
+            surface: str,
+            name: str,
+            body: Any,
+            shown: tuple[ApiRequest, ...],
+            rows: Sequence[TicketState] = (),
+        ) -> None:
+            for at, kind, value in _leaks(body, seeded, ticket.external_id, ref.id):
+                path = _shown(at)
                 if not spec.free_text and not _is_profile(path):
                     continue
+                owner = _row_owner(body, at, rows) if rows else ref
                 ctx.mismatch(
-                    ctx.record(ref),
+                    ctx.record(owner) if owner else f"{surface} row {path.split('.')[0]}",
                     f"{path} ({surface}: {name})",
                     f"{kind} masked",
                     f"{kind} {masked(value)} returned in full",
-                    (*created[-1:], *shown),
+                    (*created[-1:], *shown) if owner == ref else shown,
                 )
 
         for surface, flow in _surfaces(ctx, ref, phone, since):
-            _, exchanges = ctx.exchange(flow())
+            result, exchanges = ctx.exchange(flow())
             scanned[surface] = len(exchanges)
+            rows = result if surface == "list" and isinstance(result, list) else []
             for request, response in exchanges:
-                judge(surface, request.name, _body(response.body), (request,))
+                judge(surface, request.name, _body(response.body), (request,), rows)
         if inbox is not None:
             deliveries = _deliveries_about(ctx, inbox, ref, ticket.external_id)
             scanned["webhook"] = len(deliveries)
@@ -152,14 +194,17 @@ def _surfaces(
     return found
 
 
-def _list_until(ctx: CheckContext, ref: TicketRef) -> Flow[None]:
-    """The first list pages, until one holds the ticket."""
+def _list_until(ctx: CheckContext, ref: TicketRef) -> Flow[list[TicketState]]:
+    """The first list pages, until one holds the ticket; every row read."""
     cursor: str | None = None
+    rows: list[TicketState] = []
     for _ in range(_LIST_PAGES):
         page = yield from ctx.adapter.list_tickets(cursor, 100)
+        rows += page.items
         if any(item.ref.id == ref.id for item in page.items) or page.next_cursor is None:
-            return
+            break
         cursor = page.next_cursor
+    return rows
 
 
 def _body(raw: bytes) -> Any:
@@ -174,33 +219,25 @@ def _deliveries_about(
     ctx: CheckContext, inbox: WebhookReceiver, ref: TicketRef, external_id: str
 ) -> list[Delivery]:
     """The webhook deliveries about the ticket, waiting (up to ``webhooks.wait_s``) for one."""
-
-    def about(delivery: Delivery) -> bool:
-        try:
-            event = ctx.adapter.parse_webhook(delivery.headers, delivery.body, None)
-        except WebhookRejected:
-            event = None
-        if event is not None:
-            return event.assignment.ticket_id == ref.id
-        text = delivery.body.decode("utf-8", "replace")
-        return external_id in text or re.search(rf"\b{re.escape(ref.id)}\b", text) is not None
-
-    inbox.wait_for(lambda: any(about(d) for d in inbox.deliveries), ctx.contract.webhooks.wait_s)
-    return [d for d in inbox.snapshot() if about(d)]
+    inbox.wait_for(
+        lambda: any(about(ctx, d, ref, external_id) for d in inbox.deliveries),
+        ctx.contract.webhooks.wait_s,
+    )
+    return [d for d in inbox.snapshot() if about(ctx, d, ref, external_id)]
 
 
 def _leaks(
     body: Any, seeded: dict[str, str], external_id: str, ticket_id: str
-) -> Iterator[tuple[str, str, str]]:
-    for path, text in _strings(body, ""):
-        if path.endswith("external_id") or text in (external_id, ticket_id):
+) -> Iterator[tuple[Segments, str, str]]:
+    for at, text in _strings(body):
+        if (at and str(at[-1]).endswith("external_id")) or text in (external_id, ticket_id):
             continue
         found = {value: kind for value, kind in seeded.items() if value in text}
         for hit in find_pii(text):
             if hit.kind in _KINDS and hit.value not in found:
                 found[hit.value] = _KINDS[hit.kind]
         for value, kind in found.items():
-            yield path, kind, value
+            yield at, kind, value
 
 
 __all__ = ["fake_id", "masked", "pii_masked"]

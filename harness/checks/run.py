@@ -26,6 +26,7 @@ from harness.checks.plugin import CONTEXT_KEY, RUN_KEY
 from harness.checks.registry import Check, CheckFailed, all_checks
 from harness.checks.results import CheckResult, summary_lines, write_results
 from harness.config import VendorSpec, load_scenario, load_vendor
+from harness.config.hosts import HostAllowList
 from harness.config.scenario import DEFAULT_ALLOW_HOSTS
 from harness.config.suggest import did_you_mean
 from harness.errors import ConfigError, HarnessError
@@ -137,6 +138,7 @@ class AcceptanceRun:
             webhooks_supported=vendor.webhooks.supported,
             webhook_listen=_listen(vendor),
             webhooks_signed=vendor.webhooks.signature != "none",
+            webhook_events=tuple(vendor.webhooks.events),
             queues=dict(vendor.queues),
         )
         self._meta = {
@@ -180,7 +182,7 @@ class AcceptanceRun:
         return sandbox.url
 
     def _allow(self, url: str) -> None:
-        allows = self._scenario.allows if self._scenario else _loopback_allows(self.allow_hosts)
+        allows = self._scenario.allows if self._scenario else HostAllowList(self.allow_hosts)
         try:
             check_target(
                 url,
@@ -341,28 +343,6 @@ def _vendor_path(entry: str, scenario: Path | None) -> Path:
         f"{', '.join(str(f) for f in folders)}).{did_you_mean(entry, known)} "
         f"Available: {', '.join(known) or '(none)'}."
     )
-
-
-def _loopback_allows(allow_hosts: list[str]) -> Callable[[str], bool]:
-    from ipaddress import ip_address, ip_network
-
-    networks: list[Any] = []
-    names: set[str] = set()
-    for entry in allow_hosts:
-        try:
-            networks.append(ip_network(entry, strict=False))
-        except ValueError:
-            names.add(entry.lower().rstrip("."))
-
-    def allows(host: str) -> bool:
-        text = host.strip("[]")
-        try:
-            address = ip_address(text)
-        except ValueError:
-            return text.lower().rstrip(".") in names
-        return any(address in net for net in networks)
-
-    return allows
 
 
 def _auth_env(vendor: VendorSpec) -> str:

@@ -18,6 +18,7 @@ from harness.cli.console import say
 from harness.cli.messages import detect_lang, msg
 from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.errors import ConfigError, HarnessError, ThresholdsFailed, VendorError
+from harness.results.run_dir import RunDir
 
 
 def accept(
@@ -52,7 +53,7 @@ def accept(
     say(msg("accept.starting", language, vendor=vendor, out=out_dir))
     code = run_checks(vendor, out_dir, scenario=scenario, contract=contract, checks=check,
                       sandbox_set=sandbox_set, lang=language)  # fmt: skip
-    results = out_dir / "checks.json"
+    results = RunDir(out_dir).checks
     if code == 0:
         say(msg("accept.passed", language, path=results))
         return

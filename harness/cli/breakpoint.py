@@ -9,12 +9,12 @@ from typing import Annotated
 
 import typer
 
-from harness.analysis.breakpoint import Phase, SearchResult, StepOutcome
+from harness.analysis.breakpoint import Phase, SearchResult, SearchSpec, StepOutcome
 from harness.cli.console import ProgressHandle, progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.config import format_duration, format_rate, load_scenario, load_vendor
-from harness.config.breakpoint import format_percent
+from harness.config.breakpoint import Breakpoint, format_percent
 from harness.errors import ConfigError
 from harness.i18n import fmt_duration_s, fmt_ms, fmt_number, fmt_pct, fmt_per_second
 from harness.orchestrate.breakpoints import SearchObserver, require_breakpoint, run_breakpoint
@@ -25,6 +25,7 @@ from harness.report.breakpoint_html import (
     write_breakpoint_json,
     write_breakpoint_report,
 )
+from harness.report.breakpoint_level import is_sessions, level_key, level_text
 from harness.report.i18n import t
 
 
@@ -59,14 +60,16 @@ def breakpoint(
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     search_dir = out / f"{stamp}-{parsed.name}-breakpoint-{spec_vendor.name}"
     steps = (
-        msg("bp.steps_increment", language, increment=format_rate(spec.increment))
+        msg("bp.steps_increment", language, increment=_level(spec, spec.increment, language))
         if spec.increment is not None
         else msg("bp.steps_factor", language, factor=fmt_number(spec.step_factor))
     )
     say(msg("bp.intro", language, scenario=parsed.name, vendor=title,
-            start=format_rate(spec.start), steps=steps, max_rate=format_rate(spec.max_rate),
+            start=_level(spec, spec.start, language), steps=steps,
+            max_rate=_level(spec, spec.max_rate, language),
             max_time=format_duration(spec.max_time)))  # fmt: skip
-    with _Observer(language, spec.step_duration) as observer:
+    duration = spec.step_duration if isinstance(spec, Breakpoint) else 0.0
+    with _Observer(language, duration, spec) as observer:
         result = run_breakpoint(
             scenario, parsed, vendor_path, search_dir=search_dir, observer=observer
         )
@@ -78,6 +81,12 @@ def breakpoint(
     say(msg("bp.elapsed", language, seconds=result.search_time_s))
     for line in _final_lines(result, language):
         say(line)
+
+
+def _level(spec: SearchSpec, value: float, lang: Lang) -> str:
+    if isinstance(spec, Breakpoint):
+        return format_rate(float(value))  # as the scenario writes it
+    return level_text(spec, value, lang) or ""
 
 
 def _pick_vendor(scenario: Path, paths: list[Path], wanted: str | None, lang: Lang) -> Path:
@@ -96,9 +105,10 @@ def _pick_vendor(scenario: Path, paths: list[Path], wanted: str | None, lang: La
 class _Observer(SearchObserver):
     """One progress bar per step (a plain line without a terminal), then the step's verdict."""
 
-    def __init__(self, lang: Lang, step_duration: float) -> None:
+    def __init__(self, lang: Lang, step_duration: float, spec: SearchSpec) -> None:
         self._lang = lang
-        self._duration = step_duration
+        self._duration = step_duration  # 0: a sessions step plans its sessions, not a rate
+        self._spec = spec
         self._stack = ExitStack()
         self._bar: ProgressHandle | None = None
         self._label = ""
@@ -111,10 +121,11 @@ class _Observer(SearchObserver):
 
     def step_started(self, index: int, phase: Phase, rate: float) -> None:
         lang = self._lang
-        self._label = msg("bp.step_start", lang, index=index, phase=t(f"bp.phase.{phase}", lang),
-                          rate=fmt_per_second(rate, lang))  # fmt: skip
+        key = "bps.step_start" if is_sessions(self._spec) else "bp.step_start"
+        self._label = msg(key, lang, index=index, phase=t(f"bp.phase.{phase}", lang),
+                          rate=level_text(self._spec, rate, lang))  # fmt: skip
         say(self._label)
-        planned = max(1, round(rate * self._duration))
+        planned = max(1, round(rate * self._duration if self._duration else rate))
         self._bar = self._stack.enter_context(progress_bar(self._label, planned))
 
     def step_progress(self, progress: Progress) -> None:
@@ -130,11 +141,13 @@ class _Observer(SearchObserver):
         verdict = t("bp.verdict.good" if step.ok else "bp.verdict.bad", lang)
         if not step.complete:
             verdict = t("bp.verdict.cut", lang)
-        say(msg("bp.step_done", lang, index=step.index, rate=fmt_per_second(step.rate, lang),
+        key = "bps.step_done" if is_sessions(self._spec) else "bp.step_done"
+        say(msg(key, lang, index=step.index, rate=level_text(self._spec, step.rate, lang),
                 routed=fmt_per_second(m.throughput_per_s, lang),
                 offered=fmt_per_second(m.offered_per_s, lang),
                 ratio=fmt_pct(m.throughput_ratio, 1), concurrency=fmt_number(m.concurrency),
-                p95=fmt_ms(step.p95_ms, lang), verdict=verdict))  # fmt: skip
+                p95=fmt_ms(step.p95_ms, lang), processes=step.processes,
+                verdict=verdict))  # fmt: skip
         for v in step.broken:
             say(f"  ✗ {slo_title(v, lang)} '{v.source}'  {v.measured_text}")
         if not step.reliable:
@@ -145,16 +158,17 @@ class _Observer(SearchObserver):
 
 
 def _print_steps(result: SearchResult, lang: Lang) -> None:
-    headers = [t(k, lang) for k in ("bp.col.step", "bp.col.phase", "bp.col.rate",
-               "bp.col.routed", "bp.col.ratio", "bp.col.concurrency", "bp.col.p95",
-               "bp.col.errors", "bp.col.verdict", "bp.col.generator")]  # fmt: skip
+    spec = result.spec
+    headers = [t(level_key(spec, k), lang) for k in ("bp.col.step", "bp.col.phase",
+               "bp.col.rate", "bp.col.routed", "bp.col.ratio", "bp.col.concurrency",
+               "bp.col.p95", "bp.col.errors", "bp.col.verdict", "bp.col.generator")]  # fmt: skip
     rows = []
     for s in result.steps:
         verdict = "bp.verdict.cut" if not s.complete else (
             "bp.verdict.good" if s.ok else "bp.verdict.bad"
         )  # fmt: skip
         rows.append([
-            str(s.index), t(f"bp.phase.{s.phase}", lang), fmt_per_second(s.rate, lang),
+            str(s.index), t(f"bp.phase.{s.phase}", lang), level_text(spec, s.rate, lang) or "",
             fmt_per_second(s.measure.throughput_per_s, lang),
             fmt_pct(s.measure.throughput_ratio, 1), fmt_number(s.measure.concurrency),
             fmt_ms(s.p95_ms, lang), fmt_pct(s.error_rate), t(verdict, lang),
@@ -176,18 +190,19 @@ def _final_lines(result: SearchResult, lang: Lang) -> list[str]:
 
 def _verdict_lines(result: SearchResult, lang: Lang) -> list[str]:
     spec = result.spec
-    reason = t(f"bp.stop.{result.stop_reason}", lang, resolution=format_percent(spec.resolution),
-               rate=fmt_per_second(spec.max_rate, lang),
+    reason = t(level_key(spec, f"bp.stop.{result.stop_reason}"), lang,
+               resolution=format_percent(spec.resolution),
+               rate=level_text(spec, spec.max_rate, lang),
                time=fmt_duration_s(spec.max_time, lang))  # fmt: skip
     rate = result.breakpoint_rate
     bad = result.first_bad
     if rate is None:
         return [reason, msg("bp.result_none", lang)]
     if bad is None:
-        return [reason, msg("bp.result_open", lang, rate=fmt_per_second(rate, lang))]
+        return [reason, msg("bp.result_open", lang, rate=level_text(spec, rate, lang))]
     broken = "; ".join(f"{slo_title(v, lang)} {v.measured_text}" for v in result.broken)
-    return [reason, msg("bp.result", lang, rate=fmt_per_second(rate, lang),
-                        bad=fmt_per_second(bad.rate, lang), broken=broken)]  # fmt: skip
+    return [reason, msg("bp.result", lang, rate=level_text(spec, rate, lang),
+                        bad=level_text(spec, bad.rate, lang), broken=broken)]  # fmt: skip
 
 
 _HELP = "\n\n".join(

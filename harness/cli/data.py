@@ -16,17 +16,30 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, cast
 
 import typer
 
-from harness.cli.console import ProgressHandle, progress_bar, say
+from harness.cli.console import ProgressHandle, progress_bar, say, say_unwrapped
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.config.loader import display_path
 from harness.errors import ConfigError, HarnessError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from harness.data.anonymise import AnonymiseResult
     from harness.data.io import Encoding
+    from harness.data.residual import Leak
 
 LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        help="Allow-list YAML: patterns or exact values, each with a reason, that clear "
+        "residual detector hits (e.g. fixtures/rules/helpdesk-zh.yaml). Never clears a real "
+        "value the anonymiser saw.",
+    ),
+]
 _REASONS_SHOWN = 8
+_EXPLAINED = 50
 
 
 class LeaksFound(HarnessError):
@@ -61,6 +74,7 @@ def anonymise(
             "number of CPU cores). The output is the same for every value; 1 runs in one process.",
         ),
     ] = None,
+    rules: RulesOption = None,
     lang: LangOption = None,
 ) -> None:
     # help: _ANONYMISE_HELP below (typer keeps docstring line breaks)
@@ -79,7 +93,7 @@ def anonymise(
         try:
             result = run_anonymise(
                 export, map_, out, key=key, lang=language, sheet=sheet, on_progress=reporter,
-                encoding=cast("Encoding | None", encoding), jobs=jobs,
+                encoding=cast("Encoding | None", encoding), jobs=jobs, rules_path=rules,
             )  # fmt: skip
         except ResidualPiiFound as failed:
             if failed.result is not None:
@@ -94,6 +108,8 @@ def _print_result(result: AnonymiseResult, export: Path, lang: Lang) -> None:
     say(msg("data.counts", lang, rows_in=result.rows_in, rows_out=result.rows_out,
             rejects=result.rejects))  # fmt: skip
     say(msg("data.pii", lang, structured=result.structured, in_text=result.in_text))
+    if result.dropped:
+        say(msg("data.dropped", lang, n=len(result.dropped), columns=", ".join(result.dropped)))
     for reason, count in list(result.reasons.items())[:_REASONS_SHOWN]:
         say(f"    {count:>6}  {reason}")
     if len(result.reasons) > _REASONS_SHOWN:
@@ -114,6 +130,14 @@ def scan(
         Path | None,
         typer.Option(help="Its registry (default: FILE's sibling NAME.registry.json)."),
     ] = None,
+    rules: RulesOption = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Show each residual hit with masked context and a rule that would clear it.",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     # help: _SCAN_HELP below
@@ -123,6 +147,7 @@ def scan(
     from harness.data.outputs import Paths, read_registry
     from harness.data.pii import PiiKind, normalise
     from harness.data.residual import scan_frame
+    from harness.data.rules import load_rules
 
     language = detect_lang(lang)
     shown = display_path(file)
@@ -139,17 +164,38 @@ def scan(
             "with the NAME.registry.json that anonymise wrote."
         )
     key_id, fakes = read_registry(registry_path)
+    allow_rules = load_rules(rules)
     report = scan_frame(
         frame,
         issued=fakes | customer_keys(frame),
         # a pseudonym phone written 0086138... in text reads as a landline to the detector
         allow=lambda hit: normalise(PiiKind.PHONE, hit.value) in fakes,
+        rules=allow_rules,
     )
+    if explain:
+        _explain(frame, report.leaks, language)
     report.leaks = [replace(leak, row=leak.row + 1) for leak in report.leaks]
     say(msg("data.scan_of", language, file=shown, rows=len(frame), key_id=key_id or "?"))
     if not report.ok:
         raise LeaksFound(report.summary(language))
     say(report.summary(language))
+
+
+def _explain(frame: pd.DataFrame, leaks: list[Leak], lang: Lang) -> None:
+    from harness.data.explain import explain
+
+    for leak in leaks[:_EXPLAINED]:
+        cell = frame[leak.column].iloc[leak.row]
+        done = explain(str(cell), leak)
+        say(msg("data.explain_hit", lang, row=leak.row + 1, column=leak.column, kind=leak.kind,
+                check=leak.check, context=done.context))  # fmt: skip
+        if done.rule:
+            say_unwrapped(msg("data.explain_rule", lang, rule=done.rule))
+        else:
+            say(msg("data.explain_no_rule" if leak.check == "exact" else "data.explain_by_hand",
+                    lang))  # fmt: skip
+    if len(leaks) > _EXPLAINED:
+        say(msg("data.more_explained", lang, n=len(leaks) - _EXPLAINED))
 
 
 _ANONYMISE_HELP = "\n\n".join(

@@ -111,6 +111,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "zh-CN": "第 {index} 步 {rate}：分配 {routed}，到达 {offered}（{ratio}），"
         "并发 {concurrency}，路由 p95 {p95}：{verdict}",
     },
+    "bps.step_start": {
+        "en": "Step {index} ({phase}) at {rate}",
+        "zh-CN": "第 {index} 步（{phase}），{rate}",
+    },
+    "bps.step_done": {
+        "en": "Step {index} at {rate}: {concurrency} served, replies {routed} to messages "
+        "{offered} ({ratio}), session routing p95 {p95}, {processes} process(es): {verdict}",
+        "zh-CN": "第 {index} 步 {rate}：服务中 {concurrency} 个，回复 {routed}，消息 {offered}"
+        "（{ratio}），会话分配 p95 {p95}，{processes} 个进程：{verdict}",
+    },
     "bp.cooling": {"en": "Cooling down {seconds:g} s", "zh-CN": "冷却 {seconds:g} 秒"},
     "bp.result": {
         "en": "Breakpoint: {rate}, first bad {bad}: {broken}",
@@ -207,6 +217,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "  pseudonymised: {structured} structured cells, {in_text} values inside free text",
         "zh-CN": "  已替换：结构化单元格 {structured} 个，自由文本中的个人信息 {in_text} 处",
     },
+    "data.dropped": {
+        "en": "  dropped (the map's drop:): {n} columns: {columns}",
+        "zh-CN": "  已丢弃（映射中的 drop:）：{n} 列：{columns}",
+    },
     "data.more_reasons": {
         "en": "    ... {n} more reasons in the rejects file",
         "zh-CN": "    …另有 {n} 种原因，见拒绝文件",
@@ -226,6 +240,26 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "data.scan_of": {
         "en": "Scanning {file}: {rows} rows, registry key id {key_id}",
         "zh-CN": "扫描 {file}：{rows} 行，登记表密钥 ID {key_id}",
+    },
+    "data.explain_hit": {
+        "en": "row {row}, column {column}: {check} hit ({kind}): {context}",
+        "zh-CN": "第 {row} 行，列 {column}：{check} 命中（{kind}）：{context}",
+    },
+    "data.explain_rule": {
+        "en": "    clears it (check first, then add under 'allow:' in a --rules file): {rule}",
+        "zh-CN": "    可用此规则放行（请先核实，再加到 --rules 文件的 allow: 下）：{rule}",
+    },
+    "data.explain_no_rule": {
+        "en": "    a real value from the export: no rule clears it; map its column as PII",
+        "zh-CN": "    这是导出文件中的真实值：任何规则都不能放行；请在映射中把该列标为个人信息",
+    },
+    "data.explain_by_hand": {
+        "en": "    no cue word near it: check the cell, then add a 'value:' rule",
+        "zh-CN": "    附近没有提示词：请核实该单元格，再添加 'value:' 规则",
+    },
+    "data.more_explained": {
+        "en": "... {n} more hits not explained",
+        "zh-CN": "…另有 {n} 处命中未展开",
     },
     # vendors (issue 6)
     "vendors.title": {"en": "Vendor adapters", "zh-CN": "厂商适配器"},

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from harness.cli.messages import Lang, msg
 from harness.config import Scenario
 from harness.config.plan_numbers import PlanNumbers, plan_numbers
-from harness.config.shapes import format_duration
+from harness.config.units import format_duration
 from harness.data.schedule import scenario_offsets
 
 __all__ = ["ScenarioPlan", "busiest_rate", "explain_text", "plan_lines", "scenario_plan"]

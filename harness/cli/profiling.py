@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 
+from harness.atomic import write_text
 from harness.cli.console import progress_bar, say, table
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.config.durations import parse_duration
@@ -43,7 +44,7 @@ def profile(
     _check_timezone(timezone)
     frame = _read_table(table_path)
     result = build_profile(frame, timezone=timezone, source=table_path.name)
-    _write_text(out, result.to_json())
+    write_text(out, result.to_json())
     _profile_summary(result, language)
     say(msg("profile.written", language, path=out))
 
@@ -171,12 +172,6 @@ def _covered(frame: pd.DataFrame, begin: datetime) -> float:
     if frame.empty:
         return 1.0
     return max(float((frame["created_at"].max() - pd.Timestamp(begin)).total_seconds()), 1.0)
-
-
-def _write_text(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
 
 
 def _write_parquet(path: Path, frame: pd.DataFrame) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from ipaddress import ip_address, ip_network
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Final
 
@@ -67,8 +65,11 @@ def proxy(
     spec = resolve_vendor(vendor, allow_host or [])
     chosen = parse_defects(defects, language)
     plan = plan_for(spec, chosen)
-    if "strip-signatures" in chosen and webhook_target is None:
-        raise ConfigError("--defects strip-signatures needs --webhook-target URL (your receiver)")
+    if "strip-signatures" in chosen and webhook_target is None and plan.webhook_register is None:
+        raise ConfigError(
+            "--defects strip-signatures needs --webhook-target URL (your receiver): the vendor "
+            "file describes no webhook registration the proxy could relay"
+        )
     upstream = str(spec.base_url)
     app = build_app(plan, upstream, webhook_target)
     _serve(app, host, int(port_text), spec.name, upstream, language,
@@ -78,6 +79,7 @@ def proxy(
 def resolve_vendor(entry: str, allow_hosts: list[str]) -> VendorSpec:
     """The vendor file (a path or a name under scenarios/vendors/), its base_url allowed."""
     from harness.config import load_vendor
+    from harness.config.hosts import HostAllowList
     from harness.config.scenario import DEFAULT_ALLOW_HOSTS
     from harness.transport.allowlist import check_target
 
@@ -91,27 +93,8 @@ def resolve_vendor(entry: str, allow_hosts: list[str]) -> VendorSpec:
     if str(spec.base_url) == "embedded":
         raise ConfigError(f"{path}: base_url: embedded; the proxy needs the vendor's URL")
     allowed = [*DEFAULT_ALLOW_HOSTS, *allow_hosts]
-    check_target(str(spec.base_url), _allows(allowed), allowed, "--allow-host")
+    check_target(str(spec.base_url), HostAllowList(allowed), allowed, "--allow-host")
     return spec
-
-
-def _allows(allow_hosts: list[str]) -> Callable[[str], bool]:
-    networks = []
-    names = set()
-    for entry in allow_hosts:
-        try:
-            networks.append(ip_network(entry, strict=False))
-        except ValueError:
-            names.add(entry.lower().rstrip("."))
-
-    def allows(host: str) -> bool:
-        try:
-            address = ip_address(host.strip("[]"))
-        except ValueError:
-            return host.lower().rstrip(".") in names
-        return any(address in net for net in networks)
-
-    return allows
 
 
 def _serve(app: object, host: str, port: int, vendor: str, upstream: str, lang: Lang,

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from harness.analysis.scorecard import SCORES_FILENAME
 from harness.cli.compare import score_runs
 from harness.cli.console import progress_bar, say, say_unwrapped, table, warn
 from harness.cli.messages import Lang, detect_lang, msg
@@ -28,6 +27,7 @@ from harness.report.compare import Comparison
 from harness.report.history import update_index
 from harness.report.i18n import t
 from harness.results.model import RunSummary
+from harness.results.run_dir import SCORES
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "smoke.yaml"
 DEMO_SCORING = Path(__file__).resolve().parents[2] / "scenarios" / "scoring" / "demo.yaml"
@@ -194,7 +194,7 @@ def _run_all(
         raise typer.Exit(130)
     scores = None
     if scoring is not None and summaries:
-        scores = score_runs(scoring, run_dirs, batch_dir / SCORES_FILENAME)
+        scores = score_runs(scoring, run_dirs, batch_dir / SCORES)
         for run_dir, summary in zip(run_dirs, summaries, strict=True):
             html.write_run_report(summary, run_dir, lang)  # now with its scorecard
     if len(summaries) > 1 or scores is not None:

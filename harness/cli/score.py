@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from harness.analysis.scorecard import (
-    SCORES_FILENAME,
     ScoreReport,
     read_vendor_inputs,
     write_scores,
@@ -26,6 +25,7 @@ from harness.config.scoring import load_scoring
 from harness.errors import ConfigError
 from harness.i18n import fmt_number
 from harness.results import summary_json as json_writer
+from harness.results.run_dir import SCORES
 
 __all__ = ["find_runs", "score"]
 
@@ -56,7 +56,7 @@ def score(
     unused = sorted(set(model.manual) - {vendor.name for vendor in vendors})
     if unused:
         say(st("scores.unused_manual", language, vendors=", ".join(unused)))
-    out = json_out or Path(os.path.commonpath([run.parent for run in runs])) / SCORES_FILENAME
+    out = json_out or Path(os.path.commonpath([run.parent for run in runs])) / SCORES
     say(st("scores.written", language, path=write_scores(report, out)))
 
 

@@ -13,7 +13,6 @@ import secrets
 import string
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from ipaddress import ip_address, ip_network
 from pathlib import Path
 
 from harness.cli.console import say
@@ -96,27 +95,12 @@ def _target(
 def _check_host(url: str, allow_hosts: Sequence[str]) -> None:
     from urllib.parse import urlsplit
 
-    host = (urlsplit(url).hostname or "").strip("[]").lower()
-    if host == "localhost" or _in_networks(host, ["127.0.0.0/8", "::1/128"]):
-        return
-    names = {entry.lower().rstrip(".") for entry in allow_hosts}
-    if host in names or _in_networks(host, allow_hosts):
+    from harness.config.hosts import HostAllowList
+
+    host = urlsplit(url).hostname or ""
+    if HostAllowList(("localhost", "127.0.0.0/8", "::1/128", *allow_hosts)).allows(host):
         return
     raise TargetNotAllowed(
         f"--probe sends live requests: {host} is neither loopback nor given with --allow-host. "
         f"Add '--allow-host {host}' only if you own that vendor account."
     )
-
-
-def _in_networks(host: str, entries: Sequence[str]) -> bool:
-    try:
-        address = ip_address(host)
-    except ValueError:
-        return False
-    for entry in entries:
-        try:
-            if address in ip_network(entry, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False

@@ -26,17 +26,9 @@ from harness.config.scenario import (
     schema_text,
     write_schema,
 )
-from harness.config.shapes import (
-    SHAPE_KINDS,
-    ArrivalRate,
-    Duration,
-    LoadShape,
-    Rate,
-    format_duration,
-    format_rate,
-    parse_rate,
-)
+from harness.config.shapes import SHAPE_KINDS, ArrivalRate, LoadShape
 from harness.config.suggest import closest, did_you_mean
+from harness.config.units import Duration, Rate, format_duration, format_rate, parse_rate
 from harness.config.vendor import (
     Auth,
     BasicAuth,

@@ -15,14 +15,14 @@ must be at least this share of the tickets offered per second in the same window
 from __future__ import annotations
 
 import re
-from typing import Annotated, Final, Literal, Self
+from typing import Annotated, ClassVar, Final, Literal, Self
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema, model_validator
 
 from harness.config.loader import StrictModel
 from harness.config.problems import ConfigValueError, Loc
-from harness.config.shapes import Duration, Rate, format_duration, format_rate
 from harness.config.thresholds import ThresholdError, parse_threshold
+from harness.config.units import Duration, Rate, format_duration, format_rate
 
 __all__ = ["DEFAULT_SLOS", "Breakpoint", "Percent", "format_percent"]
 
@@ -117,9 +117,15 @@ class Breakpoint(StrictModel):
         description="Metric -> expressions, as in thresholds; every step must meet them.",
     )
 
+    kind: ClassVar[str] = "rate"
+
     @property
     def step_factor(self) -> float:
         return self.factor if self.factor is not None else 1.5
+
+    def tidy(self, rate: float) -> float:
+        """Four significant digits: step files and tables read 3.428/s, not 3.4284019/s."""
+        return float(f"{rate:.4g}")
 
     def next_rate(self, rate: float) -> float:
         """The step after ``rate`` while ramping (not clipped to ``max_rate``)."""

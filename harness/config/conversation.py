@@ -16,7 +16,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from harness.config.loader import StrictModel
-from harness.config.shapes import Duration
+from harness.config.units import Duration
 
 __all__ = ["Conversation"]
 

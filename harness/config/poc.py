@@ -37,8 +37,8 @@ from harness.config.loader import Slug, StrictModel, display_path, validate
 from harness.config.problems import ConfigValueError, Loc
 from harness.config.scenario import Scenario, load_scenario
 from harness.config.scoring import ScoringModel, load_scoring
-from harness.config.shapes import Duration
 from harness.config.suggest import did_you_mean
+from harness.config.units import Duration
 from harness.config.vendor import VendorSpec, load_vendor
 from harness.errors import ConfigError
 

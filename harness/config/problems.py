@@ -337,7 +337,10 @@ def _kind_tags(annotation: Any) -> list[str]:
     if not _is_model(annotation):
         return [tag for member in _union_members(annotation) for tag in _kind_tags(member)]
     info = annotation.model_fields.get("kind")
-    if info is None or get_origin(info.annotation) is not Literal:
+    if info is None:  # a union tagged by a class-level kind (the breakpoint searches)
+        tag = getattr(annotation, "kind", None)
+        return [tag] if isinstance(tag, str) else []
+    if get_origin(info.annotation) is not Literal:
         return []
     return [str(tag) for tag in get_args(info.annotation)]
 

@@ -41,6 +41,7 @@ from harness.config.rest_operations import (
     RegisterWebhookOperation,
     RequestTemplate,
     Scalar,
+    check_path,
 )
 from harness.config.suggest import did_you_mean
 from harness.config.templates import check as check_template
@@ -81,6 +82,12 @@ class EnumMap(StrictModel):
     write: dict[str, Scalar] = Field(description="Canonical value -> vendor value.")
     read: dict[str, str] = Field(
         default_factory=dict, description="Extra vendor value (as text) -> canonical value."
+    )
+    unassigned: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"2": "new"}],
+        description="Status only: vendor value -> canonical value while nobody is assigned "
+        "(Freshdesk's 'Open' with no agent is new).",
     )
 
 
@@ -131,7 +138,11 @@ class ErrorRule(StrictModel):
         description="A regular expression searched in the raw answer text (any status).",
     )
     kind: Literal["throttled", "client", "server", "protocol"] = Field(examples=["throttled"])
-    message: FieldPath | None = Field(default=None, description="Where the error text is.")
+    message: str | None = Field(
+        default=None,
+        examples=["error.message", "{errors.0.field}: {errors.0.code}"],
+        description="Where the error text is: a field path, or a text with {field paths}.",
+    )
     retry_after: str = Field(
         default="retry-after", description="Header with the seconds to wait (throttled answers)."
     )
@@ -148,6 +159,11 @@ class ErrorRule(StrictModel):
             )
         if self.text is not None:
             _check_regex(self.text, ("text",))
+        if self.message is not None and "{" not in self.message:
+            try:
+                check_path(self.message)
+            except ValueError as error:
+                raise ConfigValueError.at(("message",), str(error)) from None
         return self
 
 
@@ -158,12 +174,15 @@ class AssignmentSpec(StrictModel):
 
 
 class WebhookSignature(StrictModel):
-    algorithm: Literal["hmac-sha256", "hmac-sha1", "sha1", "sha256", "md5"] = Field(
+    """How deliveries are verified. ``algorithm: secret``: the vendor cannot sign, and the
+    delivery carries the shared secret itself in ``header`` (a custom header set up by hand)."""
+
+    algorithm: Literal["hmac-sha256", "hmac-sha1", "sha1", "sha256", "md5", "secret"] = Field(
         examples=["hmac-sha256"]
     )
     header: str = Field(min_length=1, examples=["x-zendesk-webhook-signature"])
     timestamp_header: str | None = Field(default=None, examples=["x-zendesk-webhook-timestamp"])
-    message: str = Field(min_length=1, examples=["{timestamp}{body}"])
+    message: str = Field(default="{body}", min_length=1, examples=["{timestamp}{body}"])
     encoding: Literal["hex", "base64"] = "hex"
     prefix: str = Field(default="", examples=["sha256="])
 
@@ -179,7 +198,15 @@ class WebhookSignature(StrictModel):
 class WebhookFields(StrictModel):
     """Field paths in one delivery's JSON body."""
 
-    event_id: FieldPath = Field(examples=["id"])
+    event_id: FieldPath | None = Field(
+        default=None,
+        examples=["id"],
+        description="Where the delivery id is; without it (and event_id_header) a delivery is "
+        "known by ticket and agent.",
+    )
+    event_id_header: str | None = Field(
+        default=None, examples=["x-zendesk-webhook-invocation-id"], description="Or a header."
+    )
     event_type: FieldPath | None = Field(default=None, examples=["type"])
     assigned_types: list[str] = Field(default_factory=list, examples=[["ticket.assigned"]])
     ticket_id: FieldPath = Field(examples=["data.ticket_id"])
@@ -211,10 +238,23 @@ class RestSpec(StrictModel):
     errors: list[ErrorRule] = Field(default_factory=list)
     assignment: AssignmentSpec
     webhook: WebhookSpec | None = None
+    unsupported: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"register_webhook": "Webhooks are automation rules set up by hand."}],
+        description="Operation -> why the vendor does not offer it (said when one is asked).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         problems: list[tuple[Loc, str]] = []
+        for operation in self.unsupported:
+            if operation not in type(self.operations).model_fields:
+                hint = did_you_mean(operation, list(type(self.operations).model_fields))
+                problems.append((("unsupported", operation), f"not an operation.{hint}"))
+            elif getattr(self.operations, operation) is not None:
+                problems.append(
+                    (("unsupported", operation), "described under operations too; keep one")
+                )
         known = (*_CANONICAL, *_FREE_FORM)
         for field, mapping in self.enums.items():
             if field in _FREE_FORM:
@@ -241,6 +281,17 @@ class RestSpec(StrictModel):
                  f"'{value}' is not a canonical {field}.{did_you_mean(value, canonical)} {valid}")
                 for raw, value in mapping.read.items()
                 if value not in canonical
+            )  # fmt: skip
+            if mapping.unassigned and field != "status":
+                problems.append(
+                    (("enums", field, "unassigned"), "only the status reads differently while "
+                     "nobody is assigned; move it to enums.status")
+                )  # fmt: skip
+            problems.extend(
+                (("enums", field, "unassigned", raw),
+                 f"'{value}' is not a canonical {field}.{did_you_mean(value, canonical)} {valid}")
+                for raw, value in mapping.unassigned.items()
+                if field == "status" and value not in canonical
             )  # fmt: skip
             missing = [value for value in canonical if value not in mapping.write]
             if field != "status" and missing and not problems:

@@ -28,6 +28,7 @@ __all__ = [
     "RegisterWebhookOperation",
     "RequestTemplate",
     "Scalar",
+    "check_path",
 ]
 
 Scalar = str | int | bool
@@ -37,8 +38,9 @@ _PATH = re.compile(rf"^{_SEGMENT}(\.{_SEGMENT})*$")
 
 _TICKET = (
     "ticket.external_id", "ticket.subject", "ticket.description", "ticket.channel",
-    "ticket.priority", "ticket.category", "ticket.customer.id", "ticket.customer.name",
-    "ticket.customer.identities", "ticket.customer.identities.*", "ticket.custom_fields",
+    "ticket.description_html", "ticket.priority", "ticket.category", "ticket.customer.id",
+    "ticket.customer.name", "ticket.customer.email", "ticket.customer.identities",
+    "ticket.customer.identities.*", "ticket.custom_fields",
     "ticket.custom_fields.*", "idempotency_key",
 )  # fmt: skip
 _REF = ("ref.id", "ref.external_id")
@@ -48,7 +50,7 @@ OPERATION_PLACEHOLDERS: Final[dict[str, tuple[str, ...]]] = {
     "fetch_assignment": _REF,
     "update_ticket": (*_REF, "changes.status", "changes.priority", "changes.subject"),
     "list_tickets": ("cursor", "limit"),
-    "export_tickets": ("cursor", "limit", "since"),
+    "export_tickets": ("cursor", "limit", "since", "since_iso"),
     "import_tickets": ("tickets",),
     "import_status": ("job.id",),
     "register_webhook": ("webhook.url", "webhook.secret"),
@@ -56,7 +58,7 @@ OPERATION_PLACEHOLDERS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
-def _check_path(value: str) -> str:
+def check_path(value: str) -> str:
     if value and not _PATH.match(value):
         raise ValueError(
             f"'{value}' is not a field path; write dotted keys, list indexes and keyed "
@@ -66,7 +68,7 @@ def _check_path(value: str) -> str:
     return value
 
 
-FieldPath = Annotated[str, AfterValidator(_check_path)]
+FieldPath = Annotated[str, AfterValidator(check_path)]
 
 
 class RequestTemplate(StrictModel):
@@ -143,6 +145,11 @@ class Pagination(StrictModel):
 class ListOperation(Operation):
     items: FieldPath = Field(examples=["tickets"], description="Where the list of tickets is.")
     pagination: Pagination
+    next_request: RequestTemplate | None = Field(
+        default=None,
+        description="The request for the following pages (a cursor is known), when it differs "
+        "from the first: e.g. the first page takes start_time, the next ones only the cursor.",
+    )
 
 
 class RegisterWebhookOperation(Operation):
@@ -159,7 +166,7 @@ class ImportOperation(Operation):
 
     @model_validator(mode="after")
     def _item_placeholders(self) -> Self:
-        problem = check_template(self.item, _TICKET)
+        problem = check_template(self.item, (*_TICKET, "ticket.status", "ticket.created_at"))
         if problem:
             raise ConfigValueError.at(("item",), problem)
         if not any("{tickets}" in text for text in walk_strings(self.request.body)):
@@ -200,11 +207,15 @@ class Operations(StrictModel):
             operation = getattr(self, name)
             if operation is None:
                 continue
-            request = operation.request
-            for part in ("path", "query", "headers", "body"):
-                problem = check_template(getattr(request, part), allowed)
-                if problem:
-                    problems.append(((name, "request", part), problem))
+            requests = [("request", operation.request)]
+            following = getattr(operation, "next_request", None)
+            if following is not None:
+                requests.append(("next_request", following))
+            for key, request in requests:
+                for part in ("path", "query", "headers", "body"):
+                    problem = check_template(getattr(request, part), allowed)
+                    if problem:
+                        problems.append(((name, key, part), problem))
         if self.create_ticket.result is None:
             problems.append(
                 (("create_ticket", "result"), "the create answer must hold the new ticket's id; "

@@ -13,32 +13,34 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Final, Literal, Self, TypeVar
-from urllib.parse import urlsplit
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 import yaml
 from pydantic import (
     BeforeValidator,
+    Discriminator,
     Field,
     PlainSerializer,
     PrivateAttr,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from harness.config.breakpoint import Breakpoint
+from harness.config.breakpoint_sessions import SessionsBreakpoint
 from harness.config.conversation import Conversation
+from harness.config.hosts import DEFAULT_ALLOW_HOSTS, HostAllowList, host_problem
 from harness.config.loader import Slug, StrictModel, display_path, load_yaml, validate
 from harness.config.plan_numbers import plan_numbers
 from harness.config.problems import ConfigValueError, Loc
-from harness.config.shapes import Duration, LoadShape, Rate, format_duration
+from harness.config.shapes import LoadShape
 from harness.config.suggest import did_you_mean
 from harness.config.thresholds import Threshold, ThresholdError, parse_threshold
+from harness.config.units import Duration, Rate, format_duration
 from harness.errors import ConfigError
 from harness.model import Channel, Priority
 
@@ -55,44 +57,7 @@ __all__ = [
     "write_schema",
 ]
 
-DEFAULT_ALLOW_HOSTS: Final = ("127.0.0.0/8", "localhost", "::1")  # all of loopback
-_LABEL: Final = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$", re.IGNORECASE)
 E = TypeVar("E", Channel, Priority)
-
-
-def host_problem(entry: str) -> str | None:
-    """Why ``entry`` is not a host name, IP address or CIDR; None when it is one."""
-    text = entry.strip()
-    if not text:
-        return "must not be empty; write a host name, IP address or CIDR"
-    if "://" in text:
-        host = urlsplit(text).hostname
-        return f"'{entry}' is a URL; write the host only" + (f": '{host}'" if host else "")
-    if "/" in text:
-        try:
-            ip_network(text)
-        except ValueError:
-            try:
-                network = ip_network(text, strict=False)
-            except ValueError:
-                return f"'{entry}' is not a valid CIDR; write e.g. '10.0.0.0/24'"
-            return f"'{entry}' has host bits set; write the network: '{network}'"
-        return None
-    try:
-        ip_address(text)
-    except ValueError:
-        pass
-    else:
-        return None
-    host, _, port = text.partition(":")
-    if port.isdigit() and ":" not in port:
-        return f"'{entry}' has a port; write the host only: '{host}'"
-    labels = text.rstrip(".").split(".")
-    if len(text) > 253 or not all(_LABEL.match(label) for label in labels):
-        return f"'{entry}' is not a host name, IP address or CIDR"
-    if labels[-1].isdigit():
-        return f"'{entry}' is not a valid IP address"
-    return None
 
 
 def _enum_key(enum: type[E], what: str, plural: str) -> BeforeValidator:
@@ -190,6 +155,19 @@ class Probe(StrictModel):
         return self
 
 
+def _search_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "sessions" if "max_sessions" in value else "rate"
+    return "sessions" if isinstance(value, SessionsBreakpoint) else "rate"
+
+
+SearchSpec = Annotated[
+    Annotated[Breakpoint, Tag("rate")] | Annotated[SessionsBreakpoint, Tag("sessions")],
+    Discriminator(_search_kind),
+]
+"""A rate search (``max_rate``) or a concurrent-sessions search (``max_sessions``)."""
+
+
 class Scenario(StrictModel):
     """One scenario file; see ``scenarios/smoke.yaml``."""
 
@@ -228,12 +206,13 @@ class Scenario(StrictModel):
         default_factory=dict,
         description="Metric -> expressions such as 'p95 < 30s' or 'rate < 1%'.",
     )
-    breakpoint: Breakpoint | None = Field(
-        default=None, description="How `csm-harness breakpoint` raises the load (optional)."
+    breakpoint: SearchSpec | None = Field(
+        default=None,
+        description="How `csm-harness breakpoint` raises the load (optional): the arrival "
+        "rate (max_rate), or with load.kind sessions the concurrent sessions (max_sessions).",
     )
 
-    _networks: tuple[IPv4Network | IPv6Network, ...] = PrivateAttr(default=())
-    _names: frozenset[str] = PrivateAttr(default=frozenset())
+    _hosts: HostAllowList = PrivateAttr(default_factory=lambda: HostAllowList(()))
 
     # --- validation ---------------------------------------------------------------------------
 
@@ -318,6 +297,17 @@ class Scenario(StrictModel):
         return value
 
     @model_validator(mode="after")
+    def _breakpoint_fits_load(self) -> Self:
+        sessions = self.load.kind == "sessions"
+        if self.breakpoint is not None and (self.breakpoint.kind == "sessions") != sessions:
+            wanted = "max_sessions (a sessions search)" if sessions else "max_rate (a rate search)"
+            raise ConfigValueError.at(
+                ("breakpoint",),
+                f"load.kind is {self.load.kind}: the breakpoint block needs {wanted}",
+            )
+        return self
+
+    @model_validator(mode="after")
     def _bounds_cover_load(self) -> Self:
         planned = self.load.total_duration
         if self.bounds.max_duration < planned:
@@ -330,33 +320,14 @@ class Scenario(StrictModel):
         return self
 
     def model_post_init(self, context: Any, /) -> None:
-        networks: list[IPv4Network | IPv6Network] = []
-        names: set[str] = set()
-        for entry in self.allow_hosts:
-            try:
-                networks.append(ip_network(entry.strip()))
-            except ValueError:
-                names.add(entry.strip().rstrip(".").lower())
-        self._networks = tuple(networks)
-        self._names = frozenset(names)
+        self._hosts = HostAllowList(self.allow_hosts)
 
     # --- use ----------------------------------------------------------------------------------
 
     def allows(self, host: str) -> bool:
-        """True when ``host`` (a name or an IP, as in a URL) is in ``allow_hosts``.
-
-        IPs match any IP or CIDR entry; names match a name entry exactly, ignoring case and a
-        trailing dot. No DNS lookups: ``localhost`` matches only ``localhost``.
-        """
-        text = host.strip().removeprefix("[").removesuffix("]")
-        try:
-            address = ip_address(text)
-        except ValueError:
-            return text.rstrip(".").lower() in self._names
-        candidates: list[IPv4Address | IPv6Address] = [address]
-        if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
-            candidates.append(address.ipv4_mapped)
-        return any(candidate in network for candidate in candidates for network in self._networks)
+        """True when ``host`` (a name or an IP, as in a URL) is in ``allow_hosts``
+        (:class:`~harness.config.hosts.HostAllowList`)."""
+        return self._hosts.allows(host)
 
     def vendor_paths(self, scenario_path: str | os.PathLike[str]) -> list[Path]:
         """The vendor files this scenario names; see :func:`resolve_vendors`."""

@@ -1,208 +1,50 @@
 """Load-shape specs: pure pydantic data, discriminated on ``kind`` (STYLE.md lesson 6).
 
-The Locust ``LoadTestShape`` classes that run them live in ``harness/load/shapes.py``. Each kind
-is one class here with its own validation; :data:`LoadShape` is their union and
+The Locust ``LoadTestShape`` classes that run them live in ``harness/load/``. Each kind is one
+class with its own validation, its rate segments and its phases (:mod:`harness.config.shape_base`);
+:data:`SHAPES` lists them (one line per kind), :data:`LoadShape` is their union and
 :data:`SHAPE_KINDS` maps each ``kind`` to its class (a duplicate kind fails at import).
-
-Also the two unit-carrying value types every config file uses:
-
-- :data:`Duration`: ``"40s"``, ``"500ms"``, ``"3m"``, ``"1m30s"`` -> float seconds (grammar in
-  :mod:`harness.config.durations`); a bare number is an error that says what to write.
-- :data:`Rate`: ``"8/s"``, ``"120/m"``, ``"1.5/s"``, ``"3600/h"`` -> float per second.
-
-Both are written back in the same notation by ``model_dump(mode="json")``, so
-``Scenario.explain()`` output loads again unchanged.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ClassVar, Final, Literal, NamedTuple, Self, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, Literal, Self, Union, get_args
 
-from pydantic import (
-    BeforeValidator,
-    Field,
-    PlainSerializer,
-    PrivateAttr,
-    ValidationInfo,
-    WithJsonSchema,
-    model_validator,
-)
+from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
-from harness.config.durations import parse_duration
 from harness.config.loader import StrictModel
 from harness.config.problems import ConfigValueError
+from harness.config.shape_base import (
+    ArrivalProcess,
+    MaxUsers,
+    OpenModel,
+    Opens,
+    PhaseCut,
+    RateSegment,
+    equal_windows,
+)
+from harness.config.units import Duration, Rate, format_duration, format_rate
 
 __all__ = [
+    "SHAPES",
     "SHAPE_KINDS",
     "ArrivalRate",
-    "Duration",
     "LoadShape",
     "OpenShape",
-    "Rate",
-    "RateSegment",
     "Replay",
     "Sessions",
     "Soak",
     "Spike",
     "Stage",
     "Step",
-    "format_duration",
-    "format_rate",
-    "parse_rate",
+    "shape_union",
 ]
 
-_RATE: Final = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)/(s|m|h)$")
-_PER: Final = {"s": 1.0, "m": 60.0, "h": 3600.0}
+_RAMP_WINDOWS: Final = 4  # a ramp or a replay: four equal windows to read achieved vs offered
 
 
-def _number(value: float) -> str:
-    """The shortest text that reads back as ``value``: 8, 1.5, 0.1."""
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
-def _to_duration(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError("expected a duration such as '40s' or '500ms'")
-    seconds = parse_duration(value if isinstance(value, str) else _number(float(value)))
-    if not isinstance(value, str):  # parse_duration accepted a bare number: still ambiguous
-        milliseconds = _number(seconds * 1000)
-        raise ValueError(f"'{value}' needs a unit: write '{value}s' or '{milliseconds}ms'")
-    if seconds <= 0:
-        raise ValueError(f"'{value}' is zero; a duration here must be longer than 0")
-    return seconds
-
-
-def format_duration(seconds: float) -> str:
-    """Exact, re-readable text for a duration: 3m, 40s, 500ms, 1.25s."""
-    if seconds.is_integer() and seconds >= 60 and seconds % 60 == 0:
-        return f"{int(seconds) // 60}m"
-    if seconds.is_integer() or seconds >= 1:
-        return f"{_number(seconds)}s"
-    milliseconds = seconds * 1000
-    if float(round(milliseconds, 6)).is_integer():
-        return f"{round(milliseconds)}ms"
-    return f"{_number(seconds)}s"
-
-
-def parse_rate(text: str) -> float:
-    """Arrivals per second in ``text`` ("8/s", "120/m", "1.5/s", "3600/h")."""
-    source = text.strip().replace(" ", "")
-    match = _RATE.match(source)
-    if match is None:
-        if re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", source):
-            per_minute = _number(float(source) * 60)
-            raise ValueError(f"'{source}' needs a unit: write '{source}/s' or '{per_minute}/m'")
-        raise ValueError(f"'{text}' is not a rate; write e.g. '8/s', '120/m' or '1.5/s'")
-    rate = float(match.group(1)) / _PER[match.group(2)]
-    if rate <= 0:
-        raise ValueError(f"'{text}' is zero; a rate must be more than 0")
-    return rate
-
-
-def format_rate(per_second: float) -> str:
-    """Exact, re-readable text for a rate: 8/s, 1.5/s, 10/m."""
-    per_minute = round(per_second * 60, 9)
-    if round(per_second, 3) != per_second and per_minute.is_integer():  # 10/m, not 0.1666../s
-        return f"{int(per_minute)}/m"
-    return f"{_number(per_second)}/s"
-
-
-def _to_rate(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError("expected a rate such as '8/s' or '120/m'")
-    return parse_rate(value if isinstance(value, str) else _number(float(value)))
-
-
-Duration = Annotated[
-    float,
-    BeforeValidator(_to_duration),
-    PlainSerializer(format_duration, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^((\d+(\.\d+)?|\.\d+)(ms|s|m|h))+$",
-            "description": "A duration with a unit: ms, s, m or h, e.g. '500ms', '40s', '1m30s'.",
-            "examples": ["40s", "500ms", "3m"],
-        }
-    ),
-]
-"""Seconds, written with a unit in YAML."""
-
-Rate = Annotated[
-    float,
-    BeforeValidator(_to_rate),
-    PlainSerializer(format_rate, return_type=str, when_used="json"),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^(\d+(\.\d+)?|\.\d+)/(s|m|h)$",
-            "description": "Arrivals per second, minute or hour, e.g. '8/s' or '120/m'.",
-            "examples": ["8/s", "120/m"],
-        }
-    ),
-]
-"""Arrivals per second, written as ``N/s``, ``N/m`` or ``N/h`` in YAML."""
-
-
-class RateSegment(NamedTuple):
-    """A stretch of an open-model shape: the rate moves linearly from ``rate_from`` to
-    ``rate_to`` over ``[start, start + duration)`` (equal rates: constant)."""
-
-    start: float
-    duration: float
-    rate_from: float
-    rate_to: float
-
-    @property
-    def expected(self) -> float:
-        """Expected arrivals in the segment (the area under the rate)."""
-        return (self.rate_from + self.rate_to) / 2 * self.duration
-
-
-MaxUsers = Annotated[int, Field(ge=1, description="Users executing arrivals.")]
-ArrivalProcess = Annotated[
-    Literal["poisson", "uniform"],
-    Field(description="poisson: random gaps with the given mean rate; uniform: evenly spaced."),
-]
-Opens = Annotated[
-    Literal["tickets", "sessions"],
-    Field(description="What each arrival opens: a ticket, or a chat session (see conversation)."),
-]
-
-
-class _OpenModel(StrictModel):
-    """What every open-model shape has: arrivals come on schedule, whoever is free. Each
-    subclass declares ``max_users``, ``arrivals`` and ``opens`` after its own fields so that
-    ``kind`` comes first when a scenario is explained."""
-
-    if TYPE_CHECKING:  # declared by each subclass, after its own fields
-        max_users: int
-        arrivals: Literal["poisson", "uniform"]
-        opens: Literal["tickets", "sessions"]
-
-    open_model: ClassVar[bool] = True
-
-    def segments(self) -> list[RateSegment]:
-        raise NotImplementedError
-
-    @property
-    def total_duration(self) -> float:
-        """Seconds of load this shape produces; every shape has it (``bounds`` check)."""
-        last = self.segments()[-1]
-        return last.start + last.duration
-
-    @property
-    def peak_rate(self) -> float:
-        return max(max(s.rate_from, s.rate_to) for s in self.segments())
-
-    @property
-    def expected_arrivals(self) -> float:
-        return sum(s.expected for s in self.segments())
-
-
-class ArrivalRate(_OpenModel):
+class ArrivalRate(OpenModel):
     """Open model: tickets arrive at ``rate`` for ``duration``, whether or not the vendor keeps up.
 
     With ``ramp_to`` the rate moves linearly from ``rate`` to ``ramp_to`` over ``duration``.
@@ -225,6 +67,9 @@ class ArrivalRate(_OpenModel):
         end = self.rate if self.ramp_to is None else self.ramp_to
         return [RateSegment(0.0, self.duration, self.rate, end)]
 
+    def phase_cuts(self) -> list[PhaseCut]:
+        return [] if self.ramp_to is None else equal_windows(self.total_duration, _RAMP_WINDOWS)
+
 
 class Stage(StrictModel):
     """One stage of a ``step`` shape: a constant rate for a duration."""
@@ -233,7 +78,7 @@ class Stage(StrictModel):
     duration: Duration = Field(examples=["1m"])
 
 
-class Step(_OpenModel):
+class Step(OpenModel):
     """Open model in stages: each stage holds its own rate, one after the other."""
 
     kind: Literal["step"] = Field(examples=["step"])
@@ -254,8 +99,14 @@ class Step(_OpenModel):
             start += stage.duration
         return segments
 
+    def phase_cuts(self) -> list[PhaseCut]:
+        return [
+            PhaseCut("stage", n, seg.start, seg.start + seg.duration)
+            for n, seg in enumerate(self.segments(), start=1)
+        ]
 
-class Spike(_OpenModel):
+
+class Spike(OpenModel):
     """Open model: ``base`` rate with a burst at ``peak`` from ``spike_at`` for ``spike_for``."""
 
     kind: Literal["spike"] = Field(examples=["spike"])
@@ -295,8 +146,17 @@ class Spike(_OpenModel):
         ]
         return [part for part in parts if part.duration > 0]
 
+    def phase_cuts(self) -> list[PhaseCut]:
+        after = self.spike_at + self.spike_for
+        parts = [
+            PhaseCut("before", 1, 0.0, self.spike_at),
+            PhaseCut("during", 1, self.spike_at, after),
+            PhaseCut("after", 1, after, self.duration),
+        ]
+        return [part for part in parts if part.end > part.start]
 
-class Soak(_OpenModel):
+
+class Soak(OpenModel):
     """Open model held for a long time at ``rate``; the report compares ``windows`` equal
     stretches of the run to show drift (latency creeping up, errors appearing late)."""
 
@@ -312,8 +172,11 @@ class Soak(_OpenModel):
     def segments(self) -> list[RateSegment]:
         return [RateSegment(0.0, self.duration, self.rate, self.rate)]
 
+    def phase_cuts(self) -> list[PhaseCut]:
+        return equal_windows(self.total_duration, self.windows)
 
-class Replay(_OpenModel):
+
+class Replay(OpenModel):
     """Open model from a schedule file (``csm-harness generate --schedule`` or an anonymised
     history): each row arrives at its ``offset_s``, divided by ``compress``.
 
@@ -338,6 +201,7 @@ class Replay(_OpenModel):
     arrivals: ArrivalProcess = "poisson"
     opens: Opens = "tickets"
     _path: Path = PrivateAttr(default=Path())
+    rates_known: ClassVar[bool] = False  # the offered rate is the schedule's own
 
     @model_validator(mode="after")
     def _resolve_schedule(self, info: ValidationInfo) -> Self:
@@ -361,6 +225,9 @@ class Replay(_OpenModel):
     def segments(self) -> list[RateSegment]:
         # The rate comes from the file; the shape only knows its length (rates: unknown = 0).
         return [RateSegment(0.0, self.duration, 0.0, 0.0)]
+
+    def phase_cuts(self) -> list[PhaseCut]:
+        return equal_windows(self.total_duration, _RAMP_WINDOWS)
 
 
 class Sessions(StrictModel):
@@ -389,13 +256,25 @@ class Sessions(StrictModel):
     def max_users(self) -> int:
         return self.sessions
 
+    def phase_cuts(self) -> list[PhaseCut]:
+        return []  # a closed model: no offered rate to cut by
 
-OpenShape = ArrivalRate | Step | Spike | Soak | Replay
-"""Every open-model shape (arrivals on a schedule)."""
 
-LoadShape = Annotated[
-    ArrivalRate | Step | Spike | Soak | Replay | Sessions, Field(discriminator="kind")
-]
+SHAPES: Final = (ArrivalRate, Step, Spike, Soak, Replay, Sessions)
+"""Every load kind, one line each: a new kind is its module and its class added here."""
+
+
+def shape_union(*specs: type[StrictModel]) -> Any:
+    """The pydantic type of a ``load:`` field accepting ``specs``, discriminated on ``kind``."""
+    return Annotated[Union[specs], Field(discriminator="kind")]  # noqa: UP007  (a runtime tuple)
+
+
+if TYPE_CHECKING:
+    OpenShape = OpenModel
+    LoadShape = OpenModel | Sessions
+else:
+    OpenShape = OpenModel
+    LoadShape = shape_union(*SHAPES)
 """Union of every load-shape spec, discriminated on ``kind``."""
 
 
@@ -409,7 +288,5 @@ def _registry(*specs: type[StrictModel]) -> dict[str, type[StrictModel]]:
     return registry
 
 
-SHAPE_KINDS: Final[dict[str, type[StrictModel]]] = _registry(
-    ArrivalRate, Step, Spike, Soak, Replay, Sessions
-)
-"""``kind`` -> spec class; keep it in step with :data:`LoadShape` (a test checks)."""
+SHAPE_KINDS: Final[dict[str, type[StrictModel]]] = _registry(*SHAPES)
+"""``kind`` -> spec class, from :data:`SHAPES`."""

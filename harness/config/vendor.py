@@ -88,10 +88,11 @@ class SandboxOptions(StrictModel):
 
 
 def _check_scheme(value: str) -> str:
-    if value and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", value):  # never echo: a token?
+    # One word, or a word and a parameter name (Zammad's ``Token token=``); never echo: a token?
+    if value and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*( [A-Za-z][A-Za-z0-9_.-]*=)?", value):
         raise ValueError(
-            "must be one word such as Bearer or Token (the token itself goes in an environment "
-            "variable named by token_env)"
+            "must be one word such as Bearer or Token, or a word and a parameter such as "
+            "'Token token=' (the token itself goes in an environment variable named by token_env)"
         )
     return value
 
@@ -100,8 +101,9 @@ class BearerAuth(StrictModel):
     """The bearer token comes from an environment variable or a file, never from this file.
 
     ``scheme`` is the word before the token: ``Authorization: Token <key>`` (Django REST
-    framework) is ``scheme: Token``; ``header`` names another header (``X-Api-Key``), and
-    ``scheme: ""`` sends the bare token."""
+    framework) is ``scheme: Token``, ``Authorization: Token token=<key>`` (Zammad) is ``scheme:
+    "Token token="``; ``header`` names another header (``X-Api-Key``), and ``scheme: ""`` sends
+    the bare token."""
 
     kind: Literal["bearer"] = Field(examples=["bearer"])
     scheme: Annotated[str, AfterValidator(_check_scheme)] = Field(
@@ -253,6 +255,9 @@ def _check_public_url(value: str | None) -> str | None:
     return value
 
 
+WebhookEventKind = Literal["assigned", "created", "updated"]
+
+
 class Webhooks(StrictModel):
     supported: bool = Field(examples=[True])
     secret_env: EnvVarName | None = Field(
@@ -277,6 +282,14 @@ class Webhooks(StrictModel):
     signature: Literal["verify", "none"] = Field(
         default="verify",
         description="none: the vendor sends unsigned deliveries (reported as unsigned).",
+    )
+    events: list[WebhookEventKind] = Field(
+        default_factory=lambda: list[WebhookEventKind](["assigned"]),
+        min_length=1,
+        examples=[["created", "updated"]],
+        description="What the vendor delivers: assigned (a ticket routed to an agent), created "
+        "(a new ticket), updated (a follow-up or change). HOOK-001/002 expect one delivery per "
+        "ticket: of each assignment when listed, else of each new ticket.",
     )
 
     @model_validator(mode="after")

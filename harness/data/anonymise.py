@@ -18,6 +18,8 @@ and :class:`ResidualPiiFound` (exit code 1) says where the leaks are, never what
 Parquet file is deterministic (no timestamps inside): the same export and key give the same
 bytes. ``<stem>.meta.json`` (counts, key id, scan counts, created_at) and ``<stem>.registry.json``
 (token -> pseudonym, no real values) sit beside it; the key itself is written nowhere.
+``rules`` (:mod:`harness.data.rules`) clear detector hits the user vouches for; the rules used
+and what each cleared are recorded in ``meta.json``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from harness.data import outputs, passes
 from harness.data.columns import MapFile, load_map
 from harness.data.io import Encoding, Export, read_export
 from harness.data.pii import PiiKind
+from harness.data.rules import AllowRules, load_rules
 from harness.data.shards import default_jobs
 from harness.errors import ConfigError, HarnessError
 
@@ -73,6 +76,8 @@ class AnonymiseResult:
     structured: int  # structured cells pseudonymised
     in_text: int  # PII values replaced inside free text
     reasons: dict[str, int] = field(default_factory=dict)  # "field: reason" -> rows
+    rules: dict[str, object] | None = None  # the allow rules used, as meta.json records them
+    dropped: list[str] = field(default_factory=list)  # export columns the map's drop: left out
 
     @property
     def parquet(self) -> Path:
@@ -90,6 +95,7 @@ def anonymise(
     sheet: str | None = None,
     on_progress: Progress | None = None,
     jobs: int | None = None,
+    rules_path: str | os.PathLike[str] | None = None,
 ) -> AnonymiseResult:
     """Anonymise ``export_path`` with the column map ``map_path`` into ``out_path`` (.parquet)
     in ``jobs`` processes (default: one per CPU core; the output does not depend on it)."""
@@ -98,9 +104,10 @@ def anonymise(
         raise ConfigError(f"--jobs {workers}: give 1 or more processes.")
     paths = outputs.Paths.for_out(Path(out_path))
     mapping = load_map(map_path)
+    rules = load_rules(rules_path)
     spec = mapping.spec
     opened = _open(export_path, mapping, encoding, sheet)
-    mapping.check_export(opened.columns, display_path(export_path))
+    dropped = mapping.check_export(opened.columns, display_path(export_path))
     progress = on_progress or (lambda phase, done, total: None)
 
     from harness.data.pseudonyms import Pseudonymiser
@@ -125,13 +132,14 @@ def anonymise(
     progress("scan", rows_in, rows_in)
     try:
         written = outputs.write_parquet(table.frame(), paths)
-        scan = _scan(written, ps, table.lines, workers)
+        scan = _scan(written, ps, table.lines, workers, rules)
         reasons = Counter(f"{f}: {r}" if f else r for _, f, r in rejects)
         result = AnonymiseResult(
             paths=paths, verified=scan.ok, rows_in=rows_in, rows_out=len(table),
             rejects=len(rejects), key_id=ps.key_id, source_format=opened.format,
             encoding=opened.encoding, scan=scan, structured=counts["structured"],
             in_text=counts["in_text"], reasons=dict(reasons.most_common()),
+            rules=rules.record(scan.cleared) if rules else None, dropped=dropped,
         )  # fmt: skip
         outputs.write_rejects(paths.rejects, rejects)
         outputs.write_registry(paths.registry, ps.key_id, ps.registry())
@@ -174,7 +182,9 @@ def customer_keys(frame: pd.DataFrame) -> set[str]:
     return set(keys[keys.str.fullmatch(_CUSTOMER_KEY)])
 
 
-def _scan(parquet: Path, ps: Pseudonymiser, lines: list[int], jobs: int) -> ScanReport:
+def _scan(
+    parquet: Path, ps: Pseudonymiser, lines: list[int], jobs: int, rules: AllowRules
+) -> ScanReport:
     """Scan the bytes on disk, not the frame in memory; rows reported as export row numbers."""
     import pandas as pd
 
@@ -182,6 +192,6 @@ def _scan(parquet: Path, ps: Pseudonymiser, lines: list[int], jobs: int) -> Scan
 
     frame = pd.read_parquet(parquet)
     issued = ps.issued | customer_keys(frame)
-    report = scan_frame(frame, inventory=ps.inventory(), issued=issued, jobs=jobs)
+    report = scan_frame(frame, inventory=ps.inventory(), issued=issued, rules=rules, jobs=jobs)
     report.leaks = [replace(leak, row=lines[leak.row]) for leak in report.leaks]
     return report

@@ -8,9 +8,12 @@ header (:meth:`MapFile.check_export`).
 
 Rules that keep the output safe and usable:
 
-- ``customer_name``, ``phone``, ``email`` and ``agent`` must be listed in ``pii.structured`` when
-  mapped, and ``subject``/``description`` in ``pii.free_text``: nothing mapped reaches the output
-  without going through the pseudonymiser;
+- ``customer_name``, ``phone``, ``email``, ``agent``, ``id_number``, ``address`` and
+  ``order_number`` must be listed in ``pii.structured`` when mapped, and ``subject``/
+  ``description`` in ``pii.free_text``: nothing mapped reaches the output without going through
+  the pseudonymiser;
+- every column of the export is mapped or listed under ``drop:``; any other stops the run
+  (:meth:`MapFile.check_export`), so no column vanishes unnoticed;
 - ``channel``, ``priority`` and ``status`` take canonical values only: through ``map``, or the
   export already holds them (any case); an unknown value rejects the row;
 - ``category`` keeps an unmapped value as a slug of itself by default (``unmapped: keep``, so a
@@ -48,7 +51,9 @@ ENUM_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "status": tuple(TicketStatus),
 }
 MAPPABLE: Final[tuple[str, ...]] = tuple(name for name in TICKET_COLUMNS if name != "customer_key")
-MUST_BE_STRUCTURED: Final[tuple[str, ...]] = ("customer_name", "phone", "email", "agent")
+MUST_BE_STRUCTURED: Final[tuple[str, ...]] = (
+    "customer_name", "phone", "email", "agent", "id_number", "address", "order_number",
+)  # fmt: skip
 MUST_BE_FREE_TEXT: Final[tuple[str, ...]] = ("subject", "description")
 _TEXT_FIELDS: Final[frozenset[str]] = frozenset(
     name for name in MAPPABLE if TICKET_COLUMNS[name] == "string" and name not in ENUM_FIELDS
@@ -141,6 +146,9 @@ class ColumnMap(StrictModel):
     columns: dict[FieldName, Column] = Field(examples=[{"external_id": "工单号"}])
     pii: Pii = Pii()
     customer_key_from: list[str] | None = None
+    drop: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, examples=[["备注", "附件"]]
+    )
 
     @classmethod
     def source_loc(cls, loc: Loc, raw: object) -> Loc:
@@ -200,6 +208,12 @@ class ColumnMap(StrictModel):
             for i, name in enumerate(self.customer_key_from or [])
             if name not in pii.structured
         ]  # fmt: skip
+        columns = {spec.column for spec in mapped.values()}
+        problems += [
+            (("drop", i), f"'{column}' is mapped in columns; drop it or map it, not both")
+            for i, column in enumerate(self.drop)
+            if column in columns
+        ]
         if problems:
             raise ConfigValueError(problems)
         return self
@@ -211,8 +225,10 @@ class ColumnMap(StrictModel):
         return [n for n in ("phone", "email", "customer_name") if n in self.pii.structured]
 
 
-_KIND_HINT: Final[dict[str, str]] = {"customer_name": "name", "phone": "phone",
-                                     "email": "email", "agent": "name"}  # fmt: skip
+_KIND_HINT: Final[dict[str, str]] = {
+    "customer_name": "name", "phone": "phone", "email": "email", "agent": "name",
+    "id_number": "id", "address": "address", "order_number": "order",
+}  # fmt: skip
 
 
 _EITHER: Final[str] = "give either 'column' (the export's column) or 'value' (one for every row)"
@@ -273,8 +289,9 @@ class MapFile:
     shown: str
     lines: LineMap
 
-    def check_export(self, export_columns: list[str], export_shown: str) -> None:
-        """Every mapped export column exists in the export; else one ConfigError, all at once."""
+    def check_export(self, export_columns: list[str], export_shown: str) -> list[str]:
+        """Every mapped export column exists in the export, and every export column is mapped or
+        dropped; else one ConfigError, all at once. Returns the dropped columns present."""
         problems = []
         listing = ", ".join(export_columns)
         for name, spec in self.spec.columns.items():
@@ -286,8 +303,20 @@ class MapFile:
                     f"column '{spec.column}' is not in {export_shown}.{hint} Its columns: "
                     f"{listing}."
                 )
+        mapped = {spec.column for spec in self.spec.columns.values()}
+        unaccounted = [c for c in export_columns if c not in mapped and c not in self.spec.drop]
+        if unaccounted:
+            names = ", ".join(unaccounted)
+            quoted = ", ".join(f"'{c}'" for c in unaccounted)
+            problems.append(
+                f"{self.shown}: {export_shown} has columns the map neither maps nor drops: "
+                f"{names}. Map each to a ticket field (personal data such as ID numbers, "
+                f"addresses and order numbers to id_number, address, order_number and "
+                f"pii.structured), or add 'drop: [{quoted}]' to leave them out of the output."
+            )
         if problems:
             raise ConfigError(problems)
+        return [c for c in export_columns if c in self.spec.drop]
 
 
 def load_map(path: str | os.PathLike[str]) -> MapFile:

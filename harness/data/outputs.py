@@ -167,6 +167,7 @@ def write_meta(path: Path, result: AnonymiseResult, *, source: str, map_name: st
         "key_id": result.key_id,
         "source": {"file": source, "format": result.source_format, "encoding": result.encoding},
         "map": map_name,
+        "dropped_columns": result.dropped,
         "rows": {"in": result.rows_in, "out": result.rows_out, "rejected": result.rejects},
         "rejects_by_reason": result.reasons,
         "pii": {"structured_cells": result.structured, "replaced_in_text": result.in_text},
@@ -177,6 +178,7 @@ def write_meta(path: Path, result: AnonymiseResult, *, source: str, map_name: st
             "detector_hits": scan.detector_hits,
             "unknown_hits": scan.unknown_hits,
         },
+        "allow_rules": result.rules,
         "deidentification": "去标识化 (PIPL Art. 73): keyed pseudonyms; whoever holds the key "
         "can link them, so the data stays personal information while the key exists.",
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -3,7 +3,10 @@
 **Pass one** (:func:`observe`) reads every row in order: structured PII values are collected,
 and each *distinct* free text is sent once to :func:`~harness.data.pii.find_pii` (in worker
 processes, :mod:`harness.data.shards`). Its hits are observed as real values and kept, as
-``(kind, start, end)``, for pass two. Then, still in this process and before any per-row work:
+``(kind, start, end)``, for pass two. Every value met (in a column or in any text) joins the
+known-value index, so pass two replaces it wherever else it occurs: a name after ``我叫`` in
+one sentence is also replaced after ``此致`` in the next, where no detector would see it.
+Then, still in this process and before any per-row work:
 the structured values and every value found in text get their pseudonyms, kind by kind in
 token order (:meth:`~harness.data.pseudonyms.Pseudonymiser.prepare`). Every fake is therefore
 fixed before pass two starts, and independent of the row order and of the number of processes.
@@ -106,7 +109,10 @@ def observe(
     for kind, values in in_text.items():
         for value in values:
             ps.observe(kind, value)
-    names = NameIndex(seen.get(PiiKind.NAME, ()))
+    names = NameIndex()
+    for kind, values in (*sorted(seen.items()), *sorted(in_text.items())):
+        for value in sorted(values):
+            names.add(value, kind)
     for kind in sorted(seen):
         ps.prepare(kind, sorted(seen[kind]))
     for kind in sorted(in_text):  # after the columns, which keep the fakes they always had

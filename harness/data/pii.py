@@ -132,10 +132,13 @@ def normalise(kind: PiiKind, value: str) -> str:
 
 
 class NameIndex:
-    """Person names seen in structured columns, found again anywhere in free text.
+    """Known values (names from structured columns, anything found in a text or a column of
+    the export), found again anywhere in free text, each with its kind.
 
-    An Aho-Corasick automaton (pyahocorasick) of names of two or more characters; the longest
-    name wins where two overlap. Adding after :meth:`build` rebuilds on the next :meth:`find`.
+    An Aho-Corasick automaton (pyahocorasick) of values of two or more characters (five for
+    ASCII); the longest value wins where two overlap, and an ASCII edge must not touch another
+    digit or letter (a known QQ number is not found inside an order number). Adding after
+    :meth:`build` rebuilds on the next :meth:`find`.
     """
 
     def __init__(self, names: Iterable[str] = ()) -> None:
@@ -145,14 +148,19 @@ class NameIndex:
         for name in names:
             self.add(name)
 
-    def add(self, name: str) -> None:
-        norm = normalise(PiiKind.NAME, name)
+    def add(self, name: str, kind: PiiKind = PiiKind.NAME) -> None:
+        if kind in (PiiKind.NAME, PiiKind.ADDRESS):
+            norm = normalise(kind, name)
+            spaced = " ".join(fold_fullwidth(name).split())  # "Wang Wei" as well as "WangWei"
+            forms = {norm, spaced}
+        else:
+            norm = fold_fullwidth(name).strip()
+            forms = {norm}
         if len(norm) < 2 or (norm.isascii() and len(norm) < 5):
             return  # one character, or a short Latin name that would match inside words
-        spaced = " ".join(fold_fullwidth(name).split())  # "Wang Wei" as well as "WangWei"
-        for form in {norm, spaced}:
+        for form in forms:
             if form not in self._automaton:
-                self._automaton.add_word(form, len(form))
+                self._automaton.add_word(form, (len(form), kind))
                 self._size += 1
                 self._built = False
 
@@ -172,19 +180,23 @@ class NameIndex:
             return []
         self.build()
         hits = []
-        for last, length in self._automaton.iter_long(text):
+        for last, (length, kind) in self._automaton.iter_long(text):
             start, end = last - length + 1, last + 1
             value = text[start:end]
-            if value.isascii() and _glued_to_ascii(text, start, end):
+            if _glued_to_ascii(text, start, end):
                 continue
-            hits.append(Hit(PiiKind.NAME, start, end, value))
+            hits.append(Hit(kind, start, end, value))
         return hits
 
 
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 def _glued_to_ascii(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
+    """An ASCII digit or letter at an edge of the value touching another one outside it."""
+    before = start > 0 and _ascii_alnum(text[start]) and _ascii_alnum(text[start - 1])
+    return before or (end < len(text) and _ascii_alnum(text[end - 1]) and _ascii_alnum(text[end]))
 
 
 # --- detection --------------------------------------------------------------------------------
@@ -290,7 +302,7 @@ def _accept(group: str, m: re.Match[str], text: str, folded: str, paranoid: bool
     kind, inner = pat.GROUP_KIND[group]
     start, end = m.span(inner or group)
     value = folded[start:end]
-    if group in pat.SHIELDS:
+    if group in pat.SHIELDS or (paranoid and kind == "order"):
         return _PASSED_OVER if _CHECKS[group](value, folded, start, paranoid) else None
     if group == "CUERUN":
         kind = pat.CUE_RUN_KIND.get(m.group("c_run"), "landline" if value[0] == "0" else "phone")
@@ -345,4 +357,5 @@ _CHECKS: Final[dict[str, Callable[[str, str, int, bool], bool]]] = {
     "QQP": _check_bare_number,
     "TAXID": _check_taxid,
     "ORDER": lambda v, f, s, p: not (is_valid_id(v) or _MOBILE.fullmatch(v)),  # still PII
+    "ORDERS": lambda v, f, s, p: not is_valid_id(v),
 }

@@ -21,8 +21,12 @@ from faker.providers.person.zh_CN import Provider as _ZhPerson
 # Faker's zh_CN surnames by weight; the top 100 cover 85.9 % of people (2019 national report).
 # A strong cue (收货人, 姓名) takes any of them, a weak one (我是) and 王先生 only the top 100;
 # plus the compound surnames still in use.
-ALL_SURNAMES: Final[str] = "".join(s for s in _ZhPerson.last_names if len(s) == 1)  # 398
-TOP_SURNAMES: Final[str] = ALL_SURNAMES[:100]
+# Faker spells 肖, 付 and 闫 only as 萧, 傅 and 阎; all six are in the national top 100.
+_MISSING_TOP = "肖付闫"
+ALL_SURNAMES: Final[str] = _MISSING_TOP + "".join(
+    s for s in _ZhPerson.last_names if len(s) == 1 and s not in _MISSING_TOP
+)  # 401
+TOP_SURNAMES: Final[str] = ALL_SURNAMES[:103]
 COMPOUND_SURNAMES: Final[tuple[str, ...]] = (
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙",
     "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木",
@@ -33,6 +37,7 @@ COMPOUND_SURNAMES: Final[tuple[str, ...]] = (
 NAME_STOP: Final[str] = (
     "我你他她它的是在了和与及要想说请收电手订单号地址已不也都就还先女生呢吗吧啊呀哦嗯么"
     "把被给让从到对向这那哪什个们有没很太更最来去上下"
+    "谢昨今帮付买签用也问找尽麻急"
 )
 PLATE_PROVINCES: Final[str] = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 
@@ -113,17 +118,39 @@ NAME_CUE: Final[str] = (
     + _SEP + f"(?P<v_name>{_ANY_SURNAME}{GIVEN}{{1,2}})(?!{GIVEN}))"
 )  # fmt: skip
 NAME_WEAK_CUE: Final[str] = (
-    r"(?P<NAMEW>(?:我是|本人是)" + _SEP + f"(?P<v_namew>{_SURNAME}{GIVEN}{{1,2}})(?!{GIVEN}))"
+    r"(?P<NAMEW>(?:我是|本人是|本人|我老公|我老婆|我妈|我爸|我爱人|我同事|我儿子|我女儿|我朋友"
+    r"|我哥|我姐|我弟|我妹)"
+    + _SEP + f"(?P<v_namew>{_SURNAME}{GIVEN}{{1,2}})(?!{GIVEN}))"
+)  # fmt: skip
+# A letter's signature: the name after 此致/敬礼 or a dash, alone on its line or before the end.
+NAME_SIGNATURE: Final[str] = (
+    r"(?P<NAMESIG>(?:此致|敬礼|——|--|—)[!！。，, \t]*(?:\n\s*(?:敬礼[!！。，,]?\s*)?)?"
+    f"(?P<v_namesig>{_ANY_SURNAME}{GIVEN}{{1,2}})(?!{GIVEN}))"
 )
-HONORIFIC: Final[str] = f"(?P<HONORIFIC>{_SURNAME}(?=先生|女士|小姐))"
+# A name in brackets, before a phone number, or before 收 (the addressee): no cue word needed.
+NAME_BARE: Final[str] = (
+    f"(?P<NAMEB>(?<=[（(【\\[])(?P<v_nameb>{_SURNAME}{GIVEN}{{1,2}})(?=[）)】\\]])"
+    f"|(?<![\u4e00-\u9fff])(?P<v_namep>{_SURNAME}{GIVEN}{{1,2}})"
+    r"(?=[，,、/ :：]?\s*(?:\(?(?:\+|00)?86\)?[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9]))"
+    rf"|(?<=[，, ])(?P<v_namer>{_ANY_SURNAME}{GIVEN}{{1,2}})(?=收(?:[。！!，,\s]|$)))"
+)
+_HONORIFIC_AFTER = "".join(
+    f"(?<={cue})" + "|"
+    for cue in ("联系", "请问", "找", "给", "是", "和", "跟", "谢谢", "您好", "致")
+)
+HONORIFIC: Final[str] = (
+    f"(?P<HONORIFIC>(?:{_HONORIFIC_AFTER}(?<![\u4e00-\u9fff])){_ANY_SURNAME}{GIVEN}{{0,2}}"
+    f"(?=先生|女士|小姐)|{_SURNAME}(?=先生|女士|小姐))"
+)
 ADDRESS_CUE: Final[str] = (
-    r"(?P<ADDRESS>(?:收货地址|收件地址|详细地址|家庭住址|送货地址|地址|住址|寄到|送到|寄往|住在)"
+    r"(?P<ADDRESS>(?:收货地址|收件地址|详细地址|家庭住址|送货地址|地址|住址|寄到|送到|寄往|住在"
+    r"|改成|改为|换成|改到)"
     + _SEP + f"(?P<v_addr>{_ADDR_ATOM}{{2,60}}{_ADDR_END}))"
 )  # fmt: skip
 STREET: Final[str] = (
     f"(?P<STREET>{_ROAD}{{2,4}}(?:路|街|大道|巷|弄)[0-9]{{1,5}}号"
     r"(?:[0-9A-Za-z]{1,4}(?:栋|幢|号楼|单元|楼|层|座|室))*(?:[0-9]{1,5}(?![0-9])室?)?"
-    f"|{_ROAD}{{2,6}}(?:小区|花园|公寓|大厦|苑)[0-9]{{1,3}}(?:栋|幢|号楼)(?:[0-9]{{1,2}}单元)?"
+    f"|{_ROAD}{{2,6}}[0-9]{{1,3}}(?:栋|幢|号楼)(?:[0-9]{{1,2}}单元)?"
     r"[0-9]{1,5}(?![0-9])(?:室|号)?)"
 )
 CUE_RUN: Final[str] = (
@@ -141,7 +168,7 @@ ORDER_CUE: Final[str] = (
     r"(?P<v_order>[A-Za-z]{0,4}[0-9][0-9A-Za-z]{5,29}(?:-[0-9A-Za-z]{1,20})?)(?![0-9A-Za-z-]))"
 )
 ORDER_SHAPE: Final[str] = (
-    r"(?P<ORDERS>(?<![0-9A-Za-z])(?:[A-Z]{2,4}[0-9]{10,22}|[0-9]{6}-[0-9]{15}|[1-9][0-9]{13,29})"
+    r"(?P<ORDERS>(?<![0-9A-Za-z])(?:[A-Z]{1,4}[0-9]{13,22}|[A-Z]{2,4}[0-9]{10,12}|[0-9]{6}-[0-9]{15}|[1-9][0-9]{13,29})"
     r"(?![0-9A-Za-z]))"
 )
 # A company's tax id (统一社会信用代码) is no person's; matched only to be passed over.
@@ -153,8 +180,9 @@ TAXID: Final[str] = (
 # the most to the least specific, then the text forms. Paranoid adds bare 15-digit IDs, a 7+ digit
 # run after any phone/ID/card cue, and cue-less QQ-like numbers as the very last resort.
 NORMAL_PARTS: Final[tuple[str, ...]] = (
-    ID15_CUE, QQ, WECHAT, ORDER_CUE, NAME_CUE, NAME_WEAK_CUE, ADDRESS_CUE,
-    TAXID, ID18, CARD, PHONE, LANDLINE, EMAIL, PLATE, OPENID, HONORIFIC, STREET, ORDER_SHAPE,
+    ID15_CUE, QQ, WECHAT, ORDER_CUE, NAME_CUE, NAME_WEAK_CUE, NAME_SIGNATURE, ADDRESS_CUE,
+    TAXID, ID18, CARD, PHONE, LANDLINE, EMAIL, PLATE, OPENID, HONORIFIC, NAME_BARE, STREET,
+    ORDER_SHAPE,
 )  # fmt: skip
 PARANOID_PARTS: Final[tuple[str, ...]] = (
     CUE_RUN, *NORMAL_PARTS[:-1], ID15_BARE, ORDER_SHAPE, QQ_BARE,
@@ -168,6 +196,7 @@ SINGLE: Final[dict[str, re.Pattern[str]]] = {
 DIGITS5, DIGIT, AT, LETTER, CUE = 1, 2, 4, 8, 16
 GATES: Final[dict[str, int]] = {
     "CUERUN": DIGITS5, "ID15": DIGITS5, "QQ": DIGITS5, "WECHAT": LETTER, "NAME": CUE, "NAMEW": CUE,
+    "NAMESIG": CUE, "NAMEB": CUE | DIGITS5,
     "ADDRESS": CUE, "ID": DIGITS5, "CARD": DIGITS5, "PHONE": DIGITS5, "LANDLINE": DIGITS5,
     "EMAIL": AT, "PLATE": DIGIT, "OPENID": LETTER, "HONORIFIC": CUE, "STREET": DIGIT,
     "ID15P": DIGITS5, "QQP": DIGITS5, "ORDER": DIGITS5, "ORDERS": DIGITS5, "TAXID": DIGITS5,
@@ -177,7 +206,8 @@ HAS_DIGIT: Final[re.Pattern[str]] = re.compile(r"[0-9]")
 HAS_LETTER: Final[re.Pattern[str]] = re.compile(r"[A-Za-z]")
 HAS_CUE: Final[re.Pattern[str]] = re.compile(
     r"收货|收件|联系人|姓名|户名|持卡人|开户名|我叫|我是|本人是|名字|先生|女士|小姐"
-    r"|地址|住址|寄到|送到|寄往|住在"
+    r"|地址|住址|寄到|送到|寄往|住在|改成|改为|换成|改到|本人|我老|我妈|我爸|我爱人|我同事|我儿|我女"
+    r"|我朋友|我哥|我姐|我弟|我妹|此致|敬礼|—|--|[（(【\[]|收|[0-9]{5}"
 )
 
 
@@ -187,11 +217,15 @@ GROUP_KIND: Final[dict[str, tuple[str, str | None]]] = {
     "CARD": ("card", None), "PHONE": ("phone", None), "LANDLINE": ("landline", None),
     "EMAIL": ("email", None), "QQ": ("qq", "v_qq"), "QQP": ("qq", None),
     "WECHAT": ("wechat", "v_wx"), "PLATE": ("plate", None), "OPENID": ("openid", None),
-    "NAME": ("name", "v_name"), "NAMEW": ("name", "v_namew"), "HONORIFIC": ("name", None),
+    "NAME": ("name", "v_name"), "NAMEW": ("name", "v_namew"),
+    "NAMESIG": ("name", "v_namesig"), "NAMEB": ("name", None), "HONORIFIC": ("name", None),
     "ADDRESS": ("address", "v_addr"), "STREET": ("address", None), "CUERUN": ("phone", "v_run"),
     "ORDER": ("order", "v_order"), "ORDERS": ("order", None), "TAXID": ("taxid", None),
 }  # fmt: skip
-SHIELDS: Final[frozenset[str]] = frozenset({"TAXID"})  # matched to be passed over, never a hit
+# Matched to be passed over, never a hit. The residual scan also passes over order and
+# tracking numbers (by cue or by shape): linkage keys, not people, and the exact check still
+# finds every real one the anonymiser saw (a helpdesk's own ticket numbers look the same).
+SHIELDS: Final[frozenset[str]] = frozenset({"TAXID"})
 CUE_RUN_KIND: Final[dict[str, str]] = {
     "身份证": "id", "证件": "id", "卡号": "card", "银行卡": "card", "账号": "card", "帐号": "card",
 }  # fmt: skip

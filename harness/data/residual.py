@@ -12,7 +12,8 @@ checks instead (reference section 3):
   ``digit_substrings=7`` adds every 7-digit piece of a real number, unbounded (canary tests;
   too noisy for a large inventory).
 * **detector**: :func:`find_pii` in paranoid mode; each hit must be a pseudonym that was issued,
-  lie inside one (a postcode inside a fake address), or be allowed by ``allow``.
+  lie inside one (a postcode inside a fake address), or be allowed by ``allow`` or by one of
+  the user's ``rules`` (:mod:`harness.data.rules`; never for an exact match).
 
 A real value that lies inside a longer issued pseudonym (the real 王伟 inside the fake 王伟华)
 is not a leak; a real value *equal* to an issued pseudonym is (see ``Pseudonymiser.clashes``).
@@ -23,13 +24,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import ahocorasick
 import pandas as pd
 
 from harness.data.pii import Hit, digits_only, find_pii, fold_fullwidth, normalise
 from harness.data.shards import map_chunks
+
+if TYPE_CHECKING:
+    from harness.data.rules import AllowRules
 
 __all__ = ["Leak", "ScanReport", "Scanner", "scan_frame"]
 
@@ -60,6 +64,7 @@ class ScanReport:
     # exactly one pseudonym, as structured columns are, skip the detector)
     unknown_hits: int = 0  # detector hits that are neither issued nor allowed: leaks
     leaks: list[Leak] = field(default_factory=list)  # the first ``max_leaks`` of them
+    cleared: dict[int, int] = field(default_factory=dict)  # rule index -> detector hits cleared
 
     @property
     def ok(self) -> bool:
@@ -248,6 +253,7 @@ class _Verdict:
     exact: _Found = ()
     detector_hits: int = 0
     unknown: _Found = ()
+    cleared: tuple[int, ...] = ()  # the rule that cleared each allowed hit
 
 
 _CLEAN: Final[_Verdict] = _Verdict()
@@ -265,12 +271,14 @@ class Scanner:
         inventory: Iterable[str] = (),
         issued: Collection[str] = (),
         allow: Callable[[Hit], bool] | None = None,
+        rules: AllowRules | None = None,
         digit_substrings: int | None = None,
         max_leaks: int = 1000,
     ) -> None:
         self._reals = _Reals(inventory, digit_substrings)
         self._fakes = _Fakes(issued)
         self._allow = allow
+        self._rules = rules or None
         self.max_leaks = max_leaks
         self._memo: dict[str, _Verdict] = {}
 
@@ -303,6 +311,8 @@ class Scanner:
             report.exact_hits += len(verdict.exact)
             report.detector_hits += verdict.detector_hits
             report.unknown_hits += len(verdict.unknown)
+            for rule in verdict.cleared:
+                report.cleared[rule] = report.cleared.get(rule, 0) + 1
             room = self.max_leaks - len(leaks)
             if room > 0:
                 found = [Leak("exact", kind, row, column, at) for at, kind in verdict.exact]
@@ -324,16 +334,22 @@ class Scanner:
             exact = tuple((start, kind) for start, _end, kind in _merge(kept))
         hits = find_pii(text, paranoid=True)
         unknown: list[tuple[int, str]] = []
+        cleared: list[int] = []
         for hit in hits:
             if fakes.known(hit) or (self._allow is not None and self._allow(hit)):
                 continue
             if fake_spans is None:
                 fake_spans = fakes.spans(folded)
-            if not _inside(hit.start, hit.end, fake_spans, longer=False):
+            if _inside(hit.start, hit.end, fake_spans, longer=False):
+                continue
+            rule = self._rules.clears(hit, folded) if self._rules is not None else None
+            if rule is None:
                 unknown.append((hit.start, hit.kind.value))
+            else:
+                cleared.append(rule)
         if not exact and not hits:
             return _CLEAN
-        return _Verdict(exact, len(hits), tuple(unknown))
+        return _Verdict(exact, len(hits), tuple(unknown), tuple(cleared))
 
 
 def scan_frame(
@@ -342,6 +358,7 @@ def scan_frame(
     inventory: Iterable[str] = (),
     issued: Collection[str] = (),
     allow: Callable[[Hit], bool] | None = None,
+    rules: AllowRules | None = None,
     columns: Sequence[str] | None = None,
     digit_substrings: int | None = None,
     max_leaks: int = 1000,
@@ -352,7 +369,7 @@ def scan_frame(
     With ``jobs > 1`` slices of the columns are scanned in forked processes; the report is the
     same, leaks in the same order (column by column, row by row).
     """
-    scanner = Scanner(inventory=inventory, issued=issued, allow=allow,
+    scanner = Scanner(inventory=inventory, issued=issued, allow=allow, rules=rules,
                       digit_substrings=digit_substrings, max_leaks=max_leaks)  # fmt: skip
     names = list(columns) if columns is not None else [str(c) for c in frame.columns]
     # time columns hold neither strings nor integers: nothing to scan, and slow to list
@@ -367,6 +384,8 @@ def scan_frame(
         report.exact_hits += part.exact_hits
         report.detector_hits += part.detector_hits
         report.unknown_hits += part.unknown_hits
+        for rule, count in part.cleared.items():
+            report.cleared[rule] = report.cleared.get(rule, 0) + count
         report.leaks += part.leaks[: max_leaks - len(report.leaks)]
     return report
 

@@ -181,11 +181,16 @@ def _listing(keys: list[str]) -> str:
     return shown + (f" and {len(keys) - _LISTED} more" if len(keys) > _LISTED else "")
 
 
+# Channel names every zh-CN export uses for WeChat mini-programs; the map's own entries win.
+_CHANNEL_ALIASES: Final[dict[str, str]] = {"小程序": "wechat", "微信小程序": "wechat"}
+
+
 def _enum(name: str, value_map: dict[str, str] | None, valid: tuple[str, ...]) -> Convert:
-    table = {key.strip(): target for key, target in (value_map or {}).items()}
+    own = {key.strip(): target for key, target in (value_map or {}).items()}
+    table = {**(_CHANNEL_ALIASES if name == "channel" else {}), **own}
     lower = {v.lower(): v for v in valid}
-    if table:
-        allowed = f"mapped: {_listing(list(table))}"
+    if own:
+        allowed = f"mapped: {_listing(list(own))}"
     else:
         allowed = f"canonical values: {', '.join(valid)}; add a map for the export's values"
 

@@ -11,7 +11,8 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
-from harness.config.shapes import RateSegment, Sessions
+from harness.config.shape_base import RateSegment
+from harness.config.shapes import Sessions
 
 if TYPE_CHECKING:
     from harness.config import Scenario

@@ -18,6 +18,7 @@ TICKET_COLUMNS: Final[dict[str, str]] = {
     "created_at": "datetime64[ns, UTC]",
     "assigned_at": "datetime64[ns, UTC]",  # NaT when the export has none
     "resolved_at": "datetime64[ns, UTC]",
+    "first_response_at": "datetime64[ns, UTC]",  # the first agent reply, when the export has it
     "channel": "string",  # harness.model.Channel values
     "category": "string",  # free slug, e.g. refunds, logistics
     "priority": "string",  # harness.model.Priority values
@@ -29,6 +30,9 @@ TICKET_COLUMNS: Final[dict[str, str]] = {
     "phone": "string",  # pseudonym, 11 digits
     "email": "string",  # pseudonym
     "agent": "string",  # pseudonym of the agent's name or id
+    "id_number": "string",  # pseudonym: a valid 18-character resident ID
+    "address": "string",  # pseudonym
+    "order_number": "string",  # pseudonym of the same shape
     "messages": "Int64",  # messages in the session, when the export has them
 }
 

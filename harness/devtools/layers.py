@@ -32,7 +32,7 @@ __all__ = [
 
 # Lowest first. The README's Architecture section shows this order; keep the two alike.
 LAYERS: Final[tuple[tuple[str, ...], ...]] = (
-    ("errors", "i18n"),
+    ("errors", "i18n", "atomic"),
     ("redact", "model"),
     ("metrics",),
     ("config",),

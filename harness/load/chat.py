@@ -84,6 +84,7 @@ class _Live:
     seen: set[str] = field(default_factory=set)
     closed_at: float | None = None
     closed_by: str | None = None
+    sending_since: float | None = None  # a customer message is on the wire, answer not back
 
 
 class ChatRun:
@@ -143,6 +144,8 @@ class ChatRun:
         self.conversations.kill(block=False)
         self.stop_agents()
         for live in list(self.live.values()):
+            if live.sending_since is not None:  # cut mid-request: it may have reached the vendor
+                self.hub.store.add("messages_unknown", int(live.sending_since))
             self._write(live, "cut")
         self.live.clear()
         self.records.close()
@@ -221,13 +224,16 @@ class ChatRun:
         new = NewSession(
             ext, ticket.customer, ticket.channel, ticket.category, ticket.description, f"{ext}:c1"
         )
+        live.sending_since = sent_at
         try:
             ref = executor.run(self.adapter.open_session(new))
         except ApiFailure as failure:
+            live.sending_since = None
             if failure.outcome_unknown:  # the first message may have reached the vendor
                 store.add("messages_unknown", int(sent_at))
             self._finish(live, f"failed:{failure.kind.value}")
             return
+        live.sending_since = None
         answered_at = time.time()
         live.ref = ref
         live.open_ms = (answered_at - (intended_at or sent_at)) * 1000.0
@@ -264,15 +270,19 @@ class ChatRun:
             gevent.sleep(exp_delay(self.rng, conv.think_time))
             n += 1
             text = self.rng.choice(_FOLLOW_UPS)
-            sent_times[n] = time.time()
+            sent_times[n] = live.sending_since = time.time()
             try:
                 executor.run(
                     self.adapter.send_message(ref, Sender.CUSTOMER, text, f"{ref.external_id}:c{n}")
                 )
             except ApiFailure as failure:
+                live.sending_since = None
                 if failure.outcome_unknown:
                     self.hub.store.add("messages_unknown", int(sent_times[n]))
                 raise
+            # not in a `finally`: a greenlet killed mid-request (the run stopping) must leave
+            # the mark for stop() to count the message as outcome unknown
+            live.sending_since = None
             live.sent += 1
             self.hub.store.add("messages_sent", int(sent_times[n]))
         if live.closed_at is None and conv.agents > 0:  # harness agents close after the last reply

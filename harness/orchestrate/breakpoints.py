@@ -32,19 +32,23 @@ from harness.analysis.step_measure import measure_step
 from harness.analysis.verdicts import MeasuredMetric, ThresholdResult, evaluate
 from harness.config import Scenario, format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import Breakpoint
+from harness.config.breakpoint_sessions import SessionsBreakpoint
 from harness.config.thresholds import Threshold, parse_threshold
 from harness.errors import ConfigError
 from harness.metrics.records import read_records
 from harness.metrics.series import SeriesStore
 from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
+from harness.orchestrate.session_steps import agents_for, judge_session_step, write_session_step
 from harness.results.model import ERRORS, ROUTING_LATENCY, RunSummary
+from harness.results.run_info import RunInfo
 
 __all__ = ["SearchObserver", "require_breakpoint", "run_breakpoint"]
 
 _START_DELAY_S = 1.0  # the load shape's pause before the first arrival (harness.load.entry)
 _FIRST_OVERHEAD_S = 10.0  # start-up and write-out of one step, until one has been measured
 _DRAIN_EXTRA_S = 10.0  # beyond probe.timeout, as the load shape allows
+_SESSIONS_STOP_S = 15.0  # a sessions step stops its users and writes out after the hold
 
 
 class SearchObserver:
@@ -63,7 +67,7 @@ class SearchObserver:
         """The pause before the next step."""
 
 
-def require_breakpoint(scenario: Scenario, scenario_path: Path) -> Breakpoint:
+def require_breakpoint(scenario: Scenario, scenario_path: Path) -> Breakpoint | SessionsBreakpoint:
     if scenario.breakpoint is None:
         raise ConfigError(
             f"{scenario_path}: no `breakpoint:` block; add one, e.g. "
@@ -91,7 +95,8 @@ def run_breakpoint(
     steps_dir = search_dir / "steps"
     steps_dir.mkdir(parents=True, exist_ok=True)
     search = StepSearch(spec)
-    thresholds = [parse_threshold(m, s) for m, sources in spec.slos.items() for s in sources]
+    slos = spec.slos_for(scenario.thresholds) if isinstance(spec, SessionsBreakpoint) else spec.slos
+    thresholds = [parse_threshold(m, s) for m, sources in slos.items() for s in sources]
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     began = clock()
     overhead = _FIRST_OVERHEAD_S
@@ -100,7 +105,14 @@ def run_breakpoint(
             rate, phase = planned
             pause = spec.cool_down if search.steps else 0.0
             remaining = spec.max_time - (clock() - began) - pause
-            if remaining < overhead + _START_DELAY_S + spec.step_duration:
+            step_time = _step_time(spec, rate)
+            processes = 1
+            if isinstance(spec, SessionsBreakpoint):
+                processes = spec.processes_for(rate)
+                if processes > spec.max_processes:
+                    search.stop("generator_limit")  # refused: this machine cannot hold it
+                    break
+            if remaining < overhead + _START_DELAY_S + step_time:
                 search.stop("max_time")
                 break
             if pause:
@@ -108,16 +120,23 @@ def run_breakpoint(
                 sleep(pause)
             index = len(search.steps) + 1
             budget = math.floor(remaining - overhead)
-            full = _START_DELAY_S + spec.step_duration + scenario.probe.timeout + _DRAIN_EXTRA_S
-            max_duration = max(
-                math.ceil(_START_DELAY_S + spec.step_duration), min(budget, math.ceil(full))
-            )
+            drain = scenario.probe.timeout + _DRAIN_EXTRA_S
+            if isinstance(spec, SessionsBreakpoint):
+                drain = _SESSIONS_STOP_S
+            full = _START_DELAY_S + step_time + drain
+            max_duration = max(math.ceil(_START_DELAY_S + step_time), min(budget, math.ceil(full)))
             step_path = steps_dir / f"step-{index:02d}.yaml"
-            _write_step_scenario(
-                step_path, scenario_path, scenario, vendor_path, rate, max_duration
-            )
+            if isinstance(spec, SessionsBreakpoint):
+                write_session_step(
+                    step_path, scenario_path, scenario, spec, vendor_path, rate, max_duration
+                )
+                run_id = f"step-{index:02d}-{round(rate)}-sessions"
+            else:
+                _write_step_scenario(
+                    step_path, scenario_path, scenario, vendor_path, rate, max_duration
+                )
+                run_id = f"step-{index:02d}-{format_rate(rate).replace('/', '-per-')}"
             watch.step_started(index, phase, rate)
-            run_id = f"step-{index:02d}-{format_rate(rate).replace('/', '-per-')}"
             step_began = clock()
             outcome = run_vendor(
                 step_path,
@@ -125,13 +144,23 @@ def run_breakpoint(
                 vendor_path,
                 out_dir=steps_dir,
                 run_id=run_id,
+                workers=processes,
                 on_progress=watch.step_progress,
             )
             wall = clock() - step_began
             overhead = max(overhead if search.steps else 0.0, wall - outcome.summary.duration_s)
-            step = _judge_step(
-                spec, thresholds, outcome.run_dir, outcome.summary, index, phase, rate, wall
-            )
+            if isinstance(spec, SessionsBreakpoint):
+                good = [s for s in search.steps if s.ok and s.rate < rate]
+                best = max(good, key=lambda s: s.rate) if good else None
+                step = judge_session_step(
+                    spec, thresholds, outcome.run_dir, outcome.summary, (index, phase, rate),
+                    (best.rate, best.measure) if best else None, wall, processes,
+                    agents_for(spec, scenario, rate),
+                )  # fmt: skip
+            else:
+                step = _judge_step(
+                    spec, thresholds, outcome.run_dir, outcome.summary, index, phase, rate, wall
+                )
             search.add(step)
             watch.step_finished(step)
             if not step.complete:
@@ -147,6 +176,12 @@ def run_breakpoint(
     )
 
 
+def _step_time(spec: Breakpoint | SessionsBreakpoint, level: float) -> float:
+    if isinstance(spec, SessionsBreakpoint):
+        return spec.step_time(level)
+    return spec.step_duration
+
+
 def _write_step_scenario(
     path: Path,
     scenario_path: Path,
@@ -156,6 +191,7 @@ def _write_step_scenario(
     max_duration: int,
 ) -> None:
     spec = require_breakpoint(scenario, scenario_path)
+    assert isinstance(spec, Breakpoint)
     data: dict[str, Any] = scenario.model_dump(mode="json", exclude={"breakpoint"})
     data["vendors"] = [str(vendor_path.resolve())]
     data["load"] = {
@@ -185,8 +221,7 @@ def _judge_step(
     rate: float,
     wall: float,
 ) -> StepOutcome:
-    info = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
-    start = float(info["start_at"])
+    start = RunInfo.read(run_dir).start_at
     measure = measure_step(read_records(run_dir), start + spec.warm_up, start + spec.step_duration)
     store = _load_store(run_dir)
     results: list[ThresholdResult] = [

@@ -23,7 +23,8 @@ from urllib.parse import urlencode
 
 from harness.config import Scenario, VendorSpec
 from harness.config.probe_mode import probe_mode
-from harness.config.shapes import Replay, format_duration
+from harness.config.shapes import Replay
+from harness.config.units import format_duration
 from harness.data.pii import find_pii
 from harness.errors import ConfigError
 from harness.model import Ticket, TicketRef

@@ -20,6 +20,7 @@ from harness.errors import ConfigError, HarnessError
 from harness.metrics.process_state import state_from_dict
 from harness.metrics.series import SeriesStore
 from harness.results.model import RunSummary, SchemaError
+from harness.results.run_dir import RunDir
 
 __all__ = ["KILLED", "Recovered", "recover"]
 
@@ -41,7 +42,7 @@ def recover(run_dir: Path, *, lang: str = "zh-CN", cut_reason: str = KILLED) -> 
     from harness.report.outputs import write_outputs
     from harness.results.run_info import RunInfo
 
-    if not (run_dir / "run.json").is_file():
+    if not RunDir(run_dir).run_info.is_file():
         raise ConfigError(
             f"{run_dir} is not a run folder: it has no run.json. Pass a folder such as "
             "reports/<batch>/<run-id>/."
@@ -72,7 +73,7 @@ def recover(run_dir: Path, *, lang: str = "zh-CN", cut_reason: str = KILLED) -> 
 
 
 def _finished(run_dir: Path) -> RunSummary | None:
-    path = run_dir / "summary.json"
+    path = RunDir(run_dir).summary
     if not path.is_file():
         return None
     try:

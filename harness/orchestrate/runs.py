@@ -32,6 +32,7 @@ from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.recovery import KILLED, recover
 from harness.redact import redact_text
 from harness.results.model import RunSummary
+from harness.results.run_dir import RunDir
 from harness.transport.allowlist import check_target
 
 _GRACE_S = 90.0  # beyond bounds.max_duration before the child is killed
@@ -107,10 +108,10 @@ def run_vendor(
             except HarnessError:
                 if not (ended.interrupted or ended.killed):
                     raise
-    summary_path = run_dir / "summary.json"
+    summary_path = RunDir(run_dir).summary
     recovered = False
     if ended.killed or not summary_path.exists():
-        if not (run_dir / "run.json").exists():
+        if not RunDir(run_dir).run_info.exists():
             raise VendorError(
                 f"the load run for {vendor.name} ended (exit {code}) before it started; "
                 f"see {run_dir / 'locust.log'}"
@@ -125,7 +126,7 @@ def run_vendor(
 def _drop_unstarted(run_dir: Path) -> None:
     """A configuration error the load process found before the run started leaves no folder
     that a history could list as a failed run (its message is already the error)."""
-    if (run_dir / "run.json").exists():
+    if RunDir(run_dir).run_info.exists():
         return
     shutil.rmtree(run_dir, ignore_errors=True)
     with contextlib.suppress(OSError):

@@ -10,17 +10,19 @@ one dictionary, so their numbers are the same.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
 from harness.analysis.scorecard import ScoreReport, VendorInputs, write_scores
 from harness.analysis.scoring import score
+from harness.atomic import write_json
 from harness.config.poc import PocPlan, Stage
 from harness.poc.schedule import Task
 from harness.poc.stages import stage_dir, state
 from harness.report.i18n import t
+from harness.results import checks_file
+from harness.results.run_dir import RunDir
 
 __all__ = ["DECISION_FILENAME", "build_decision", "write_decision"]
 
@@ -93,12 +95,7 @@ def _not_ranked(plan: PocPlan, name: str, vendor: dict[str, Any]) -> dict[str, A
 
 
 def write_decision(decision: dict[str, Any], root: Path) -> Path:
-    path = root / DECISION_FILENAME
-    partial = path.with_name(f".{path.name}.partial")
-    text = json.dumps(decision, ensure_ascii=False, indent=2, allow_nan=False)
-    partial.write_text(text + "\n", encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return write_json(root / DECISION_FILENAME, decision)
 
 
 def _stage_info(stage: Stage) -> dict[str, Any]:
@@ -261,32 +258,29 @@ def _stage(root: Path, vendor: str, stage: Stage, scheduled: bool) -> dict[str, 
 
 
 def _accept(folder: Path, rel: str) -> dict[str, Any]:
-    data = _read(folder / "checks.json")
-    assert isinstance(data, dict)
-    totals = data.get("totals", {})
-    checks = []
-    for c in data.get("checks", []):
-        repro = c.get("reproduction") or []
-        checks.append(
-            {
-                "id": c.get("id"),
-                "severity": c.get("severity"),
-                "family": c.get("family"),
-                "title": c.get("title", {}),
-                "outcome": c.get("outcome"),
-                "message": (c.get("message") or "").splitlines()[0] if c.get("message") else "",
-                "reproduction": "\n".join(repro) if repro else None,  # create, then the read
-            }
-        )
-    failed = int(totals.get("failed", 0)) + int(totals.get("error", 0))
+    data = checks_file.read(RunDir(folder).checks)
+    totals = data.totals
+    checks = [
+        {
+            "id": c.id,
+            "severity": c.severity,
+            "family": c.family,
+            "title": c.title,
+            "outcome": c.outcome,
+            "message": c.message.splitlines()[0] if c.message else "",
+            "reproduction": "\n".join(c.reproduction) or None,  # create, then the read
+        }
+        for c in data.checks
+    ]
+    failed = totals.failed + totals.error
     return {
         "verdict": "pass" if failed == 0 else "fail",
         "numbers": {
-            "passed": int(totals.get("passed", 0)),
+            "passed": totals.passed,
             "failed": failed,
-            "skipped": int(totals.get("skipped", 0)),
-            "veto_failed": int(totals.get("veto_failed", 0)),
-            "pass_rate": data.get("pass_rate"),
+            "skipped": totals.skipped,
+            "veto_failed": totals.veto_failed,
+            "pass_rate": data.pass_rate,
         },
         "checks": checks,
         "evidence": [

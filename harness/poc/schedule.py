@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
+from harness.config.breakpoint import Breakpoint
 from harness.config.poc import PocPlan, Stage
 from harness.config.scenario import Scenario
 from harness.data.schedule import planned_arrivals
@@ -74,6 +75,8 @@ def estimate(plan: PocPlan, stage: Stage) -> Estimate:
 def _breakpoint_estimate(scenario: Scenario) -> Estimate:
     spec = scenario.breakpoint
     assert spec is not None
+    if not isinstance(spec, Breakpoint):  # a sessions search: at most its time ceiling
+        return Estimate(spec.max_time, scenario.bounds.max_requests)
     rates: list[float] = []
     rate = spec.start
     while rate <= spec.max_rate + 1e-9 and len(rates) < 100:

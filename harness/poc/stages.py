@@ -35,6 +35,8 @@ from harness.config.poc import PocPlan, Stage, merged_vendor_text
 from harness.config.scenario import load_scenario
 from harness.errors import ConfigError, VendorError
 from harness.orchestrate.runs import Progress
+from harness.results import checks_file
+from harness.results.run_dir import RunDir
 
 __all__ = ["StageResult", "State", "execute", "stage_dir", "state", "vendor_path"]
 
@@ -81,7 +83,7 @@ def state(root: Path, vendor: str, stage: Stage) -> State:
     if not folder.exists():
         return "missing"
     if stage.kind == "accept":
-        return "done" if _accept_done(folder / "checks.json", stage) else "incomplete"
+        return "done" if _accept_done(RunDir(folder).checks, stage) else "incomplete"
     if stage.kind == "breakpoint":
         data = _json(folder / "breakpoint.json")
         done = data is not None and data.get("stop_reason") != "interrupted"
@@ -90,11 +92,19 @@ def state(root: Path, vendor: str, stage: Stage) -> State:
     return "done" if summary is not None and summary.get("complete") is True else "incomplete"
 
 
+def _checks(path: Path) -> checks_file.ChecksFile | None:
+    """The checks file of a stage, None when the suite left none (or half of one)."""
+    try:
+        return checks_file.read(path)
+    except ConfigError:
+        return None
+
+
 def _accept_done(path: Path, stage: Stage) -> bool:
-    data = _json(path)
+    data = _checks(path)
     if data is None:
         return False
-    outcomes = {c.get("id"): c.get("outcome") for c in data.get("checks", [])}
+    outcomes = {c.id: c.outcome for c in data.checks}
     if any(outcome == "error" for outcome in outcomes.values()):
         return False
     wanted = expected_checks(stage)
@@ -202,10 +212,8 @@ def _accept(
             lang="zh-CN" if lang == "zh-CN" else "en",
             quiet=True,
         )
-    data = _json(folder / "checks.json") or {}
-    requests = sum(
-        int((c.get("measured") or {}).get("requests", 0) or 0) for c in data.get("checks", [])
-    )
+    data = _checks(RunDir(folder).checks)
+    requests = sum(c.requests for c in data.checks) if data is not None else 0
     unreachable = _exit_reason(log) if code == ACCEPT_UNREACHABLE else None
     return StageResult(interrupted=code == 2, requests=requests, unreachable=unreachable)
 

@@ -55,8 +55,10 @@ KINDS: Final[dict[str, tuple[str, str, str]]] = {
         "PII-001",
     ),
     "ignore-idempotency": (
-        "remove idempotency-key headers before they reach the vendor",
-        "在请求到达厂商前去掉幂等键请求头",
+        "remove idempotency-key headers before they reach the vendor (a vendor file with none: "
+        "every create reaches the vendor with a fresh external id, restored in the answers)",
+        "在请求到达厂商前去掉幂等键请求头（厂商文件未声明时：每次创建都以新的外部 ID 到达厂商，"
+        "响应中还原）",
         "IDEM-001",
     ),
 }
@@ -126,7 +128,11 @@ class ProxyPlan:
     signature_headers: tuple[str, ...] = ()
     #: the webhook registration request (method, path pattern) and its body key holding the URL
     webhook_register: tuple[str, re.Pattern[str], str] | None = None
+    #: a vendor deduplicating creates on the external id (no idempotency header declared):
+    #: the create request (method, path pattern) and the body path holding the external id
+    external_id_create: tuple[str, re.Pattern[str], str] | None = None
     remembered: set[str] = field(default_factory=set)  # PII values seen in requests
+    renamed: dict[str, str] = field(default_factory=dict)  # fresh external id -> the sent one
 
 
 #: a drop path ending so drops the first key of the mapping there (custom fields in one mapping)
@@ -160,6 +166,7 @@ def plan_for(vendor: VendorSpec, defects: Defects) -> ProxyPlan:
         idempotency_headers=_idempotency_headers(spec),
         signature_headers=_signature_headers(spec),
         webhook_register=_webhook_register(spec),
+        external_id_create=_external_id_create(spec) if "ignore-idempotency" in defects else None,
     )
 
 
@@ -239,6 +246,11 @@ def _signature_headers(spec: RestSpec) -> tuple[str, ...]:
     return tuple(h.lower() for h in (signature.header, signature.timestamp_header) if h)
 
 
+def _route(path: str) -> re.Pattern[str]:
+    pieces = re.split(r"\{[^}]*\}", path)
+    return re.compile("^" + "[^/]+".join(re.escape(piece) for piece in pieces) + "/?$")
+
+
 def _webhook_register(spec: RestSpec) -> tuple[str, re.Pattern[str], str] | None:
     op = spec.operations.register_webhook
     if op is None or not isinstance(op.request.body, dict):
@@ -246,9 +258,29 @@ def _webhook_register(spec: RestSpec) -> tuple[str, re.Pattern[str], str] | None
     key = next((k for k, v in op.request.body.items() if v == "{webhook.url}"), None)
     if key is None:
         return None
-    pieces = re.split(r"\{[^}]*\}", op.request.path)
-    pattern = re.compile("^" + "[^/]+".join(re.escape(piece) for piece in pieces) + "/?$")
-    return op.request.method, pattern, key
+    return op.request.method, _route(op.request.path), key
+
+
+def _external_id_create(spec: RestSpec) -> tuple[str, re.Pattern[str], str] | None:
+    """Where a create carries the external id, when no idempotency header is declared."""
+    request = spec.operations.create_ticket.request
+    if any("{idempotency_key}" in str(value) for value in request.headers.values()):
+        return None
+    path = _template_path(request.body, "{ticket.external_id}")
+    return None if path is None else (request.method, _route(request.path), path)
+
+
+def _template_path(body: object, placeholder: str, prefix: str = "") -> str | None:
+    if not isinstance(body, dict):
+        return None
+    for key, value in body.items():
+        here = f"{prefix}{key}"
+        if value == placeholder:
+            return here
+        found = _template_path(value, placeholder, here + ".")
+        if found is not None:
+            return found
+    return None
 
 
 def deep_page(plan: ProxyPlan, query_keys: Sequence[str]) -> bool:

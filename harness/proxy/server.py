@@ -74,6 +74,8 @@ async def _forward(
     own = f"{request.scheme}://{request.host}"
     if "strip-signatures" in defects and body:
         body = _through_proxy(plan, request, body, own)
+    if plan.external_id_create is not None and body:
+        body = _fresh_external_id(plan, plan.external_id_create, request, body)
     url = upstream + request.rel_url.path_qs
     try:
         async with client.request(
@@ -88,6 +90,8 @@ async def _forward(
         status = 200
     if 200 <= status < 300 and payload:
         payload = _mutate(plan, request, payload)
+    for fresh, sent in plan.renamed.items():
+        payload = payload.replace(fresh.encode(), sent.encode())
     # the vendor's own absolute URLs (a `next` page) must lead back through the proxy
     payload = payload.replace(upstream.encode(), own.encode())
     if "location" in {k.lower() for k in headers}:
@@ -140,6 +144,31 @@ def _through_proxy(plan: ProxyPlan, request: web.Request, body: bytes, own: str)
     return json.dumps(data).encode()
 
 
+def _fresh_external_id(
+    plan: ProxyPlan, create: tuple[str, re.Pattern[str], str], request: web.Request, body: bytes
+) -> bytes:
+    """A vendor deduplicating on the external id sees every create as a new one."""
+    method, path, where = create
+    if request.method != method or not path.match(request.path):
+        return body
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    *parents, last = where.split(".")
+    holder: Any = data
+    for part in parents:
+        holder = holder.get(part) if isinstance(holder, dict) else None
+    if not isinstance(holder, dict) or not isinstance(holder.get(last), str):
+        return body
+    sent = holder[last]
+    # the closing letter keeps one fresh id from being a prefix of another (-p1q, -p10q)
+    fresh = f"{sent}-p{len(plan.renamed) + 1}q"
+    plan.renamed[fresh] = sent
+    holder[last] = fresh
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
 def _loopback(url: str) -> bool:
     parts = urlsplit(url)
     try:
@@ -154,26 +183,24 @@ def _delete(item: dict[str, Any], path: str) -> None:
         if isinstance(mapping, dict) and mapping:
             mapping.pop(min(mapping))
         return
-    *parents, last = path.split(".")
-    found: Any = item
-    for part in parents:
-        found = found.get(part) if isinstance(found, dict) else None
-    if not isinstance(found, dict):
-        return
-    item = found
-    item.pop(last, None)
+    parent, last = _parent(item, path)
+    if parent is not None:
+        parent.pop(last, None)
 
 
 def _rewrite(item: dict[str, Any], path: str, source: str | None, target: Any) -> None:
+    parent, last = _parent(item, path)
+    if parent is not None and last in parent and str(parent[last]) == source:
+        parent[last] = target
+
+
+def _parent(item: dict[str, Any], path: str) -> tuple[dict[str, Any] | None, str]:
+    """The mapping that holds a dotted path's last key (None when the path breaks off)."""
     *parents, last = path.split(".")
     found: Any = item
     for part in parents:
         found = found.get(part) if isinstance(found, dict) else None
-    if not isinstance(found, dict):
-        return
-    item = found
-    if last in item and str(item[last]) == source:
-        item[last] = target
+    return (found if isinstance(found, dict) else None), last
 
 
 def _unmask(plan: ProxyPlan, payload: bytes) -> bytes:

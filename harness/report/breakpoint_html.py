@@ -8,8 +8,6 @@ environment, i18n catalog and page frame as the run report, in both languages.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +15,16 @@ from markupsafe import Markup
 
 from harness.analysis.breakpoint import THROUGHPUT, SearchResult, SloVerdict, StepOutcome
 from harness.analysis.usl import UslFit
-from harness.config.breakpoint import format_percent
-from harness.i18n import Lang, fmt_duration_s, fmt_per_second
+from harness.atomic import write_json
+from harness.config.breakpoint import Breakpoint, format_percent
+from harness.config.breakpoint_sessions import SessionsBreakpoint
+from harness.i18n import DASH, Lang, fmt_duration_s, fmt_per_second
 from harness.metrics.catalog import METRICS
+from harness.report.breakpoint_level import is_sessions, level_key, level_text
 from harness.report.html import _render, _write_pair
-from harness.report.i18n import t
+from harness.report.i18n import MESSAGES, t
 from harness.report.xy_chart import XY, Marker, xy_chart
+from harness.results.run_dir import BREAKPOINT
 
 __all__ = [
     "generator_text",
@@ -35,7 +37,6 @@ __all__ = [
     "write_breakpoint_report",
 ]
 
-JSON_NAME = "breakpoint.json"
 HTML_NAME = "breakpoint.html"
 _CURVE_POINTS = 120
 
@@ -43,6 +44,8 @@ _CURVE_POINTS = 120
 def slo_title(verdict: SloVerdict, lang: Lang) -> str:
     if verdict.name == THROUGHPUT:
         return t("bp.slo.throughput", lang)
+    if f"bps.slo.{verdict.name}" in MESSAGES:  # the sessions search's built-in criteria
+        return t(f"bps.slo.{verdict.name}", lang)
     info = METRICS.get(verdict.name)
     if info is None:
         return verdict.name
@@ -50,13 +53,7 @@ def slo_title(verdict: SloVerdict, lang: Lang) -> str:
 
 
 def write_breakpoint_json(result: SearchResult, out_dir: Path) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / JSON_NAME
-    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    partial = path.with_name(f".{JSON_NAME}.partial")
-    partial.write_text(text + "\n", encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return write_json(out_dir / BREAKPOINT, result.to_dict())
 
 
 def write_breakpoint_report(result: SearchResult, out_dir: Path, lang: Lang) -> Path:
@@ -72,10 +69,12 @@ def _usl_chart(result: SearchResult, lang: Lang) -> Markup:
     measured: list[XY] = [
         (s.measure.concurrency, s.measure.throughput_per_s) for s in result.steps if s.complete
     ]
-    return usl_chart(measured, result.usl, lang)
+    return usl_chart(measured, result.usl, lang, sessions=is_sessions(result.spec))
 
 
-def usl_chart(measured: list[XY], fit: UslFit | None, lang: Lang) -> Markup:
+def usl_chart(
+    measured: list[XY], fit: UslFit | None, lang: Lang, *, sessions: bool = False
+) -> Markup:
     """Measured (concurrency, routed per second) steps with the USL fit and its knee."""
     curve: list[XY] = []
     markers: list[Marker] = []
@@ -87,13 +86,14 @@ def usl_chart(measured: list[XY], fit: UslFit | None, lang: Lang) -> Markup:
         curve = [(top * i / _CURVE_POINTS, fit.predict(top * i / _CURVE_POINTS)) for i in
                  range(1, _CURVE_POINTS + 1)]  # fmt: skip
     lines = {t("bp.series.fit", lang): curve} if curve else {}
+    words = "bps" if sessions else "bp"
     svg = xy_chart(
         lines=lines,
         dots={t("bp.series.measured", lang): measured},
         markers=markers,
         title=t("bp.chart.usl", lang),
-        x_label=t("bp.chart.concurrency", lang),
-        y_label=f"{t('bp.chart.routed', lang)} ({t('unit.per_s', lang)})",
+        x_label=t(f"{words}.chart.concurrency", lang),
+        y_label=f"{t(f'{words}.chart.routed', lang)} ({t('unit.per_s', lang)})",
         empty_text=t("chart.no_data", lang),
     )
     return Markup(svg)  # xy_chart escapes every text it draws
@@ -101,21 +101,27 @@ def usl_chart(measured: list[XY], fit: UslFit | None, lang: Lang) -> Markup:
 
 def _offered_chart(result: SearchResult, lang: Lang) -> Markup:
     steps = [s for s in result.steps if s.complete]
-    top = max((s.rate for s in steps), default=0.0) * 1.05
+    spec = result.spec
     markers = []
-    if result.breakpoint_rate is not None:
-        markers.append(Marker(result.breakpoint_rate, t("bp.marker.breakpoint", lang)))
+    if is_sessions(spec):  # the level is sessions, the axes messages a second: no marker
+        top = max((s.measure.offered_per_s for s in steps), default=0.0) * 1.05
+    else:
+        top = max((s.rate for s in steps), default=0.0) * 1.05
+        if result.breakpoint_rate is not None:
+            markers.append(Marker(result.breakpoint_rate, t("bp.marker.breakpoint", lang)))
     svg = xy_chart(
-        lines={t("bp.series.ideal", lang): [(0.0, 0.0), (top, top)]} if steps else {},
+        lines={t(level_key(spec, "bp.series.ideal"), lang): [(0.0, 0.0), (top, top)]}
+        if steps
+        else {},
         dots={
             t("bp.series.measured", lang): [
                 (s.measure.offered_per_s, s.measure.throughput_per_s) for s in steps
             ]
         },
         markers=markers,
-        title=t("bp.chart.offered_title", lang),
-        x_label=f"{t('bp.chart.offered', lang)} ({t('unit.per_s', lang)})",
-        y_label=f"{t('bp.chart.routed', lang)} ({t('unit.per_s', lang)})",
+        title=t(level_key(spec, "bp.chart.offered_title"), lang),
+        x_label=f"{t(level_key(spec, 'bp.chart.offered'), lang)} ({t('unit.per_s', lang)})",
+        y_label=f"{t(level_key(spec, 'bp.chart.routed'), lang)} ({t('unit.per_s', lang)})",
         empty_text=t("chart.no_data", lang),
     )
     return Markup(svg)
@@ -142,10 +148,29 @@ def _stop_text(result: SearchResult, lang: Lang) -> str:
     spec = result.spec
     values: dict[str, Any] = {
         "resolution": format_percent(spec.resolution),
-        "rate": fmt_per_second(spec.max_rate, lang),
+        "rate": level_text(spec, spec.max_rate, lang),
         "time": fmt_duration_s(spec.max_time, lang),
     }
-    return t(f"bp.stop.{result.stop_reason}", lang, **values)
+    return t(level_key(spec, f"bp.stop.{result.stop_reason}"), lang, **values)
+
+
+def ceilings_text(result: SearchResult, lang: Lang) -> str:
+    spec = result.spec
+    rate, time = level_text(spec, spec.max_rate, lang), fmt_duration_s(spec.max_time, lang)
+    if isinstance(spec, SessionsBreakpoint):
+        return t("bps.ceilings_value", lang, rate=rate, time=time, processes=spec.max_processes)
+    return t("bp.ceilings_value", lang, rate=rate, time=time)
+
+
+def agents_text(result: SearchResult, lang: Lang) -> str | None:
+    """How the harness's agent users were set across the steps; None for a rate search."""
+    spec = result.spec
+    if not isinstance(spec, SessionsBreakpoint) or not result.steps:
+        return None
+    first = result.steps[0]
+    if spec.agents == "fixed":
+        return t("bps.agents.fixed", lang, agents=first.agents)
+    return t("bps.agents.scale", lang, agents=first.agents, sessions=round(first.rate))
 
 
 def generator_text(step: StepOutcome, lang: Lang) -> str:
@@ -190,6 +215,11 @@ def render_breakpoint(result: SearchResult, lang: Lang, *, switch_href: str | No
         title=title,
         r=result,
         vendor=vendor,
+        lt=lambda key, **fmt: t(level_key(spec, key), lang, **fmt),  # bp.X, or its bps.X
+        lvl=lambda value: level_text(spec, value, lang) or DASH,
+        sessions=is_sessions(spec),
+        ceilings=ceilings_text(result, lang),
+        agents=agents_text(result, lang),
         broken=[(slo_title(v, lang), v) for v in result.broken],
         stop_text=_stop_text(result, lang),
         unreliable=unreliable_text(result, lang),
@@ -198,8 +228,12 @@ def render_breakpoint(result: SearchResult, lang: Lang, *, switch_href: str | No
         usl_rows=usl_rows(result.usl, lang),
         rows=[_step_row(step, lang) for step in result.steps],
         method={
-            "duration": fmt_duration_s(spec.step_duration, lang),
+            "duration": fmt_duration_s(
+                spec.step_duration if isinstance(spec, Breakpoint) else spec.hold, lang
+            ),
             "warm_up": fmt_duration_s(spec.warm_up, lang),
-            "share": format_percent(spec.min_throughput),
+            "share": format_percent(
+                spec.min_throughput if isinstance(spec, Breakpoint) else spec.min_concurrency
+            ),
         },
     )

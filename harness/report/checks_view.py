@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from harness.i18n import Lang
+from harness.results.run_dir import RunDir
 
-__all__ = ["CHECKS_FILENAME", "CheckItem", "ChecksView", "read_checks"]
+__all__ = ["CheckItem", "ChecksView", "read_checks"]
 
-CHECKS_FILENAME = "checks.json"
 _PASSED = {"passed", "pass", "ok", "success"}
 _FAILED = {"failed", "fail", "error", "errored", "broken"}
 _REPRO_KEYS = ("reproduction", "repro", "reproduce", "curl")
@@ -139,7 +139,7 @@ def parse_checks(data: object) -> ChecksView | None:
 def read_checks(run_dir: Path) -> ChecksView | None:
     """``run_dir/checks.json``, or None when it is absent or not readable JSON."""
     try:
-        data = json.loads((run_dir / CHECKS_FILENAME).read_text(encoding="utf-8"))
+        data = json.loads(RunDir(run_dir).checks.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
     return parse_checks(data)

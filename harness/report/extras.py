@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.report.checks_view import ChecksView, read_checks
+from harness.results.run_dir import BREAKPOINT, SCORES, RunDir
 
 if TYPE_CHECKING:
     from harness.analysis.scorecard import Scorecard, ScoreReport
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
     from harness.results.model import RunSummary
 
 __all__ = ["BreakpointView", "RunExtras", "load_extras", "scorecard_for"]
-
-SCORES_FILENAME = "scores.json"
-BREAKPOINT_FILENAME = "breakpoint.json"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,8 +65,8 @@ def _scores(run_dir: Path, summary: RunSummary) -> tuple[Scorecard | None, str |
     from harness.analysis.scorecard import ScoreReport
     from harness.results.model import SchemaError
 
-    for folder in (run_dir, run_dir.parent):
-        data = _read_json(folder / SCORES_FILENAME)
+    for path in RunDir(run_dir).beside(SCORES):
+        data = _read_json(path)
         if data is None:
             continue
         try:
@@ -120,12 +118,12 @@ def parse_breakpoint(data: object) -> BreakpointView | None:
 
 
 def _breakpoint(run_dir: Path, summary: RunSummary) -> BreakpointView | None:
-    for folder in (run_dir, run_dir.parent):
-        data = _read_json(folder / BREAKPOINT_FILENAME)
+    for path in RunDir(run_dir).beside(BREAKPOINT):
+        data = _read_json(path)
         if not isinstance(data, dict):
             continue
         vendor = data.get("vendor")
-        if folder != run_dir and not (
+        if path.parent != run_dir and not (
             isinstance(vendor, dict) and vendor.get("name") == summary.vendor.name
         ):
             continue

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from harness.atomic import write_text
 from harness.i18n import Lang
 from harness.results.model import ERRORS, ROUTING_LATENCY, TICKET_CREATE, UNROUTED, RunSummary
 
@@ -98,12 +98,6 @@ def scan(root: Path) -> list[IndexEntry]:
     return sorted(entries, key=lambda e: (e.started_at, e.path), reverse=True)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
-
-
 def update_index(root: Path, lang: Lang = "zh-CN") -> Path:
     """Rewrite ``root/index.json`` and ``root/index.html`` (plus its other-language twin);
     return the HTML path."""
@@ -115,9 +109,9 @@ def update_index(root: Path, lang: Lang = "zh-CN") -> Path:
         "schema_version": 1,
         "runs": [dataclasses.asdict(entry) for entry in entries],
     }
-    _write_atomic(root / INDEX_JSON, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_text(root / INDEX_JSON, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     other: Lang = "en" if lang == "zh-CN" else "zh-CN"
     twin = f"index.{other}.html"
-    _write_atomic(root / INDEX_HTML, render_index(entries, lang, switch_href=twin))
-    _write_atomic(root / twin, render_index(entries, other, switch_href=INDEX_HTML))
+    write_text(root / INDEX_HTML, render_index(entries, lang, switch_href=twin))
+    write_text(root / twin, render_index(entries, other, switch_href=INDEX_HTML))
     return root / INDEX_HTML

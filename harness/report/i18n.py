@@ -12,6 +12,7 @@ from __future__ import annotations
 from harness.i18n import FORMAT_MESSAGES, Lang, Text, lookup, merge
 from harness.i18n import text as _m
 from harness.report.i18n_pages import PAGE_MESSAGES
+from harness.report.i18n_sessions import SESSION_MESSAGES
 
 _REPORT_MESSAGES: dict[str, Text] = {
     # page frame
@@ -390,7 +391,9 @@ _REPORT_MESSAGES: dict[str, Text] = {
 }
 
 
-MESSAGES: dict[str, Text] = merge(FORMAT_MESSAGES, _REPORT_MESSAGES, PAGE_MESSAGES)
+MESSAGES: dict[str, Text] = merge(
+    FORMAT_MESSAGES, _REPORT_MESSAGES, PAGE_MESSAGES, SESSION_MESSAGES
+)
 
 
 def t(key: str, lang: Lang, **fmt: object) -> str:

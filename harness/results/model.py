@@ -14,6 +14,7 @@ import types
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin, get_type_hints
 
+from harness.config.shape_base import PhaseKind
 from harness.i18n import Lang
 
 SCHEMA_VERSION = 1
@@ -72,9 +73,6 @@ class ProbeInfo(Record):
     vendor_clock_bound_ms: float | None = None
     webhook_mode: str | None = None  # "register" | "preconfigured"
     webhook_signature: str | None = None  # "verify" | "none" (deliveries taken unsigned)
-
-
-PhaseKind = Literal["stage", "before", "during", "after", "window"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -292,6 +290,8 @@ class RunSummary(Record):
 
 def _decode(tp: Any, value: Any, where: str) -> Any:
     """``value`` (parsed JSON) as type ``tp``; raises :class:`SchemaError` naming ``where``."""
+    if tp is Any:  # free-form JSON, e.g. what a check measured
+        return value
     origin = get_origin(tp)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         if not isinstance(value, Mapping):

@@ -1,13 +1,6 @@
 """``run.json``: what a run is (scenario, vendor, probe, load, versions, environment), written
-before any load so a crashed run still says what it was.
-
-``reports/<run-id>/``
-    ``run.json``        this :class:`RunInfo` (written before any load)
-    ``metrics.ndjson``  merged per-second metric deltas, appended as they arrive
-    ``records/``        per-ticket NDJSON per load process, flushed every second
-    ``summary.json``    the :class:`~harness.results.model.RunSummary` every writer consumes
-    ``tickets.parquet`` the per-ticket records gathered
-    ``report.html``     the self-contained report (plus its other-language twin)
+before any load so a crashed run still says what it was. The other files of a run folder:
+:mod:`harness.results.run_dir`.
 """
 
 from __future__ import annotations
@@ -15,11 +8,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-__all__ = ["RUN_INFO", "RunInfo", "write_run_info"]
+from harness.results.run_dir import RUN_INFO
 
-RUN_INFO: Final = "run.json"
+__all__ = ["RunInfo", "write_run_info"]
 
 
 @dataclass(frozen=True, slots=True)

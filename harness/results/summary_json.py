@@ -8,24 +8,19 @@ half a summary behind. :func:`read` is the inverse that ``csm-harness compare`` 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from harness.atomic import write_json
 from harness.errors import ConfigError
 from harness.results.model import RunSummary, SchemaError
+from harness.results.run_dir import SUMMARY
 
-FILENAME = "summary.json"
+FILENAME = SUMMARY
 
 
 def write(summary: RunSummary, out_dir: Path) -> Path:
     """Write ``out_dir/summary.json`` and return its path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / FILENAME
-    text = json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    partial = path.with_name(f".{FILENAME}.partial")
-    partial.write_text(text + "\n", encoding="utf-8")
-    os.replace(partial, path)
-    return path
+    return write_json(out_dir / FILENAME, summary.to_dict())
 
 
 def read(path: Path) -> RunSummary:

@@ -46,8 +46,9 @@ def no_auth(request: ApiRequest) -> ApiRequest:
 
 
 def bearer(token: Secret, scheme: str = "Bearer", header: str = "Authorization") -> Signer:
-    """``Authorization: Bearer <token>``; other schemes (``Token``) and headers as described."""
-    prefix = f"{scheme} " if scheme else ""
+    """``Authorization: Bearer <token>``; other schemes (``Token``, ``Token token=``, which takes
+    the token right after the ``=``) and headers as described."""
+    prefix = f"{scheme} " if scheme and not scheme.endswith("=") else scheme
 
     def sign_bearer(request: ApiRequest) -> ApiRequest:
         headers = dict(request.headers)

@@ -52,11 +52,15 @@ from harness.vendors.digests import sign
 from harness.vendors.rest_paging import first_cursor, follow, next_cursor
 from harness.vendors.rest_support import (
     classify_by_rules,
+    customer_email,
+    html_text,
+    listed_custom_fields,
     mapped,
     message_bytes,
     number,
     opt,
     reader,
+    since_values,
     text,
 )
 from harness.vendors.templating import MISSING, get_path, render, render_text
@@ -79,7 +83,7 @@ class RestAdapter:
         self._reads: dict[str, FieldRead | None] = {
             name: spec.ticket.read(name)
             for name in TicketFields.model_fields
-            if name not in ("id", "custom_fields")
+            if name not in ("id", "custom_fields", "custom_field_list")
         }
         self._reads["custom_fields"] = spec.ticket.custom_path()
         self._custom = spec.ticket.custom()
@@ -89,6 +93,11 @@ class RestAdapter:
         }
         self._read_status = reader(TicketStatus, spec, "status")
         self._read_priority = reader(Priority, spec, "priority")
+        status_map = spec.enums.get("status")
+        self._status_unassigned = {
+            raw: TicketStatus(canonical)
+            for raw, canonical in (status_map.unassigned if status_map else {}).items()
+        }
         self._read_free = {
             field: {str(raw): name for name, raw in reversed(mapping.write.items())}
             | dict(mapping.read)
@@ -125,10 +134,21 @@ class RestAdapter:
     def mapped_fields(self) -> list[str]:
         """Canonical ticket fields this file reads (named custom fields as custom_fields.<name>)."""
         names = [name for name, read in self._reads.items() if read is not None]
+        if self._fields.custom_field_list is not None:
+            names.append("custom_fields")
         if self._custom is not None:
             names = [n for n in names if n != "custom_fields"]
             names += [f"custom_fields.{name}" for name in self._custom]
         return names
+
+    def enumerations(self) -> dict[str, list[str]]:
+        """Canonical values per enumerated field, as the file's ``enums`` write maps declare
+        (harness.vendors.enumerations); a field without a map is free text to the vendor."""
+        return {
+            field: list(table)
+            for field, table in self._write.items()
+            if field in ("priority", "status", "channel")
+        }
 
     def custom_field_names(self) -> list[str]:
         return list(self._custom or {})
@@ -183,7 +203,7 @@ class RestAdapter:
     def list_tickets(self, cursor: str | None, limit: int) -> Flow[Page[TicketState]]:
         op = self._spec.operations.list_tickets
         if op is None:
-            raise NotSupported(self._vendor, "list_tickets")
+            raise self._unsupported("list_tickets")
         return self._page(op, cursor, limit, {})
 
     def export_tickets(
@@ -191,25 +211,25 @@ class RestAdapter:
     ) -> Flow[Page[TicketState]]:
         op = self._spec.operations.export_tickets
         if op is None:
-            raise NotSupported(self._vendor, "export_tickets")
-        return self._page(op, cursor, limit, {"since": int(since or 0)})
+            raise self._unsupported("export_tickets")
+        return self._page(op, cursor, limit, since_values(since))
 
     def import_tickets(self, tickets: Sequence[HistoricalTicket]) -> Flow[ImportJob]:
         op = self._spec.operations.import_tickets
         if op is None:
-            raise NotSupported(self._vendor, "import_tickets")
+            raise self._unsupported("import_tickets")
         return self._import(op, tickets)
 
     def import_status(self, job_id: str) -> Flow[ImportJob]:
         op = self._spec.operations.import_status
         if op is None:
-            raise NotSupported(self._vendor, "import_status")
+            raise self._unsupported("import_status")
         return self._import_status(op, job_id)
 
     def register_webhook(self, url: str, secret: str) -> Flow[str]:
         op = self._spec.operations.register_webhook
         if op is None:
-            raise NotSupported(self._vendor, "register_webhook")
+            raise self._unsupported("register_webhook")
         return self._register(op, url, secret)
 
     def unregister_webhook(self, webhook_id: str) -> Flow[None]:
@@ -227,14 +247,18 @@ class RestAdapter:
         sent_at: float | None = None
         if signature is not None and signature.timestamp_header:
             sent_at = _stamp(lower.get(signature.timestamp_header.lower(), ""))
-        if signature is not None and secret is not None:
+        if signature is not None and secret is not None and signature.algorithm == "secret":
+            supplied = lower.get(signature.header.lower(), "")
+            if not supplied or not hmac.compare_digest(supplied, secret):
+                raise WebhookRejected(f"missing or wrong {signature.header} header")
+        elif signature is not None and secret is not None:
             supplied = lower.get(signature.header.lower(), "")
             timestamp = lower.get((signature.timestamp_header or "").lower(), "")
             message = message_bytes(signature.message, body, timestamp, secret)
             key = secret.encode() if signature.algorithm.startswith("hmac-") else None
-            expected = signature.prefix + sign(
-                signature.algorithm, message, key, signature.encoding
-            )
+            algorithm = signature.algorithm
+            assert algorithm != "secret"
+            expected = signature.prefix + sign(algorithm, message, key, signature.encoding)
             if not supplied or not hmac.compare_digest(supplied, expected):
                 raise WebhookRejected("signature does not verify")
         try:
@@ -247,11 +271,15 @@ class RestAdapter:
                 return None
         ticket_id = text(get_path(event, fields.ticket_id))
         agent_id = text(get_path(event, fields.agent_id))
-        event_id = text(get_path(event, fields.event_id))
-        if event_id is None or ticket_id is None:
+        event_id = text(opt(event, fields.event_id))
+        if fields.event_id_header is not None:
+            event_id = lower.get(fields.event_id_header.lower()) or event_id
+        if ticket_id is None or (event_id is None and fields.event_id is not None):
             raise WebhookRejected("malformed delivery: no event id or ticket id")
         if agent_id is None:
             return None  # unassigned again, or an event about something else
+        if event_id is None:  # the vendor sends no delivery id
+            event_id = f"{ticket_id}:{agent_id}"
         assignment = Assignment(
             ticket_id=ticket_id,
             agent_id=agent_id,
@@ -292,7 +320,7 @@ class RestAdapter:
         for name, read in self._second.items():
             assert read.request is not None
             found = yield from self._call(read.request, values)
-            extra[name] = opt(found[2], read.path)
+            extra[name] = read.pick(opt(found[2], read.path))
         return self._state(item, request, response, extra)
 
     def _fetch_assignment(self, op: Operation, ref: TicketRef) -> Flow[Assignment | None]:
@@ -307,10 +335,14 @@ class RestAdapter:
     ) -> Flow[Page[TicketState]]:
         paging = op.pagination
         url = cursor if paging.style in ("url", "link") else None
+        given = cursor
         if cursor is None:
             cursor = first_cursor(paging)
         values = {"cursor": None if url else cursor, "limit": limit, **extra}
-        request, response, body = yield from self._call(op, values, url)
+        template = op.request
+        if given is not None and url is None and op.next_request is not None:
+            template = op.next_request  # a following page, when it is asked differently
+        request, response, body = yield from self._call(template, values, url)
         items = get_path(body, op.items)
         if not isinstance(items, list):
             where = f"at '{op.items}'" if op.items else "as the answer"
@@ -365,16 +397,21 @@ class RestAdapter:
     def _require(self, operation: str) -> Operation:
         op: Operation | None = getattr(self._spec.operations, operation)
         if op is None:
-            raise NotSupported(
-                self._vendor, operation, f"describe it under rest.operations.{operation}"
-            )
+            raise self._unsupported(operation)
         return op
+
+    def _unsupported(self, operation: str) -> NotSupported:
+        reason = self._spec.unsupported.get(operation)
+        return NotSupported(
+            self._vendor, operation, reason or f"describe it under rest.operations.{operation}"
+        )
 
     def _ticket_values(self, ticket: Ticket) -> dict[str, Any]:
         return {
             "ticket.external_id": ticket.external_id,
             "ticket.subject": ticket.subject,
             "ticket.description": ticket.description,
+            "ticket.description_html": html_text(ticket.description),
             "ticket.channel": mapped(self._write, "channel", ticket.channel),
             "ticket.priority": mapped(self._write, "priority", ticket.priority),
             "ticket.category": self._write.get("category", {}).get(
@@ -382,6 +419,7 @@ class RestAdapter:
             ),
             "ticket.customer.id": ticket.customer.id,
             "ticket.customer.name": ticket.customer.name,
+            "ticket.customer.email": customer_email(ticket.customer),
             "ticket.customer.identities": {
                 k.value: v for k, v in ticket.customer.identities.items()
             },
@@ -411,7 +449,7 @@ class RestAdapter:
         if read.request is not None:
             found = (extra or {}).get(name)
         else:
-            found = opt(item, read.path)
+            found = read.pick(opt(item, read.path))
         return None if read.absent(found) else found
 
     def _ref(self, item: Any, request: ApiRequest, fallback_external: str) -> TicketRef:
@@ -444,6 +482,8 @@ class RestAdapter:
         )
 
     def _custom_fields(self, item: Any, extra: Mapping[str, Any]) -> dict[str, str]:
+        if self._fields.custom_field_list is not None:
+            return listed_custom_fields(self._fields.custom_field_list, item)
         if self._custom is None:
             custom = self._value(item, "custom_fields")
             if not isinstance(custom, Mapping):
@@ -452,7 +492,7 @@ class RestAdapter:
         found: dict[str, str] = {}
         for name, read in self._custom.items():
             key = f"custom_fields.{name}"
-            value = extra.get(key) if read.request is not None else opt(item, read.path)
+            value = extra.get(key) if read.request is not None else read.pick(opt(item, read.path))
             if not read.absent(value) and value != "":
                 found[name] = str(value)
         return found
@@ -468,13 +508,17 @@ class RestAdapter:
         ref = self._ref(item, request, fallback_external="")
         raw_status = self._value(item, "status", extra)
         raw_priority = self._value(item, "priority", extra)
+        assignee = text(self._value(item, "assignee", extra))
+        status = (
+            TicketStatus.NEW
+            if raw_status is None
+            else read_enum(TicketStatus, self._read_status, raw_status, request, response)
+        )
+        if assignee is None and str(raw_status) in self._status_unassigned:
+            status = self._status_unassigned[str(raw_status)]
         return TicketState(
             ref=TicketRef(ref.id, ref.external_id, self._assignment(item, ref.id)),
-            status=(
-                TicketStatus.NEW
-                if raw_status is None
-                else read_enum(TicketStatus, self._read_status, raw_status, request, response)
-            ),
+            status=status,
             priority=(
                 Priority.NORMAL
                 if raw_priority is None
@@ -484,7 +528,7 @@ class RestAdapter:
             subject=text(self._value(item, "subject", extra)) or "",
             description=text(self._value(item, "description", extra)) or "",
             queue=self._free("queue", self._value(item, "queue", extra)),
-            assignee=text(self._value(item, "assignee", extra)),
+            assignee=assignee,
             custom_fields=self._custom_fields(item, extra),
             requester=text(self._value(item, "requester", extra)),
         )

@@ -3,22 +3,31 @@ field reading and the signed-webhook message (see :mod:`harness.vendors.rest`)."
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from harness.config.rest import ErrorRule, RestSpec
+from harness.config.rest_fields import CustomFieldList
 from harness.config.templates import PLACEHOLDER
+from harness.data.identities import synthetic_email
+from harness.model import Channel, Customer
 from harness.vendors.base import ApiFailure, ApiRequest, ApiResponse, FailureKind
 from harness.vendors.templating import MISSING, get_path
 
 __all__ = [
     "classify_by_rules",
+    "customer_email",
+    "html_text",
+    "listed_custom_fields",
     "mapped",
     "message_bytes",
     "number",
     "opt",
     "reader",
+    "since_values",
     "text",
 ]
 
@@ -121,7 +130,7 @@ def _failure(rule: ErrorRule, request: ApiRequest, response: ApiResponse, body: 
             body = None
     detail = None
     if rule.message is not None and body is not None:
-        detail = text(get_path(body, rule.message))
+        detail = _message(rule.message, body)
     if detail is None:
         detail = response.body[:300].decode("utf-8", "replace") or "(empty body)"
     retry_after = None
@@ -147,3 +156,44 @@ def message_bytes(template: str, body: bytes, timestamp: str, secret: str) -> by
         last = match.end()
     parts.append(template[last:].encode())
     return b"".join(parts)
+
+
+def since_values(since: float | None) -> dict[str, Any]:
+    """``{since}`` (Unix seconds) and ``{since_iso}`` (``2023-11-14T22:13:20Z``) of an export."""
+    seconds = int(since or 0)
+    iso = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"since": seconds, "since_iso": iso}
+
+
+def html_text(plain: str) -> str:
+    """Plain text as HTML for vendors whose descriptions are HTML: escaped, newlines as <br>."""
+    return html.escape(plain, quote=False).replace("\n", "<br>")
+
+
+def customer_email(customer: Customer) -> str:
+    """The customer's e-mail, else a valid reserved address (vendors that need one to file)."""
+    return customer.identities.get(Channel.EMAIL) or synthetic_email(customer.id)
+
+
+def listed_custom_fields(spec: CustomFieldList, item: Any) -> dict[str, str]:
+    """Custom fields from a list of key/value objects, named through ``spec.names``."""
+    found = get_path(item, spec.path)
+    fields: dict[str, str] = {}
+    for entry in found if isinstance(found, list) else []:
+        key, value = get_path(entry, spec.key), get_path(entry, spec.value)
+        if key in (MISSING, None) or value in (MISSING, None):
+            continue
+        fields[spec.names.get(str(key), str(key))] = str(value)
+    return fields
+
+
+def _message(template: str, body: Any) -> str | None:
+    """An error text: one field path, or a text with ``{field paths}`` from the body."""
+    if "{" not in template:
+        return text(get_path(body, template))
+
+    def one(match: re.Match[str]) -> str:
+        return text(get_path(body, match.group(1))) or ""
+
+    rendered = PLACEHOLDER.sub(one, template)
+    return rendered if rendered.strip(" :;,-") else None

@@ -11,7 +11,8 @@ from scipy import stats
 from harness.config import Scenario
 from harness.config.conversation import Conversation
 from harness.config.plan_numbers import plan_numbers
-from harness.config.shapes import ArrivalRate, RateSegment, Sessions, Spike, Step
+from harness.config.shape_base import RateSegment
+from harness.config.shapes import ArrivalRate, Sessions, Spike, Step
 from harness.data.schedule import arrival_offsets, scenario_offsets, segment_offsets
 from harness.errors import ConfigError
 from tests.config.test_scenario import MINIMAL

@@ -91,4 +91,6 @@ def history_frame(
         }
     )
     frame.loc[~chat, "messages"] = pd.NA
+    for name in ("first_response_at", "id_number", "address", "order_number"):
+        frame[name] = None
     return frame.astype(TICKET_COLUMNS)

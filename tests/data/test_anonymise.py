@@ -129,6 +129,7 @@ def test_constant_values_and_whole_numbers(tmp_path: Path) -> None:
     text = (
         "columns:\n  external_id: 工单号\n  created_at: 创建时间\n  channel: {value: email}\n"
         "  category: {value: refunds}\n  messages: 优先级\n"
+        "drop: [分配时间, 渠道, 问题分类, 标题, 内容, 客户姓名, 手机号, 邮箱, 处理人]\n"
     )
     rows = build(3).rows
     for row, count in zip(rows, ["3", "7.0", "很多"], strict=True):
@@ -150,6 +151,7 @@ def test_pseudonyms_do_not_depend_on_row_order(tmp_path: Path) -> None:
 def test_a_leak_keeps_the_output_unverified_and_says_where(tmp_path: Path) -> None:
     # external_id is not PII in the map, so mapping the phone column there leaks every phone
     text = SHIPPED.read_text(encoding="utf-8").replace("external_id: 工单号", "external_id: 手机号")
+    text += "drop: [工单号]\n"
     (tmp_path / "out.parquet").write_bytes(b"an older output")
     export = build(20)
     source = write_csv(tmp_path / "export.csv", export)

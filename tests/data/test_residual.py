@@ -101,8 +101,8 @@ def test_short_numbers_need_to_stand_alone_unless_canary_mode() -> None:
     report = scan_frame(pd.DataFrame({"text": texts}), inventory=["87654321", "654321"])
     assert exact(report.leaks) == [(2, 2), (4, 0)]  # 5-6 digits only as a whole cell
     detector = [(leak.row, leak.kind) for leak in report.leaks if leak.check == "detector"]
-    # the tracking number is an order; the QQ cue row: paranoid finds it; 编号 is no QQ cue
-    assert detector == [(0, "order"), (2, "qq"), (3, "qq"), (4, "qq")]
+    # the tracking number is an order by shape: no person; the QQ cue row: paranoid finds it
+    assert detector == [(2, "qq"), (3, "qq"), (4, "qq")]
     canary = scan_frame(
         pd.DataFrame({"text": ["尾号3912345结束", "无关"]}), inventory=[PHONE], digit_substrings=7
     )

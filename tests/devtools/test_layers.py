@@ -3,6 +3,7 @@ upward import, a sideways one, a function-level or TYPE_CHECKING one, an unliste
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -49,7 +50,7 @@ def test_a_planted_upward_import_fails(tree: Path) -> None:
     assert problem.startswith(
         "harness/config/planted.py:1: config imports harness.report.html (up)"
     )
-    assert "config may import only errors, i18n, redact, model, metrics" in problem
+    assert "config may import only errors, i18n, atomic, redact, model, metrics" in problem
 
 
 def test_function_level_and_type_checking_imports_count(tree: Path) -> None:
@@ -117,3 +118,16 @@ def test_the_module_exits_1_on_a_planted_upward_import(tree: Path) -> None:
 
 def test_main_is_the_entry_point() -> None:
     assert layers.main([]) == 0
+
+
+def _readme_layers(name: str) -> tuple[tuple[str, ...], ...]:
+    """The layer table of a README's architecture section, lowest layer first."""
+    text = (REPO / name).read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| ([^|]+) \|", text, flags=re.MULTILINE)
+    assert [int(number) for number, _ in rows] == list(range(len(rows) - 1, -1, -1))
+    return tuple(tuple(re.findall(r"`([^`]+)`", packages)) for _, packages in reversed(rows))
+
+
+@pytest.mark.parametrize("name", ["README.md", "README.zh-CN.md"])
+def test_readme_lists_the_layer_order(name: str) -> None:
+    assert _readme_layers(name) == LAYERS

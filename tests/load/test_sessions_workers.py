@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ import pandas as pd
 import pytest
 
 from harness.metrics.series import SeriesStore
-from tests.load.helpers import SCENARIOS, csm_harness, run_dirs, summary
+from tests.load.helpers import SCENARIOS, csm_harness, free_port, run_dirs, summary
 
 pytestmark = pytest.mark.slow
 PLANNED = 120  # 20/s for 6 s, uniform
@@ -78,10 +77,16 @@ def _reconciles_with_truth(run_dir: Path) -> None:
     metrics = summary(run_dir)["metrics"]
     rows = _truth(run_dir)
     sessions = pd.read_parquet(run_dir / "sessions.parquet")
-    assert len(rows) == metrics["sessions_opened"]["count"] == len(sessions)
+    # a message on the wire when the run stopped, or whose answer never came, may or may not be
+    # the vendor's: it is counted "outcome unknown", and the truth lies within those bounds
+    unknown = metrics["messages_unknown"]["count"]
+    opened = metrics["sessions_opened"]["count"]
+    assert opened <= len(rows) <= opened + unknown
+    assert len(sessions) >= opened
     assert not sessions.external_id.duplicated().any()
     senders = Counter(m["sender"] for r in rows for m in r["messages"])
-    assert senders["customer"] == metrics["messages_sent"]["count"]
+    sent = metrics["messages_sent"]["count"]
+    assert sent <= senders["customer"] <= sent + unknown, (sent, unknown, senders)
 
 
 def test_two_workers_hold_the_same_conversations_as_one_process(tmp_path: Path) -> None:
@@ -104,17 +109,10 @@ def test_two_workers_hold_the_same_conversations_as_one_process(tmp_path: Path) 
     assert by_process == {"0": PLANNED // 2, "1": PLANNED // 2}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_worker_commands_hold_the_closed_model_concurrency_exactly(tmp_path: Path) -> None:
     """200 sessions held by two ``csm-harness worker`` processes: the merged gauge reaches 200
     and never more, and every session and customer message the vendor saw was counted."""
-    port = str(_free_port())
+    port = str(free_port())
     env = {**os.environ, "CSM_HARNESS_LANG": "en", "CSM_SANDBOX_TOKEN": "loopback-test-token"}
     master = subprocess.Popen(
         [sys.executable, "-m", "harness", "run", str(SCENARIOS / "sessions.yaml"),

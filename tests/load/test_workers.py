@@ -4,7 +4,6 @@ and a master joined by two ``csm-harness worker`` processes over loopback."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.load.helpers import SCENARIOS, csm_harness, records, run_dirs, summary
+from tests.load.helpers import SCENARIOS, csm_harness, free_port, records, run_dirs, summary
 
 pytestmark = pytest.mark.slow
 SCENARIO = SCENARIOS / "split.yaml"
@@ -59,15 +58,8 @@ def test_two_workers_give_the_same_totals_as_one_process(tmp_path: Path) -> None
     assert by_process == {"0": PLANNED // 2, "1": PLANNED // 2}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_master_waits_for_two_worker_commands_and_splits_the_run(tmp_path: Path) -> None:
-    port = str(_free_port())
+    port = str(free_port())
     env = {**os.environ, "CSM_HARNESS_LANG": "en", "CSM_SANDBOX_TOKEN": "loopback-test-token"}
     master = subprocess.Popen(
         [sys.executable, "-m", "harness", "run", str(SCENARIO), "--out", str(tmp_path),

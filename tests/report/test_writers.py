@@ -20,7 +20,7 @@ import pytest
 
 from harness.analysis.scorecard import VendorInputs, write_scores
 from harness.analysis.scoring import score
-from harness.cli.export import ExportFormat, export_run
+from harness.cli.export import export_run
 from harness.config.loader import validate_data
 from harness.config.problems import LineMap
 from harness.config.scoring import ScoringModel
@@ -31,6 +31,8 @@ from harness.report.writers import csv as csv_writer
 from harness.report.writers import junit as junit_writer
 from harness.report.writers import parquet as parquet_writer
 from harness.report.writers import xlsx as xlsx_writer
+from harness.report.writers.base import ExportRun
+from harness.report.writers.registry import WRITERS
 from harness.results import summary_json as json_writer
 from harness.results.model import RunSummary
 from tests.report import make_run
@@ -222,7 +224,7 @@ def test_export_run_writes_every_format_and_finds_scores(run_dir: Path, tmp_path
     report = score(_model(), [_inputs(summary)])
     write_scores(report, run_dir.parent / "scores.json")
     try:
-        written = export_run(summary, run_dir, tmp_path, list(ExportFormat), "en", 3)
+        written = export_run(ExportRun(summary, run_dir, "en", 3), tmp_path, list(WRITERS))
     finally:
         (run_dir.parent / "scores.json").unlink()
     assert sorted(p.name for p in written) == sorted(
@@ -232,6 +234,44 @@ def test_export_run_writes_every_format_and_finds_scores(run_dir: Path, tmp_path
     assert json_writer.read(tmp_path / "summary.json") == summary
     root = ET.parse(tmp_path / "junit.xml").getroot()
     assert root.find("testsuite/testcase[@classname='sandbox-solid.scores']") is not None
+
+
+def _toy(run: ExportRun, out_dir: Path) -> list[Path]:
+    """A format in five lines: the vendor and each threshold's verdict, one per line."""
+    path = out_dir / "verdicts.txt"
+    lines = [run.summary.vendor.name] + [f"{t.metric}: {t.ok}" for t in run.summary.thresholds]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [path]
+
+
+def test_a_registered_writer_is_a_format_of_the_export_command(
+    run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    monkeypatch.setitem(WRITERS, "toy", _toy)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["export", str(run_dir), "--format", "toy", "--out", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json_writer.read(run_dir / json_writer.FILENAME)
+    assert (out / "verdicts.txt").read_text("utf-8").splitlines()[0] == summary.vendor.name
+    assert [p.name for p in out.iterdir()] == ["verdicts.txt"]
+
+
+def test_an_unknown_format_names_the_formats(run_dir: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "export", str(run_dir), "--format", "pdf"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--format pdf: not a format; choose from xlsx, csv, junit, parquet, json" in (
+        result.stderr + result.stdout
+    )
+    assert "Traceback" not in result.stderr
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -17,8 +17,12 @@ from harness.transport.backoff import Backoff
 from harness.transport.httpx_sync import HttpxExecutor
 from harness.vendors.auth import basic
 from harness.vendors.base import ApiFailure, ApiRequest, FailureKind, WebhookRejected
-from harness.vendors.capabilities import NotSupported, TicketChanges
+from harness.vendors.capabilities import NotSupported, TicketChanges, offered, validate
 from harness.vendors.freshdesk import FreshdeskAdapter, quota
+from harness.vendors.rest import RestAdapter
+from tests.vendors.twins import twin
+
+Adapter = FreshdeskAdapter | RestAdapter
 
 BASE = "https://acme.freshdesk.com"
 RATE_HEADERS = {
@@ -76,15 +80,23 @@ def api() -> Iterator[respx.MockRouter]:
         yield router
 
 
+@pytest.fixture(params=["python", "yaml"])
+def adapter(request: pytest.FixtureRequest) -> Adapter:
+    """The bundled adapter, and its twin scenarios/vendors/freshdesk-rest.yaml."""
+    return FreshdeskAdapter() if request.param == "python" else twin("freshdesk")
+
+
 @pytest.fixture
 def client() -> Iterator[HttpxExecutor]:
     with HttpxExecutor(BASE, basic(Secret("fd-api-key"), Secret("X"))) as executor:
         yield executor
 
 
-def test_create_uses_numeric_codes(api: respx.MockRouter, client: HttpxExecutor) -> None:
+def test_create_uses_numeric_codes(
+    adapter: Adapter, api: respx.MockRouter, client: HttpxExecutor
+) -> None:
     route = api.post("/api/v2/tickets").respond(201, json=TICKET, headers=RATE_HEADERS)
-    ref = client.run(FreshdeskAdapter().create_ticket(_ticket()))
+    ref = client.run(adapter.create_ticket(_ticket()))
     assert ref == TicketRef("18", "poc-000123", None)
     sent = route.calls.last.request
     assert sent.headers["Authorization"] == "Basic " + base64.b64encode(b"fd-api-key:X").decode()
@@ -106,14 +118,16 @@ def test_create_uses_numeric_codes(api: respx.MockRouter, client: HttpxExecutor)
     ids=["email-1", "web-portal-2", "phone-3", "chat-7"],
 )
 def test_channel_maps_to_source_code(
-    api: respx.MockRouter, client: HttpxExecutor, channel: Channel, source: int
+    adapter: Adapter, api: respx.MockRouter, client: HttpxExecutor, channel: Channel, source: int
 ) -> None:
     route = api.post("/api/v2/tickets").respond(201, json=TICKET)
-    client.run(FreshdeskAdapter().create_ticket(_ticket(channel)))
+    client.run(adapter.create_ticket(_ticket(channel)))
     assert json.loads(route.calls.last.request.content)["source"] == source
 
 
-def test_validation_error_names_the_field(api: respx.MockRouter, client: HttpxExecutor) -> None:
+def test_validation_error_names_the_field(
+    adapter: Adapter, api: respx.MockRouter, client: HttpxExecutor
+) -> None:
     api.post("/api/v2/tickets").respond(
         400,
         json={
@@ -125,18 +139,19 @@ def test_validation_error_names_the_field(api: respx.MockRouter, client: HttpxEx
         },
     )  # fmt: skip
     with pytest.raises(ApiFailure) as caught:
-        client.run(FreshdeskAdapter().create_ticket(_ticket()))
+        client.run(adapter.create_ticket(_ticket()))
     assert caught.value.kind is FailureKind.CLIENT
     assert "email: invalid_value" in caught.value.detail
 
 
-def test_read_status_codes_and_assignment(api: respx.MockRouter, client: HttpxExecutor) -> None:
+def test_read_status_codes_and_assignment(
+    adapter: Adapter, api: respx.MockRouter, client: HttpxExecutor
+) -> None:
     api.get("/api/v2/tickets/18").side_effect = [
         httpx.Response(200, json=TICKET),
         httpx.Response(200, json=TICKET | {"responder_id": 5001, "group_id": 77}),
         httpx.Response(200, json=TICKET | {"responder_id": 5001, "group_id": 77}),
     ]
-    adapter = FreshdeskAdapter()
     ref = TicketRef("18", "poc-000123")
     fresh = client.run(adapter.get_ticket(ref))
     assert (fresh.status, fresh.priority) == (TicketStatus.NEW, Priority.HIGH)  # 2 + nobody
@@ -149,29 +164,30 @@ def test_read_status_codes_and_assignment(api: respx.MockRouter, client: HttpxEx
     assert assignment is not None and assignment.agent_id == "5001"
 
 
-def test_update_sends_codes(api: respx.MockRouter, client: HttpxExecutor) -> None:
+def test_update_sends_codes(adapter: Adapter, api: respx.MockRouter, client: HttpxExecutor) -> None:
     route = api.put("/api/v2/tickets/18").respond(200, json=TICKET | {"status": 4, "priority": 4})
     changes = TicketChanges(status=TicketStatus.SOLVED, priority=Priority.URGENT)
-    state = client.run(FreshdeskAdapter().update_ticket(TicketRef("18", ""), changes))
+    state = client.run(adapter.update_ticket(TicketRef("18", ""), changes))
     assert json.loads(route.calls.last.request.content) == {"status": 4, "priority": 4}
     assert (state.status, state.priority) == (TicketStatus.SOLVED, Priority.URGENT)
 
 
 def test_unknown_status_code_is_a_protocol_failure(
-    api: respx.MockRouter, client: HttpxExecutor
+    adapter: Adapter, api: respx.MockRouter, client: HttpxExecutor
 ) -> None:
     api.get("/api/v2/tickets/18").respond(200, json=TICKET | {"status": 6})
     with pytest.raises(ApiFailure) as caught:
-        client.run(FreshdeskAdapter().get_ticket(TicketRef("18", "")))
+        client.run(adapter.get_ticket(TicketRef("18", "")))
     assert caught.value.kind is FailureKind.PROTOCOL
 
 
-def test_list_and_export_page_by_page(api: respx.MockRouter, client: HttpxExecutor) -> None:
+def test_list_and_export_page_by_page(
+    adapter: Adapter, api: respx.MockRouter, client: HttpxExecutor
+) -> None:
     export = api.get("/api/v2/tickets", params={"updated_since": "2023-11-14T22:13:20Z"})
     export.respond(200, json=[])
     api.get("/api/v2/tickets", params={"page": "2"}).respond(200, json=[TICKET | {"id": 3}])
     api.get("/api/v2/tickets", params={"page": "1"}).respond(200, json=[TICKET, TICKET | {"id": 2}])
-    adapter = FreshdeskAdapter()
     first = client.run(adapter.list_tickets(None, 2))
     assert ([s.ref.id for s in first.items], first.next_cursor) == (["18", "2"], "2")
     last = client.run(adapter.list_tickets("2", 2))
@@ -181,7 +197,7 @@ def test_list_and_export_page_by_page(api: respx.MockRouter, client: HttpxExecut
     assert export.calls.last.request.url.params["order_by"] == "updated_at"
 
 
-def test_rate_limit_headers_and_429(api: respx.MockRouter) -> None:
+def test_rate_limit_headers_and_429(adapter: Adapter, api: respx.MockRouter) -> None:
     limited = httpx.Response(
         429,
         headers={"Retry-After": "3", "X-RateLimit-Total": "200", "X-RateLimit-Remaining": "0",
@@ -191,7 +207,6 @@ def test_rate_limit_headers_and_429(api: respx.MockRouter) -> None:
     ok = httpx.Response(201, json=TICKET, headers=RATE_HEADERS)
     api.post("/api/v2/tickets").side_effect = [limited, ok]
     api.get("/api/v2/tickets/18").respond(200, json=TICKET, headers=RATE_HEADERS)
-    adapter = FreshdeskAdapter()
     waits: list[float] = []
     with HttpxExecutor(
         BASE, backoff=Backoff(), classify=adapter.classify, sleep=waits.append
@@ -203,8 +218,7 @@ def test_rate_limit_headers_and_429(api: respx.MockRouter) -> None:
     assert quota(last).remaining == 199 and quota(last).total == 200
 
 
-def test_webhooks_are_admin_rules_and_unsigned() -> None:
-    adapter = FreshdeskAdapter()
+def test_webhooks_are_admin_rules_and_unsigned(adapter: Adapter) -> None:
     with pytest.raises(NotSupported, match="Automations"):
         adapter.register_webhook("https://probe.example/hook", "s")
     with pytest.raises(NotSupported):
@@ -215,3 +229,11 @@ def test_webhooks_are_admin_rules_and_unsigned() -> None:
     assert adapter.parse_webhook({}, body, None) is not None  # unsigned: nothing to verify
     with pytest.raises(WebhookRejected):
         adapter.parse_webhook({"X-CSM-Webhook-Secret": "nope"}, body, "s3cret")
+
+
+def test_the_yaml_twin_offers_what_the_bundled_adapter_offers() -> None:
+    rest = twin("freshdesk")
+    assert set(offered(rest)) == set(offered(FreshdeskAdapter()))
+    assert validate(rest) == offered(rest)
+    with pytest.raises(NotSupported, match="bulk create"):
+        rest.import_tickets([])

@@ -1,4 +1,6 @@
-"""One module per output format, each with ``write(summary, out_dir) -> Path`` (STYLE lesson 12).
+"""One module per output format, each with an ``export(run, out_dir)`` function (the
+:class:`~harness.report.writers.base.Writer` signature), listed by name in
+:data:`harness.report.writers.registry.WRITERS`: a new format is one module and one line there.
 
 Formats: json (summary.json), csv (metrics.csv, tickets-sample.csv), xlsx (results.xlsx),
 junit (junit.xml), parquet (metrics.parquet); ``csm-harness export`` calls them.

@@ -14,13 +14,19 @@ from typing import Any, Final
 
 from harness.i18n import Lang
 from harness.report.tables import METRIC_COLUMNS, Table, metrics_table, tickets_table
+from harness.report.writers.base import ExportRun
 from harness.results.model import RunSummary
 
-__all__ = ["FILENAME", "TICKETS_FILENAME", "read_metrics", "write", "write_tickets"]
+__all__ = ["FILENAME", "TICKETS_FILENAME", "export", "read_metrics", "write", "write_tickets"]
 
 FILENAME: Final = "metrics.csv"
 TICKETS_FILENAME: Final = "tickets-sample.csv"
 ENCODING: Final = "utf-8-sig"
+
+
+def export(run: ExportRun, out_dir: Path) -> list[Path]:
+    sample = write_tickets(run.tickets, out_dir, limit=run.sample_rows)
+    return [write(run.summary, out_dir, lang=run.lang), *([sample] if sample is not None else [])]
 
 
 def write(summary: RunSummary, out_dir: Path, *, lang: Lang = "en") -> Path:

@@ -20,12 +20,17 @@ from pathlib import Path
 from typing import Final
 
 from harness.analysis.scorecard import Scorecard
+from harness.report.writers.base import ExportRun
 from harness.results.model import RunSummary
 
-__all__ = ["FILENAME", "build", "write", "write_many"]
+__all__ = ["FILENAME", "build", "export", "write", "write_many"]
 
 FILENAME: Final = "junit.xml"
 _COUNTS: Final = ("tests", "failures", "errors", "skipped")
+
+
+def export(run: ExportRun, out_dir: Path) -> list[Path]:
+    return [write(run.summary, out_dir, scorecard=run.scorecard)]
 
 
 def write(summary: RunSummary, out_dir: Path, *, scorecard: Scorecard | None = None) -> Path:

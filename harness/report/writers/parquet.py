@@ -11,11 +11,16 @@ from typing import Final
 
 from harness.i18n import Lang
 from harness.report.tables import metrics_table
+from harness.report.writers.base import ExportRun
 from harness.results.model import RunSummary
 
-__all__ = ["FILENAME", "write"]
+__all__ = ["FILENAME", "export", "write"]
 
 FILENAME: Final = "metrics.parquet"
+
+
+def export(run: ExportRun, out_dir: Path) -> list[Path]:
+    return [write(run.summary, out_dir, lang=run.lang)]
 
 
 def write(summary: RunSummary, out_dir: Path, *, lang: Lang = "en") -> Path:

@@ -28,9 +28,10 @@ from harness.report.tables import (
     thresholds_table,
     tickets_table,
 )
+from harness.report.writers.base import ExportRun
 from harness.results.model import RunSummary
 
-__all__ = ["FILENAME", "SHEETS", "write"]
+__all__ = ["FILENAME", "SHEETS", "export", "write"]
 
 FILENAME: Final = "results.xlsx"
 SHEETS: Final[dict[str, dict[Lang, str]]] = {
@@ -49,6 +50,15 @@ FORMATS: Final[dict[Kind, str]] = {
     "pct": "0.00%",
 }
 _MAX_WIDTH: Final = 60
+
+
+def export(run: ExportRun, out_dir: Path) -> list[Path]:
+    return [
+        write(
+            run.summary, out_dir, lang=run.lang, tickets=run.tickets, checks=run.checks,
+            scores=run.scores, comparison=run.comparison, sample_rows=run.sample_rows,
+        )
+    ]  # fmt: skip
 
 
 def write(
