@@ -33,6 +33,7 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = {
     "vendor": ("Vendor", "厂商"),
     "total": ("Score", "总分"),
     "veto": ("Veto", "否决项"),
+    "not_measured": ("not measured: not ranked", "未测得：不参与排名"),
     "none": ("none", "无"),
     "why": ("Why", "原因"),
     "veto_failed": ("Veto {veto} failed:", "否决项 {veto} 未通过："),
