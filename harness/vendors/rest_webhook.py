@@ -52,7 +52,8 @@ def parse_delivery(
         if get_path(event, fields.event_type) not in fields.assigned_types:
             return None
     ticket_id = text(get_path(event, fields.ticket_id))
-    agent_id = text(get_path(event, fields.agent_id))
+    agent = fields.agent_id.pick(opt(event, fields.agent_id.path))
+    agent_id = None if fields.agent_id.absent(agent) else text(agent)
     event_id = text(opt(event, fields.event_id))
     if fields.event_id_header is not None:
         event_id = lower.get(fields.event_id_header.lower()) or event_id

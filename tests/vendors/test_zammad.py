@@ -17,11 +17,16 @@ Sources (payloads copied from them, ids and values as printed there):
 - zammad/zammad ``app/controllers/application_controller/handles_errors.rb``: error bodies
   ``{"error": ..., "error_human": ...}`` (422 unprocessable, 404 not found, 401 with an
   ``X-Failure`` header), and ``tickets_controller.rb``: the 422 for an invalid ``guess:``
-  address, ``expand`` honoured by index, show, create and update.
+  address, ``expand`` honoured by index, show, create and update;
+- zammad/zammad-admin-documentation ``manage/webhook/payload.rst``: trigger deliveries
+  ``{ticket, article}`` with ``X-Zammad-Trigger``, ``X-Zammad-Delivery`` and ``X-Hub-Signature``,
+  and zammad/zammad ``lib/user_agent.rb``: the signature is ``sha1=`` + hex HMAC-SHA1 of the body.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -358,9 +363,63 @@ def test_errors_carry_zammads_message(
 def test_webhooks_are_admin_triggers_and_routing_is_polled(adapter: RestAdapter) -> None:
     with pytest.raises(NotSupported, match="trigger"):
         adapter.register_webhook("https://probe.example/hook", "s")
-    with pytest.raises(WebhookRejected):
-        adapter.parse_webhook({}, b"{}", None)
     assert set(offered(adapter)) == {"list", "poll-assignment", "update"}
     assert validate(adapter) == offered(adapter)
     with pytest.raises(NotSupported):
         adapter.import_tickets([])
+
+
+# manage/webhook/payload.rst (zammad/zammad-admin-documentation), "JSON payload (example)",
+# the fields the file reads, as printed; the note carries the harness's external id.
+DELIVERY = {
+    "ticket": {
+        "id": 81,
+        "number": "10081",
+        "title": "Webhook-Test",
+        "group": {"id": 3, "name": "Service Desk", "active": True},
+        "group_id": 3,
+        "owner": {"id": 5, "login": "emma@chrispresso.com", "email": "emma@chrispresso.com"},
+        "owner_id": 5,
+        "state": "open",
+        "state_id": 2,
+        "priority": {"id": 2, "name": "2 normal"},
+        "priority_id": 2,
+        "note": "poc-000123",
+    },
+    "article": {"id": 104, "ticket_id": 81, "type": "phone", "sender": "Customer"},
+}
+
+
+def _signed(delivery: dict[str, Any], token: str) -> tuple[dict[str, str], bytes]:
+    """Headers as payload.rst lists them; X-Hub-Signature as Zammad's UserAgent sets it
+    (``sha1=`` + hex HMAC-SHA1 of the body with the webhook's signature token)."""
+    body = json.dumps(delivery).encode()
+    digest = hmac.new(token.encode(), body, hashlib.sha1).hexdigest()
+    headers = {
+        "User-Agent": "Zammad User Agent",
+        "X-Zammad-Trigger": "csm-harness: owner changed",
+        "X-Zammad-Delivery": "c5e2f4b0a1d3",
+        "X-Hub-Signature": f"sha1={digest}",
+    }
+    return headers, body
+
+
+def test_a_trigger_delivery_is_verified_and_read(adapter: RestAdapter) -> None:
+    headers, body = _signed(DELIVERY, "zw-token")
+    event = adapter.parse_webhook(headers, body, "zw-token")
+    assert event is not None and event.event_id == "c5e2f4b0a1d3"
+    assignment = event.assignment
+    assert (assignment.ticket_id, assignment.agent_id, assignment.queue) == (
+        "81", "5", "Service Desk"
+    )  # fmt: skip
+    assert assignment.external_id == "poc-000123"
+    with pytest.raises(WebhookRejected, match="signature"):
+        adapter.parse_webhook(headers, body, "another-token")
+    with pytest.raises(WebhookRejected, match="signature"):
+        adapter.parse_webhook(headers, body.replace(b"81", b"82"), "zw-token")
+
+
+def test_a_delivery_back_to_the_placeholder_owner_is_no_assignment(adapter: RestAdapter) -> None:
+    ticket = DELIVERY["ticket"] | {"owner_id": 1, "owner": {"id": 1, "login": "-"}}
+    headers, body = _signed(DELIVERY | {"ticket": ticket}, "zw-token")
+    assert adapter.parse_webhook(headers, body, "zw-token") is None
