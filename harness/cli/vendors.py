@@ -13,8 +13,9 @@ from typing import Annotated
 import typer
 
 from harness.cli.console import say, table
-from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.messages import detect_lang, msg
 from harness.cli.vendor_sets import SetOption, use_vendor_sets
+from harness.i18n import Lang
 
 LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]
 
