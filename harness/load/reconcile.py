@@ -4,9 +4,10 @@ A create whose request was sent but whose answer was lost (a timeout, a connecti
 sending) or could not be read (a garbled body) may or may not have made a ticket. The harness
 asks the vendor, through the adapter's own ticket list (the ``list`` operation), for the
 external ids it sent: a ticket found is created, and counted so; a ticket absent from a listing
-read to its end is not. Absence is only believed when the same listing showed tickets the
-harness knows it created (``witnesses``), so a vendor whose list does not echo the external id
-leaves the outcome unknown instead of calling every ticket absent.
+read to its end is not. Absence is only believed when the same listing showed every one of
+the tickets the harness knows it created (``witnesses``, the latest confirmed creates): a list
+that does not echo the external id, skips items, or lags behind the creates leaves the outcome
+unknown instead of calling tickets absent that the vendor holds.
 
 The lookup is bounded in requests and time (``bounds.lookup_requests``, ``bounds.lookup_time``)
 and its requests are set-up requests, counted apart from the load's ticket operations.
@@ -63,7 +64,8 @@ def look_up(
         return Lookup(note="the vendor offers no ticket list to look them up in")
     deadline = clock() + bounds.max_s
     found: dict[str, str] = {}
-    witnessed = ended = False
+    unseen = set(witnesses)
+    ended = False
     cursor: str | None = None
     requests = failures = 0
     while remaining and requests < bounds.max_requests and clock() < deadline:
@@ -75,7 +77,7 @@ def look_up(
             continue
         for state in page.items:
             external_id = state.ref.external_id
-            witnessed = witnessed or external_id in witnesses
+            unseen.discard(external_id)
             if external_id in remaining:
                 remaining.discard(external_id)
                 found[external_id] = state.ref.id
@@ -85,10 +87,15 @@ def look_up(
             break
     if not remaining:
         return Lookup(found, requests=requests)
-    if ended and witnessed:
+    if ended and witnesses and not unseen:
         return Lookup(found, frozenset(remaining), requests)
-    if ended:
-        note = "the vendor's list did not show the external ids of tickets the run created"
+    if ended and not witnesses:
+        note = "no create of the run was confirmed, so the list cannot prove an absence"
+    elif ended:
+        note = (
+            f"the vendor's list did not show {len(unseen)} of {len(set(witnesses))} tickets the "
+            "run created (external ids not echoed, or the list is incomplete)"
+        )
     else:
         note = f"the lookup stopped at its bound ({requests} requests, {failures} failed)"
     return Lookup(found, requests=requests, note=note)

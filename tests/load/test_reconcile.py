@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from harness.config import load_vendor
 from harness.load.reconcile import LookupBounds, look_up
 from harness.model import Channel, Customer, Priority, Ticket
 from harness.redact import Secret
@@ -16,7 +18,9 @@ from harness.sandbox import SandboxProcess
 from harness.transport.httpx_sync import HttpxExecutor
 from harness.vendors.auth import bearer
 from harness.vendors.base import ApiFailure, FailureKind
+from harness.vendors.registry import adapter_for
 from harness.vendors.sandbox import SandboxAdapter
+from tests.fixtures.proxied import REST_YAML, proxy, rest_vendor
 from tests.fixtures.sandbox import SandboxFactory
 
 _BOUNDS = LookupBounds(max_requests=50, max_s=30.0, page_size=10)
@@ -35,9 +39,13 @@ def _ticket(external_id: str) -> Ticket:
 
 
 @pytest.fixture
-def lossy(sandbox_factory: SandboxFactory, sandbox_token: str) -> Iterator[HttpxExecutor]:
-    sandbox: SandboxProcess = sandbox_factory("solid", faults="lost_answer=0.3")
-    with HttpxExecutor(sandbox.url, bearer(Secret(sandbox_token)), timeout=10.0) as client:
+def lossy_sandbox(sandbox_factory: SandboxFactory) -> SandboxProcess:
+    return sandbox_factory("solid", faults="lost_answer=0.3")
+
+
+@pytest.fixture
+def lossy(lossy_sandbox: SandboxProcess, sandbox_token: str) -> Iterator[HttpxExecutor]:
+    with HttpxExecutor(lossy_sandbox.url, bearer(Secret(sandbox_token)), timeout=10.0) as client:
         yield client
 
 
@@ -98,3 +106,30 @@ def test_a_vendor_with_no_ticket_list_leaves_outcomes_unknown() -> None:
     lookup = look_up(CreateOnly(), run, ["a"], ["b"], _BOUNDS)
     assert (lookup.found, lookup.absent, lookup.requests) == ({}, frozenset(), 0)
     assert lookup.note is not None and "ticket list" in lookup.note
+
+
+@pytest.mark.parametrize("defects", ["none", "skip-deep"])
+def test_a_list_that_skips_items_proves_no_absence(
+    lossy: HttpxExecutor,
+    lossy_sandbox: SandboxProcess,
+    sandbox_token: str,
+    tmp_path: Path,
+    defects: str,
+) -> None:
+    """Through ``csm-harness proxy`` and the rest adapter: a clean list finds every lost create
+    and proves the absence of an id never sent; a list that leaves items out of deep pages
+    (defect ``skip-deep``) misses tickets the run created, so it proves no absence."""
+    answered, lost = _create(lossy, 40)
+    assert lost
+    upstream = rest_vendor(tmp_path, lossy_sandbox.url, "upstream")
+    rest = adapter_for(load_vendor(REST_YAML), str(REST_YAML))
+    with (
+        proxy(upstream, defects, sandbox_token) as url,
+        HttpxExecutor(url, bearer(Secret(sandbox_token)), timeout=10.0) as through,
+    ):
+        lookup = look_up(rest, through.run, [*lost, "never"], answered, _BOUNDS)
+    if defects == "none":
+        assert set(lookup.found) == set(lost) and lookup.absent == frozenset({"never"})
+    else:
+        assert set(lookup.found) <= set(lost) and lookup.absent == frozenset()
+        assert lookup.note is not None and "did not show" in lookup.note
