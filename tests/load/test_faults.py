@@ -105,5 +105,7 @@ def test_faulty_vendor_is_measured_within_bounds_and_every_fault_is_counted(
     assert len(by_outcome["absent"]) == metrics["tickets_absent"]["count"] > 0
     created = metrics["tickets_created"]["count"]
     assert created == planned - len(by_outcome["failed"]) - len(by_outcome["absent"])
+    print(f"lookup: found {len(by_outcome['found'])}, absent {len(by_outcome['absent'])}; "
+          f"created {created}, vendor holds {len(truth['tickets'])}")  # fmt: skip
     assert created == len(truth["tickets"])  # exactly what the vendor holds
     assert data["complete"] is True
