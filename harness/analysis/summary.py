@@ -13,7 +13,7 @@ from harness.analysis.phases import drift, measure_phases
 from harness.analysis.run_notes import run_notes
 from harness.analysis.saturation import CpuRecord, judge_saturation
 from harness.analysis.verdicts import MeasuredMetric, evaluate
-from harness.analysis.window import measure_throughput
+from harness.analysis.window import ArrivalWindow, measure_throughput
 from harness.config.thresholds import Threshold
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
@@ -56,10 +56,11 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
     origin = int(info.start_at)
     seconds = store.seconds()
     duration_s = max(1.0, inputs.ended_at - info.start_at)
-    outcomes = [_outcome(t, store, duration_s) for t in inputs.thresholds]
+    load = LoadInfo.from_dict(info.load)
+    window = ArrivalWindow.of(info.start_at, load.duration_s)
+    outcomes = [_outcome(t, store, window) for t in inputs.thresholds]
     processes = inputs.processes
     complete = inputs.cut_reason is None and not any(p.budget_exhausted for p in processes)
-    load = LoadInfo.from_dict(info.load)
     phases = measure_phases(load.phases, store, info.start_at)
     verdict = drift(load.kind, phases)
     cpus = int(info.environment.get("cpus", 1) or 1)
@@ -82,7 +83,7 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             **_vendor_clock(processes),
         ),
         load=load,
-        metrics={name: _metric(name, store, duration_s) for name in METRICS},
+        metrics={name: _metric(name, store, window) for name in METRICS},
         timeline=_timeline(store, seconds, origin),
         routing_distribution=_distribution(store),
         thresholds=outcomes,
@@ -143,14 +144,14 @@ def _cpu_records(processes: Sequence[ProcessState]) -> list[CpuRecord]:
     ]
 
 
-def _outcome(threshold: Threshold, store: SeriesStore, duration_s: float) -> ThresholdOutcome:
-    result = evaluate(threshold, MeasuredMetric.from_store(store, threshold.metric, duration_s))
+def _outcome(threshold: Threshold, store: SeriesStore, window: ArrivalWindow) -> ThresholdOutcome:
+    result = evaluate(threshold, MeasuredMetric.from_store(store, threshold.metric, window=window))
     return ThresholdOutcome(
         metric=result.metric, source=result.source, ok=result.ok, measured_text=result.measured_text
     )
 
 
-def _metric(name: str, store: SeriesStore, duration_s: float) -> MetricSummary:
+def _metric(name: str, store: SeriesStore, window: ArrivalWindow) -> MetricSummary:
     meta = METRICS[name]
     common: dict[str, Any] = {"name": name, "title_en": meta.title_en, "title_zh": meta.title_zh}
     if meta.kind is MetricKind.TREND:
@@ -175,8 +176,15 @@ def _metric(name: str, store: SeriesStore, duration_s: float) -> MetricSummary:
         return MetricSummary(
             kind="rate", hits=hits, total=total, rate=hits / total if total else None, **common
         )
-    count = store.counter_total(name)
-    return MetricSummary(kind="counter", count=count, per_second=count / duration_s, **common)
+    inside, after = window.split(store, name)
+    return MetricSummary(
+        kind="counter",
+        count=store.counter_total(name),
+        per_second=round(inside / window.length_s, 4),
+        in_window=inside,
+        in_drain=after,
+        **common,
+    )
 
 
 def _percentiles(store: SeriesStore, metric: str, second: int) -> Percentiles | None:
