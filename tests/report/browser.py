@@ -9,6 +9,7 @@ some text from the page and takes a full-page screenshot.
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -122,8 +123,13 @@ def load_page(chromium: str, page: Path, screenshot: Path, expressions: dict[str
     from_chrome_r, from_chrome_w = os.pipe()
 
     def plumb() -> None:  # in the child: its fd 3 reads our commands, fd 4 writes answers
-        os.dup2(to_chrome_r, 3)
-        os.dup2(from_chrome_w, 4)
+        # Copy both above 4 first: os.pipe() may itself have returned 3 or 4, and dup2 onto the
+        # same number neither moves it nor clears close-on-exec.
+        reads, writes = (
+            fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_chrome_r, from_chrome_w)
+        )
+        for source, target in ((reads, 3), (writes, 4)):
+            os.dup2(source, target, inheritable=True)
 
     with tempfile.TemporaryDirectory(prefix="csm-chromium-") as profile:
         proc = subprocess.Popen(
