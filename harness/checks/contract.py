@@ -116,6 +116,13 @@ class Contract(StrictModel):
     input: Input = Field(default_factory=Input)
     rate_limit: RateLimit = Field(default_factory=RateLimit)
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    request_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Longest wait for one answer (a vendor whose lists slow down as they grow, "
+        "on a busy machine, needs more).",
+    )
     priority_projection: dict[str, str] = Field(
         default_factory=dict,
         description="Lossy priorities: canonical value -> the value it reads back as.",

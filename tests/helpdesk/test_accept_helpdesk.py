@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from harness.checks.contract import Contract, Lifecycle
+from harness.checks.receiver import WebhookReceiver
 from harness.checks.registry import CheckFailed
 from tests.fixtures.proxied import rest_context
 from tests.helpdesk.server import HelpdeskServer
@@ -29,6 +30,9 @@ from tests.helpdesk.server import HelpdeskServer
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "scenarios/vendors/django-helpdesk.yaml"
 CLI = str(Path(sys.executable).with_name("csm-harness"))
+#: the default contract but for patience: every django-helpdesk read walks all its tickets
+#: (1.5 ms each), so a list of 500 on a busy 2-core machine can take longer than 10 s
+CONTRACT = "request_timeout_s: 60\n"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,12 @@ class Run:
 def _accept(server: HelpdeskServer, url: str, out: Path) -> Run:
     env = {**os.environ, "HELPDESK_TOKEN": server.token}
     command = [CLI, "accept", "--vendor", str(VENDOR), "--lang", "en", "--out", str(out)]
+    contract = out / "contract.yaml"
+    out.mkdir(parents=True, exist_ok=True)
+    contract.write_text(CONTRACT, "utf-8")
+    command += ["--contract", str(contract)]
+    assert server.webhook_listen is not None
+    command += ["--webhook-listen", server.webhook_listen]
     done = subprocess.run(
         [*command, "--set", f"vendor.base_url={url}"],
         env=env, capture_output=True, text=True, timeout=600,
@@ -93,8 +103,6 @@ def _api(server: HelpdeskServer, path: str) -> Any:
 #: every skip on the clean helpdesk, with words of the reason it names
 CLEAN_SKIPS = {
     "FIELD-001": r"cannot send custom_fields\.sku.*every field it sent was kept",
-    "HOOK-001": r"declares no webhooks",
-    "HOOK-002": r"declares no webhooks",
     "IDENT-001": r"does not offer customers",
     "ROUTE-001": r"no category-to-queue map",
     "MIG-001": r"does not offer bulk-import",
@@ -106,10 +114,10 @@ CLEAN_SKIPS = {
 def test_clean_run_verdicts(clean: Run) -> None:
     verdicts = clean.verdicts()
     assert {c for c, o in verdicts.items() if o == "failed"} == {
-        "IDEM-001", "INPUT-001", "PII-001"
+        "IDEM-001", "INPUT-001", "PII-001", "HOOK-002"
     }  # fmt: skip
     assert {c for c, o in verdicts.items() if o == "passed"} == {
-        "AUTH-001", "AUTH-002", "FIELD-002", "ENUM-001", "ENUM-002", "PAGE-001"
+        "AUTH-001", "AUTH-002", "FIELD-002", "ENUM-001", "ENUM-002", "PAGE-001", "HOOK-001"
     }  # fmt: skip
     assert {c for c, o in verdicts.items() if o == "skipped"} == set(CLEAN_SKIPS)
     for check, reason in CLEAN_SKIPS.items():  # never silently: each skip names its reason
@@ -207,7 +215,10 @@ def test_reopening_is_judged_when_the_contract_says_closed_is_final(
     text = re.sub(r"(?m)^base_url: .*$", f"base_url: {helpdesk.url}", VENDOR.read_text("utf-8"))
     vendor.write_text(text, "utf-8")
     contract = Contract(lifecycle=Lifecycle(closed_final=True))
+    assert helpdesk.webhook_listen is not None
+    host, port = helpdesk.webhook_listen.rsplit(":", 1)
     with (
+        WebhookReceiver(host, int(port)),  # the helpdesk delivers each new ticket
         rest_context(vendor, helpdesk.token, "ENUM-002", tmp_path, contract) as ctx,
         pytest.raises(CheckFailed, match=r"closed -> open") as failed,
     ):
@@ -216,6 +227,34 @@ def test_reopening_is_judged_when_the_contract_says_closed_is_final(
     assert ticket, str(failed.value)
     # the evidence: django-helpdesk reopened the closed ticket (status 1, Open)
     assert _api(helpdesk, f"/api/tickets/{ticket.group(1)}/")["status"] == 1
+
+
+def _hook_tickets(message: str) -> list[str]:
+    return re.findall(r"- ticket (\d+) \(external_id [^)]*signed[^)]*\), delivery", message)
+
+
+def test_every_new_ticket_is_delivered_by_webhook(clean: Run, helpdesk: HelpdeskServer) -> None:
+    measured = clean.checks["HOOK-001"]["measured"]
+    assert measured["event"] == "created"  # django-helpdesk sends no assignment event
+    assert measured["expected"] == measured["delivered"] == 12  # the contract's default
+    assert measured["duplicates"] == 0
+    # deliveries of every other check's tickets arrived too, none counted as HOOK-001's
+    assert measured["deliveries"] == 12 and measured["other_deliveries"] > 0
+
+
+def test_deliveries_are_unsigned(clean: Run, helpdesk: HelpdeskServer) -> None:
+    found = clean.checks["HOOK-002"]
+    assert found["measured"] == {"verified": 0, "unsigned": 3}
+    message = found["message"]
+    tickets = _hook_tickets(message)
+    assert len(tickets) == 3, message
+    # the evidence: what arrived carries requests' headers and nothing that could sign it
+    for headers in re.findall(r"headers received: ([^\n]+)", message):
+        names = set(headers.split(", "))
+        assert names <= {"accept", "accept-encoding", "connection", "content-length",
+                         "content-type", "host", "user-agent"}, names  # fmt: skip
+    for ticket in tickets:  # the tickets exist, delivered with the helpdesk's own JSON
+        assert _api(helpdesk, f"/api/tickets/{ticket}/")["id"] == int(ticket)
 
 
 @pytest.mark.parametrize(
