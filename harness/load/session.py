@@ -124,8 +124,9 @@ def begin(
     receiver: WebhookReceiver | None = None
     webhook_id: str | None = None
     hooks = target.vendor.webhooks
-    if mode == "webhook" or (hooks.supported and hooks.mode == "preconfigured"):
-        # a preconfigured vendor delivers whatever the probe mode: it is answered either way
+    answering = hooks.supported and hooks.mode == "preconfigured" and index == 0
+    if mode == "webhook" or answering:
+        # a preconfigured vendor delivers whatever the probe mode: one process answers it
         receiver, webhook_id = _start_webhooks(target, plan, probe, hub, setup, count, mode)
     hub.state.planned = plan.feed.planned
     run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, setup, clock)
@@ -151,7 +152,7 @@ def _start_webhooks(
     hooks = target.vendor.webhooks
     host, port = "127.0.0.1", 0
     if hooks.listen is not None:
-        if count > 1:
+        if count > 1 and mode == "webhook":
             raise HarnessError(
                 f"{target.vendor_path}: webhooks.listen {hooks.listen} is one address: run with "
                 "--workers 1 (each worker process would need its own receiver)"
