@@ -8,6 +8,7 @@ file:line errors like every other config file::
     priority_projection: {urgent: high}    # a 3-level vendor: urgent reads back as high
     pii: {masking_required: true, free_text: false}
     rate_limit: {probe: list, budget: 600}
+    lifecycle: {closed_final: true}        # a closed ticket refuses reopening
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ class Input(StrictModel):
     long_text_chars: int = Field(default=5000, ge=1, description="Longest description kept.")
 
 
+class Lifecycle(StrictModel):
+    closed_final: bool = Field(
+        default=False,
+        description="A closed ticket must refuse reopening (4xx), as Zendesk's do; off: the "
+        "reopen answer is reported, not judged (django-helpdesk and Freshdesk reopen).",
+    )
+
+
 class RateLimit(StrictModel):
     probe: Literal["export", "list", "get"] = "export"
     budget: int = Field(default=400, ge=1, le=100_000, description="Requests before giving up.")
@@ -106,6 +115,14 @@ class Contract(StrictModel):
     pii: Pii = Field(default_factory=Pii)
     input: Input = Field(default_factory=Input)
     rate_limit: RateLimit = Field(default_factory=RateLimit)
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    request_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Longest wait for one answer (a vendor whose lists slow down as they grow, "
+        "on a busy machine, needs more).",
+    )
     priority_projection: dict[str, str] = Field(
         default_factory=dict,
         description="Lossy priorities: canonical value -> the value it reads back as.",

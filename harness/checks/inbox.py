@@ -3,10 +3,11 @@ vendor file's ``webhooks.mode``.
 
 ``register``: a receiver on a free loopback port, registered with the adapter for the block and
 removed after it. ``preconfigured``: an admin already points the vendor at the harness, so the
-receiver binds ``webhooks.listen`` (or ``--webhook-listen``) once, for the whole session
-(a vendor keeps its connection to that address alive; a receiver closed between checks would
-lose the next check's deliveries), and nothing is registered; each check picks the deliveries
-about its own tickets.
+receiver binds ``webhooks.listen`` (or ``--webhook-listen``) once, when the session starts
+(:func:`open_inbox`): such a vendor delivers on every create of every check, and one that cannot
+connect may fail the create itself (django-helpdesk answers 500); a receiver closed between
+checks would lose the next check's deliveries. Nothing is registered; each check picks the
+deliveries about its own tickets.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from harness.model import TicketRef
 from harness.vendors.base import WebhookEvent, WebhookRejected
 from harness.vendors.capabilities import WEBHOOKS
 
-__all__ = ["about", "close_inbox", "decode", "receives_webhooks", "webhook_inbox"]
+__all__ = ["about", "close_inbox", "decode", "open_inbox", "receives_webhooks", "webhook_inbox"]
 
 
 def decode(ctx: CheckContext, delivery: Delivery) -> WebhookEvent | None:
@@ -35,14 +36,17 @@ def decode(ctx: CheckContext, delivery: Delivery) -> WebhookEvent | None:
 
 def about(ctx: CheckContext, delivery: Delivery, ref: TicketRef, external_id: str) -> bool:
     """Whether a delivery (of any event) is about the ticket: the adapter's reading of it,
-    else the ticket's external id or id in the body."""
+    else the ticket's external id in the body, else (a body naming none of this run's
+    external ids) its id."""
     event = decode(ctx, delivery)
     if event is not None:
         return event.assignment.ticket_id == ref.id
     text = delivery.body.decode("utf-8", "replace")
-    return (bool(external_id) and external_id in text) or re.search(
-        rf"(?<![\w-]){re.escape(ref.id)}(?![\w-])", text
-    ) is not None
+    if external_id and external_id in text:
+        return True
+    if ctx.session.run_tag in text:  # another ticket of this run: its numbers are not ids
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(ref.id)}(?![\w-])", text) is not None
 
 
 def receives_webhooks(ctx: CheckContext) -> bool:
@@ -57,7 +61,7 @@ def receives_webhooks(ctx: CheckContext) -> bool:
 def webhook_inbox(ctx: CheckContext) -> Iterator[WebhookReceiver]:
     session = ctx.session
     if session.webhook_listen is not None:
-        yield _shared(session)
+        yield open_inbox(session)
         return
     ctx.require(WEBHOOKS.name)  # skipped, naming the operation, when it cannot register
     with WebhookReceiver() as receiver:
@@ -68,7 +72,8 @@ def webhook_inbox(ctx: CheckContext) -> Iterator[WebhookReceiver]:
             ctx.run(ctx.adapter.unregister_webhook(hook_id))
 
 
-def _shared(session: Session) -> WebhookReceiver:
+def open_inbox(session: Session) -> WebhookReceiver:
+    """The session's one receiver on ``webhook_listen`` (bound on the first call)."""
     if session.inbox is None:
         assert session.webhook_listen is not None
         host, port = session.webhook_listen

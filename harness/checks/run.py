@@ -21,7 +21,7 @@ import pytest
 from harness.checks.client import CheckClient
 from harness.checks.context import Session
 from harness.checks.contract import Contract, load_contract
-from harness.checks.inbox import close_inbox
+from harness.checks.inbox import close_inbox, open_inbox
 from harness.checks.plugin import CONTEXT_KEY, RUN_KEY
 from harness.checks.registry import Check, CheckFailed, all_checks
 from harness.checks.results import CheckResult, summary_lines, write_results
@@ -29,7 +29,7 @@ from harness.config import VendorSpec, load_scenario, load_vendor
 from harness.config.hosts import HostAllowList
 from harness.config.scenario import DEFAULT_ALLOW_HOSTS
 from harness.config.suggest import did_you_mean
-from harness.errors import ConfigError, HarnessError
+from harness.errors import ConfigError, HarnessError, VendorError
 from harness.model import TicketRef
 from harness.redact import Secret
 from harness.transport.allowlist import check_target
@@ -124,7 +124,13 @@ class AcceptanceRun:
             signer = self._credential(lambda: signer_for(vendor.auth, str(self.vendor_path)))
             secret_list += _secrets_in(signer)
         self._allow(url)
-        client = CheckClient(url, signer, curl_auth=curl_auth(vendor), secrets=secret_list)
+        client = CheckClient(
+            url,
+            signer,
+            curl_auth=curl_auth(vendor),
+            secrets=secret_list,
+            timeout=self.contract.request_timeout_s,
+        )
         webhook_secret = self._webhook_secret()
         self.session = Session(
             adapter=adapter,
@@ -149,6 +155,11 @@ class AcceptanceRun:
             "run_tag": self.session.run_tag,
             "operations": offered(adapter),
         }
+        if self.session.webhooks_supported and self.session.webhook_listen is not None:
+            try:  # a preconfigured vendor delivers from the first create of the first check
+                open_inbox(self.session)
+            except VendorError as exc:
+                pytest.exit(f"csm-harness: {self.vendor_path}: {exc}", EXIT_CONFIG)
         self._preflight(client, adapter, url)
 
     def _adapter(self) -> VendorAdapter:

@@ -350,6 +350,12 @@ class VendorSpec(StrictModel):
                     ("rest", "assignment", "observe"),
                     "'webhook' needs 'webhooks: {supported: true}'",
                 )
+            if "assigned" not in self.webhooks.events:
+                raise ConfigValueError.at(
+                    ("rest", "assignment", "observe"),
+                    "'webhook' needs assignment deliveries: add 'assigned' to webhooks.events, "
+                    "or observe by polling",
+                )
         return self
 
     @model_validator(mode="after")

@@ -124,8 +124,11 @@ def begin(
     )
     receiver: WebhookReceiver | None = None
     webhook_id: str | None = None
-    if mode == "webhook":
-        receiver, webhook_id = _start_webhooks(target, plan, probe, hub, setup, count)
+    hooks = target.vendor.webhooks
+    answering = hooks.supported and hooks.mode == "preconfigured" and index == 0
+    if mode == "webhook" or answering:
+        # a preconfigured vendor delivers whatever the probe mode: one process answers it
+        receiver, webhook_id = _start_webhooks(target, plan, probe, hub, setup, count, mode)
     hub.state.planned = plan.feed.planned
     run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, setup, clock)
     hub.before_ship = lambda: refresh_state(run)
@@ -142,12 +145,15 @@ def _start_webhooks(
     hub: MetricsHub,
     setup: LocustExecutor,
     count: int,
+    mode: str,
 ) -> tuple[WebhookReceiver, str | None]:
-    """The receiver on its address, then (mode ``register``) the vendor told where to send."""
+    """The receiver on its address, then (mode ``register``) the vendor told where to send.
+    Deliveries are routing samples only when probing by webhook (``mode``) and the vendor file
+    declares assignment events; any others are acknowledged and counted."""
     hooks = target.vendor.webhooks
     host, port = "127.0.0.1", 0
     if hooks.listen is not None:
-        if count > 1:
+        if count > 1 and mode == "webhook":
             raise HarnessError(
                 f"{target.vendor_path}: webhooks.listen {hooks.listen} is one address: run with "
                 "--workers 1 (each worker process would need its own receiver)"
@@ -165,6 +171,7 @@ def _start_webhooks(
         port=port,
         public_url=hooks.public_url,
         count=lambda name: hub.store.add(f"webhooks_{name}", int(time.time())),
+        assignments=mode == "webhook" and "assigned" in hooks.events,
     )
     try:
         receiver.start()

@@ -40,7 +40,10 @@ def _status(code: str) -> bytes:
 
 class WebhookReceiver:
     """Listens on ``host:port`` (default 127.0.0.1, a port chosen by the OS) and hands each
-    verified event on; with ``secret`` None deliveries are taken unsigned (``signature: none``)."""
+    verified event on; with ``secret`` None deliveries are taken unsigned (``signature: none``).
+    With ``assignments`` False (the vendor file's ``webhooks.events`` lists no ``assigned``)
+    no delivery is an assignment: each is acknowledged and counted (``received``; ``other``
+    here), none becomes a routing latency sample, whatever the adapter reads in it."""
 
     def __init__(
         self,
@@ -53,6 +56,7 @@ class WebhookReceiver:
         guard: ReplayGuard | None = None,
         port: int = 0,
         public_url: str | None = None,
+        assignments: bool = True,
     ) -> None:
         self._adapter = adapter
         self._secret = secret
@@ -63,7 +67,9 @@ class WebhookReceiver:
         self.duplicates = 0
         self._server = StreamServer((host, port), self._serve)
         self._public_url = public_url
+        self._assignments = assignments
         self.received = 0
+        self.other = 0  # deliveries of events that are not assignments
 
     @property
     def local_url(self) -> str:
@@ -126,6 +132,8 @@ class WebhookReceiver:
             sock.close()
 
     def _handle(self, headers: dict[str, str], body: bytes, received_at: float) -> bytes:
+        if not self._assignments:
+            return self._other(headers, body)
         try:
             event = self._adapter.parse_webhook(headers, body, self._secret)
         except WebhookRejected:
@@ -144,6 +152,18 @@ class WebhookReceiver:
         self._count("received")
         if event is not None:
             self._on_event(event, received_at)
+        return _NO_CONTENT
+
+    def _other(self, headers: dict[str, str], body: bytes) -> bytes:
+        """A delivery of a vendor that sends no assignment events: verified when it signs."""
+        if self._secret is not None:
+            try:
+                self._adapter.parse_webhook(headers, body, self._secret)
+            except WebhookRejected:
+                return self._reject()
+        self.received += 1
+        self.other += 1
+        self._count("received")
         return _NO_CONTENT
 
     def _reject(self) -> bytes:

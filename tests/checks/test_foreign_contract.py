@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from harness.checks.contract import Contract, Lifecycle
 from harness.checks.identity import fake_mobile
 from harness.checks.masking import masked
 from harness.checks.registry import CheckFailed
@@ -68,6 +69,19 @@ def test_enum_002_sends_only_the_statuses_the_vendor_file_declares(
     assert set(sent) == {"open", "solved", "closed"}, sent
     assert ctx.measured["not_sendable"] == ["pending"]
     assert ctx.measured["transitions"] == 3
+
+
+@pytest.mark.parametrize("closed_final", [False, True])
+def test_enum_002_reports_the_reopen_answer_and_judges_it_only_per_contract(
+    sandbox: SandboxProcess, token: str, tmp_path: Path, closed_final: bool
+) -> None:
+    vendor = rest_vendor(tmp_path, sandbox.url, text=foreign())
+    contract = Contract(lifecycle=Lifecycle(closed_final=closed_final))
+    with rest_context(vendor, token, "ENUM-002", tmp_path, contract) as ctx:
+        ctx.execute()  # the sandbox refuses reopening: passes either way
+        sent = _sent(ctx, "status")
+    assert sent == ["open", "solved", "closed", "open"]
+    assert re.fullmatch(r"refused HTTP 4\d\d", ctx.measured["reopen"])
 
 
 def test_enum_002_is_skipped_naming_the_status_map_when_it_cannot_walk(

@@ -23,10 +23,13 @@ import venv
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
-__all__ = ["CATEGORY_QUEUES", "HelpdeskServer", "HelpdeskUnavailable", "ensure_helpdesk"]
+__all__ = [
+    "CATEGORY_QUEUES", "HelpdeskServer", "HelpdeskUnavailable", "ensure_helpdesk", "free_port"
+]  # fmt: skip
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = Path(__file__).resolve().parent / "project"
@@ -113,11 +116,15 @@ class HelpdeskServer:
     """One helpdesk with its own copy of the seeded database, on ``url``."""
 
     def __init__(self, workdir: Path, webhook_url: str | None = None, workers: int = 2) -> None:
+        """``webhook_url``: where the helpdesk posts new tickets and follow-ups (keep a receiver
+        there whenever tickets are created: a refused delivery turns the create into a 500)."""
         self.workdir = workdir
         self.token = secrets.token_hex(20)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._webhook_url = webhook_url
+        #: HOST:PORT of ``webhook_url``: what `accept --webhook-listen` must bind
+        self.webhook_listen = urlsplit(webhook_url).netloc if webhook_url else None
         self._workers = workers
         self._process: subprocess.Popen[bytes] | None = None
         self.log = workdir / "gunicorn.log"
@@ -129,7 +136,11 @@ class HelpdeskServer:
         shutil.copyfile(template, db)
         with sqlite3.connect(db) as conn:
             conn.execute("UPDATE authtoken_token SET key = ?", (self.token,))
-        extra = {"HELPDESK_NEW_TICKET_WEBHOOK_URLS": self._webhook_url or ""}
+        # the admin's webhook set-up: new tickets and follow-ups go to the harness's receiver
+        extra = {
+            "HELPDESK_NEW_TICKET_WEBHOOK_URLS": self._webhook_url or "",
+            "HELPDESK_FOLLOWUP_WEBHOOK_URLS": self._webhook_url or "",
+        }
         gunicorn = VENV / "bin" / "gunicorn"
         command = [str(gunicorn), "-w", str(self._workers), "-b", f"127.0.0.1:{self.port}"]
         command += ["--timeout", "60", "--graceful-timeout", "2", "hdproject.wsgi"]
