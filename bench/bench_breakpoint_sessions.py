@@ -13,7 +13,7 @@ machine the figures mean little without the load beside them.
 
 ``--sessions-per-process N`` lowers the per-process ceiling so bigger steps run on several load
 processes (``--workers``), with ``max_processes`` raised to fit. ``--smoke``: a 20-session table,
-short hold, a 2-minute ceiling; it checks the bench runs, not the accuracy.
+short hold, a 75-s ceiling; it checks the bench runs, not the accuracy.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def derive(work: Path, capacity: int | None, per_process: int | None, smoke: boo
     if smoke:
         capacity = capacity or 20
         scenario["conversation"].update({"agents": 10, "think_time": "2s"})
-        spec.update({"start": 10, "hold": "8s", "warm_up": "3s", "max_time": "2m"})
+        spec.update({"start": 10, "hold": "6s", "warm_up": "2s", "max_time": "75s"})
     if capacity is not None:
         vendor["sandbox"]["overrides"]["session_capacity"] = str(capacity)
     if per_process is not None:

@@ -2,10 +2,9 @@
 session table of the session-capped sandbox (resized to 60, so the generator needs little CPU),
 with the steps above 40 sessions run on two load processes, and the truth it never read.
 
-On a machine so busy that the harness itself was starved (its event loop late, or it could not
-hold the sessions it was asked to), the search must say its steps are unreliable rather than
-pass a wrong capacity off as measured; the accuracy is asserted whenever the steps it relied on
-were reliable. How long the shipped search takes is a bench (bench_breakpoint_sessions.py).
+A machine so busy that the harness itself was starved (its event loop late, or it could not
+hold the sessions it was asked to) is said on the console and in the result. How long the
+shipped search takes is a bench (bench_breakpoint_sessions.py), never asserted here.
 """
 
 from __future__ import annotations
@@ -63,12 +62,12 @@ def test_finds_the_session_table_with_steps_on_two_processes(tmp_path: Path) -> 
             if step["rate_per_s"] <= TABLE * 0.9:
                 assert step["concurrency"] >= 0.9 * step["rate_per_s"], step
     assert result["kind"] == "sessions" and result["agents_mode"] == "fixed"
-    assert (folder / "breakpoint.html").exists() and (folder / "breakpoint.en.html").exists()
+    assert (folder / "breakpoint.html").exists() and (folder / "breakpoint.zh-CN.html").exists()
     found, bad = result["breakpoint_sessions"], result["first_bad_sessions"]
-    bracket = [s for s in steps if s["rate_per_s"] in (found, bad)]
-    if all(s["reliable"] for s in bracket) and result["stop_reason"] == "resolved":
-        assert found == pytest.approx(TABLE, rel=0.10), (found, bad, done.stdout)
-        assert any(s["processes"] == 2 and s["reliable"] for s in steps)
-    else:  # a starved generator is said, in the result and on the console
-        assert not result["reliable"], done.stdout
+    assert result["stop_reason"] == "resolved", done.stdout
+    # served sessions are a count the table bounds, not a latency: they hold on a busy machine
+    assert found == pytest.approx(TABLE, rel=0.10), (found, bad, done.stdout)
+    assert bad == pytest.approx(TABLE / 0.95, rel=0.10)  # where served < 95 % of the target
+    assert any(s["processes"] == 2 for s in steps)
+    if not result["reliable"]:  # a starved generator is said, in the result and on the console
         assert "unreliable" in done.stdout
