@@ -10,7 +10,9 @@ Pure logic over step outcomes; :mod:`harness.orchestrate.breakpoints` runs the s
 3. The probe is the geometric midpoint, unless the bad step broke the throughput criterion:
    then its measured throughput ``c`` estimates the capacity, the criterion flips at about
    ``c / min_throughput``, and the probes go just below and just above that rate (a bracket of
-   about ``0.9 * resolution``), which saves two or three steps over blind bisection.
+   about ``0.9 * resolution``), which saves two or three steps over blind bisection. A sessions
+   search does the same with the sessions the vendor served when served concurrency broke
+   (``c / min_concurrency``).
 4. The breakpoint is ``lo``; the SLOs that failed at ``hi`` are what broke.
 
 A first step that already breaks ends the search (``start_too_high``): lower ``start``. A step
@@ -24,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from harness.analysis.session_measure import CONCURRENCY
 from harness.analysis.step_measure import StepMeasure
 from harness.analysis.usl import UslFit, fit_usl
 from harness.analysis.verdicts import ThresholdResult
@@ -191,11 +194,16 @@ class StepSearch:
 
     def _probe(self, lo: float, hi: float, bad: StepOutcome) -> float:
         middle = math.sqrt(lo * hi)
-        throughput_broke = any(v.name == THROUGHPUT for v in bad.broken)
-        capacity = bad.measure.throughput_per_s
-        if not isinstance(self.spec, Breakpoint) or not throughput_broke or capacity <= 0:
+        spec = self.spec
+        if isinstance(spec, Breakpoint):
+            broke = any(v.name == THROUGHPUT for v in bad.broken)
+            capacity, share = bad.measure.throughput_per_s, spec.min_throughput
+        else:  # the sessions the vendor served estimate its session capacity the same way
+            broke = any(v.name == CONCURRENCY for v in bad.broken)
+            capacity, share = bad.measure.concurrency, spec.min_concurrency
+        if not broke or capacity <= 0:
             return middle
-        flip = capacity / self.spec.min_throughput
+        flip = capacity / share
         half = 1 + 0.45 * self.spec.resolution
         margin = 1 + 0.1 * self.spec.resolution
         for probe in (flip / half, flip * half):

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from harness.analysis.session_growth import judge_growth
 from harness.analysis.step_measure import StepMeasure
 from harness.analysis.verdicts import ThresholdResult
 from harness.config.breakpoint import format_percent
@@ -123,10 +124,11 @@ def judge_sessions(
     sessions: float,
     results: Iterable[ThresholdResult],
     measure: StepMeasure,
-    reference: tuple[float, StepMeasure] | None,
+    references: Sequence[tuple[float, StepMeasure]],
 ) -> list[SloVerdict]:
     """The step's SLO results, then served concurrency against the target, then message
-    throughput growth over ``reference`` (the highest good step below: sessions, measure)."""
+    throughput growth over the good steps below (``references``: sessions, measure; see
+    :mod:`harness.analysis.session_growth`)."""
     from harness.analysis.breakpoint import SloVerdict
 
     verdicts = [SloVerdict(r.metric, r.source, r.ok, r.measured, r.measured_text) for r in results]
@@ -141,17 +143,6 @@ def judge_sessions(
         )
     )
     source = f">= {format_percent(spec.min_growth)} of the sessions' growth"
-    if reference is None or reference[0] >= sessions or reference[1].throughput_per_s <= 0:
-        text = f"{measure.throughput_per_s:.3g}/s (reference step)"
-        verdicts.append(SloVerdict(GROWTH, source, measure.throughput_per_s > 0, None, text))
-        return verdicts
-    base_sessions, base = reference
-    wanted = sessions / base_sessions - 1
-    grew = measure.throughput_per_s / base.throughput_per_s - 1
-    ratio = grew / wanted
-    text = (
-        f"{grew * 100:+.1f}% for {wanted * 100:+.1f}% sessions "
-        f"({base.throughput_per_s:.3g}/s -> {measure.throughput_per_s:.3g}/s)"
-    )
-    verdicts.append(SloVerdict(GROWTH, source, ratio >= spec.min_growth - 1e-9, ratio, text))
+    ok, ratio, text = judge_growth(spec.min_growth, sessions, measure, references)
+    verdicts.append(SloVerdict(GROWTH, source, ok, ratio, text))
     return verdicts

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from harness.analysis.breakpoint import Phase, SearchResult, SearchSpec, StepOutcome
+from harness.analysis.saturation import GENERATOR_SATURATED
 from harness.cli.console import ProgressHandle, progress_bar, say, table
 from harness.cli.messages import detect_lang, msg
 from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
@@ -151,7 +152,11 @@ class _Observer(SearchObserver):
         for v in step.broken:
             say(f"  ✗ {slo_title(v, lang)} '{v.source}'  {v.measured_text}")
         if not step.reliable:
-            say(msg("bp.step_unreliable", lang, index=step.index))
+            reason = step.unreliable_reason
+            if reason and reason != GENERATOR_SATURATED:  # a sessions step says what it saw
+                say(msg("bp.step_unreliable_why", lang, index=step.index, reason=reason))
+            else:
+                say(msg("bp.step_unreliable", lang, index=step.index))
 
     def cooling_down(self, seconds: float) -> None:
         say(msg("bp.cooling", self._lang, seconds=seconds))

@@ -135,6 +135,10 @@ _CLI_MESSAGES: dict[str, Text] = {
         "en": "  ! Step {index}: results unreliable: generator saturated.",
         "zh-CN": "  ! 第 {index} 步：结果不可靠：压测机饱和。",
     },
+    "bp.step_unreliable_why": {
+        "en": "  ! Step {index}: results unreliable: {reason}.",
+        "zh-CN": "  ! 第 {index} 步：结果不可靠（压测端未能正常施压）：{reason}。",
+    },
     "bp.result_open": {"en": "Breakpoint: at least {rate}", "zh-CN": "断点：不低于 {rate}"},
     "bp.report": {"en": "Report: {path}", "zh-CN": "报告：{path}"},
     "bp.json": {"en": "Results: {path}", "zh-CN": "结果：{path}"},

@@ -8,7 +8,9 @@ appended to ``metrics.ndjson`` in the run folder, so a crash loses seconds, not 
 
 CPU: every load process samples its own CPU once a second; the master (or local process) also
 samples the whole machine's, because Locust's own warning is per process and stays silent in
-distributed runs (see :mod:`harness.analysis.saturation`, which judges both).
+distributed runs (see :mod:`harness.analysis.saturation`, which judges both). The same timer
+records how late it fired (``generator_lag``): a process starved by a busy machine shows low
+CPU but a late event loop, and every latency it measured carries that delay.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from harness.metrics.series import SeriesStore
 METRICS_FILE = "metrics.ndjson"
 REPORT_KEY = "csm_harness"
 CPU_SATURATED_PERCENT = SATURATED_PERCENT
+GENERATOR_LAG = "generator_lag"
 # One counter per request outcome; a failure without a kind (a raw Locust error) is a
 # connection failure.
 _OUTCOMES: dict[str | None, str] = {
@@ -131,8 +134,14 @@ class MetricsHub:
             self.merge_local()
 
     def _sample_cpu(self) -> None:
+        due = time.monotonic() + 1.0
         while True:
-            gevent.sleep(1.0)
+            gevent.sleep(max(0.0, due - time.monotonic()))
+            # How late this timer fired: what every greenlet of the process waited besides
+            # its own work (a starved or CPU-bound load process), added to what it measured.
+            now = time.monotonic()
+            self.store.observe(GENERATOR_LAG, (now - due) * 1000.0, int(time.time()))
+            due = max(due + 1.0, now + 0.5)
             percent = self._cpu.cpu_percent(None)
             self.state.cpu_samples += 1
             self.state.cpu_total_percent += percent

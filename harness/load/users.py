@@ -4,7 +4,6 @@ harness's agents answer them from desks each process runs (see :mod:`harness.loa
 
 from __future__ import annotations
 
-import random
 import time
 
 import gevent
@@ -63,8 +62,10 @@ class ChatCustomer(FastHttpUser):
     """Closed model (load kind ``sessions``): one customer holding one chat session at a time,
     open -> converse -> close -> open again, until the shape stops the run.
 
-    Each user starts at a random phase (up to one think time) so that users spawned in the
-    same second do not write in lock-step for the rest of the run.
+    A user opens its first session as soon as it is spawned: the ramp already spreads the
+    opens, and exponential think times keep users apart afterwards. (A random start phase of
+    up to one think time held back a step's concurrency for that long: with a realistic 10-s
+    think time the sessions breakpoint measured a target that was not yet open.)
     """
 
     wait_time = constant(0)
@@ -74,7 +75,6 @@ class ChatCustomer(FastHttpUser):
     def on_start(self) -> None:
         self.chat = chat.current()
         self.executor = LocustExecutor(self.client, self.chat.run.plan.signer)
-        gevent.sleep(random.uniform(0.0, self.chat.conversation.think_time))
 
     @task
     def converse(self) -> None:

@@ -61,6 +61,14 @@ METRICS: Mapping[str, MetricInfo] = _catalog(
         "Every HTTP request, from the actual send to the complete answer.",
     ),
     MetricInfo(
+        "generator_lag",
+        MetricKind.TREND,
+        "Load generator lag",
+        "压测端事件循环延迟",
+        "How late each load process's once-a-second timer fired: time every measurement of that "
+        "process waited for the harness itself (a starved or CPU-bound load process).",
+    ),
+    MetricInfo(
         "routing_latency",
         MetricKind.TREND,
         "Routing latency",

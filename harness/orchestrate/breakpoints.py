@@ -151,12 +151,10 @@ def run_breakpoint(
             wall = clock() - step_began
             overhead = max(overhead if search.steps else 0.0, wall - outcome.summary.duration_s)
             if isinstance(spec, SessionsBreakpoint):
-                good = [s for s in search.steps if s.ok and s.rate < rate]
-                best = max(good, key=lambda s: s.rate) if good else None
+                good = [(s.rate, s.measure) for s in search.steps if s.ok and s.rate < rate]
                 step = judge_session_step(
                     spec, thresholds, outcome.run_dir, outcome.summary, (index, phase, rate),
-                    (best.rate, best.measure) if best else None, wall, processes,
-                    agents_for(spec, scenario, rate),
+                    good, wall, processes, agents_for(spec, scenario, rate),
                 )  # fmt: skip
             else:
                 step = _judge_step(

@@ -29,6 +29,10 @@ from harness.results.model import ERRORS, RunSummary
 __all__ = ["agents_for", "judge_session_step", "write_session_step"]
 
 SESSION_ROUTING = "session_routing"
+GENERATOR_LAG = "generator_lag"  # harness.load.collect records it
+# A load process whose once-a-second timer fired this late (p95) delayed what it measured by as
+# much as a loopback vendor takes to answer: the step is flagged, its verdicts shown.
+MAX_LAG_P95_MS = 250.0
 
 
 def agents_for(spec: SessionsBreakpoint, scenario: Scenario, sessions: float) -> int:
@@ -74,7 +78,7 @@ def judge_session_step(
     run_dir: Path,
     summary: RunSummary,
     step: tuple[int, Phase, float],
-    reference: tuple[float, StepMeasure] | None,
+    references: list[tuple[float, StepMeasure]],
     wall: float,
     processes: int,
     agents: int,
@@ -99,17 +103,27 @@ def judge_session_step(
     ]
     generator = summary.generator
     reliable, reason = generator.reliable, generator.unreliable_reason
-    if reliable and window is not None and window.open_mean < spec.min_concurrency * sessions:
-        # The harness did not hold the sessions it was asked to: the step measured the generator.
+    open_mean = window.open_mean if window is not None else sessions
+    held = open_mean < spec.min_concurrency * sessions
+    if reliable and held and measure.concurrency >= spec.min_concurrency * open_mean:
+        # The harness did not hold the sessions it was asked to, and the vendor served nearly
+        # all it held: the shortfall is the generator's. (A vendor serving far fewer than the
+        # harness held broke on its own, whatever the harness held.)
         reliable = False
-        reason = f"the harness held {window.open_mean:.0f} of {round(sessions)} sessions open"
+        reason = f"the harness held {open_mean:.0f} of {round(sessions)} sessions open"
+    lag = MeasuredMetric.from_store(store, GENERATOR_LAG, summary.duration_s).histogram
+    if reliable and lag is not None and not lag.is_empty and lag.percentile(95) >= MAX_LAG_P95_MS:
+        # A closed model has no late arrivals to show it: a starved load process answers
+        # every event late, and its latencies and reply rate are partly its own.
+        reliable = False
+        reason = f"the harness's event loop ran {lag.percentile(95):.0f} ms late (p95)"
     return StepOutcome(
         index=index,
         phase=phase,
         rate=sessions,
         run_id=summary.run_id,
         measure=measure,
-        verdicts=judge_sessions(spec, sessions, results, measure, reference),
+        verdicts=judge_sessions(spec, sessions, results, measure, references),
         complete=complete,
         p95_ms=summary.stat(SESSION_ROUTING, "p95_ms"),
         error_rate=summary.stat(ERRORS, "rate"),

@@ -53,8 +53,9 @@ ERRORS = {
         "routing_latncy",
         "p95 < 30s",
         "unknown metric 'routing_latncy'. Did you mean 'routing_latency'? Known metrics: "
-        "errors, first_response, http_req_duration, late_arrivals, messages_duplicated, "
-        "messages_lost, messages_received, messages_sent, messages_unknown, probe_errors, "
+        "errors, first_response, generator_lag, http_req_duration, late_arrivals, "
+        "messages_duplicated, messages_lost, messages_received, messages_sent, messages_unknown, "
+        "probe_errors, "
         "probe_requests, reply_latency, requests, requests_client, requests_connection, "
         "requests_ok, requests_protocol, requests_server, requests_throttled, requests_timeout, "
         "resolution_time, routing_bracket, routing_latency, routing_latency_vendor, "

@@ -45,6 +45,7 @@ def test_catalog_has_the_metrics_the_harness_reports() -> None:
         "webhooks_received": MetricKind.COUNTER,
         "webhooks_duplicate": MetricKind.COUNTER,
         "webhooks_rejected": MetricKind.COUNTER,
+        "generator_lag": MetricKind.TREND,
         "session_routing": MetricKind.TREND,
         "first_response": MetricKind.TREND,
         "reply_latency": MetricKind.TREND,

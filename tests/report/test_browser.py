@@ -90,3 +90,38 @@ def test_report_in_headless_chromium(tmp_path: Path, name: str) -> None:
     if KEEP:
         Path(KEEP).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(KEEP) / shot.name)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_sessions_breakpoint_page_in_headless_chromium(tmp_path: Path, lang: str) -> None:
+    if CHROMIUM is None:
+        pytest.fail("CSM_REQUIRE_BROWSER=1 but no chromium on PATH: apt-get install chromium")
+    from harness.analysis.breakpoint import SearchResult
+    from harness.report.breakpoint_html import write_breakpoint_report
+    from tests.analysis.test_session_judge import _search_table, _spec
+
+    search = _search_table(300, _spec(max_sessions=5000))
+    vendor = {"name": "sandbox-session-capped", "title_en": "Sandbox (300-session table)",
+              "title_zh": "沙箱（300 会话上限）"}  # fmt: skip
+    result = SearchResult.build(search, scenario="breakpoint-sessions", vendor=vendor,
+                                started_at="t", search_time_s=250.0)  # fmt: skip
+    page = write_breakpoint_report(result, tmp_path, "zh-CN")
+    if lang == "en":
+        page = tmp_path / "breakpoint.en.html"
+    _assert_no_remote_urls(page.read_text(encoding="utf-8"))
+    shot = tmp_path / f"sessions-{lang}.png"
+    loaded = load_page(CHROMIUM, page, shot, {
+        "body": "document.body.textContent",
+        "svgs": "document.querySelectorAll('svg').length",
+        "width": "document.documentElement.scrollWidth",
+    })  # fmt: skip
+    assert loaded.problems == []
+    assert [url for url in loaded.requests if not url.startswith(("file://", "data:"))] == []
+    body = " ".join(loaded.texts["body"].split())
+    found = f"{result.breakpoint_rate:.0f}"
+    assert (f"{found} sessions" if lang == "en" else f"{found} 个会话") in body, body[:600]
+    assert loaded.texts["svgs"] >= 1
+    assert loaded.texts["width"] <= 1280
+    if KEEP:
+        Path(KEEP).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(KEEP) / shot.name)
