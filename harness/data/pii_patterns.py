@@ -64,6 +64,14 @@ _AREA = r"0(?:10|2[0-9]|[3-9][0-9]{2})"
 _ADDR_ATOM = r"(?:[\u4e00-\u9fff]|[0-9]{1,6}(?![0-9])|[A-Za-z#-])"
 _ADDR_END = r"[号室栋幢元楼层村组弄巷路街道区县镇乡座](?:[0-9A-Za-z-]{1,8}(?![0-9A-Za-z]))?"
 _ROAD = _cjk_class_without(NAME_STOP + "寄送发住址往至从")
+# Up to three divisions before a street (广东省深圳市南山区, 市南区): a name, then a division
+# character; so the whole address is replaced, not only the part after 深圳市.
+_DIVISION = "省市区县镇乡州盟旗"
+_NOT_PLACE = "的是在了和与及我你他她它住址寄送发往至从到把被给让请回"
+_ADMIN = (
+    f"(?:{_cjk_class_without(_NOT_PLACE)}{_cjk_class_without(_NOT_PLACE + _DIVISION)}{{0,6}}"
+    f"[{_DIVISION}]){{0,3}}"
+)
 _PLATE_LETTER = "[A-HJ-NP-Za-hj-np-z]"
 _PLATE_CHAR = "[A-HJ-NP-Za-hj-np-z0-9]"
 _NOT_WECHAT_WORD = (
@@ -148,9 +156,9 @@ ADDRESS_CUE: Final[str] = (
     + _SEP + f"(?P<v_addr>{_ADDR_ATOM}{{2,60}}{_ADDR_END}))"
 )  # fmt: skip
 STREET: Final[str] = (
-    f"(?P<STREET>{_ROAD}{{2,4}}(?:路|街|大道|巷|弄)[0-9]{{1,5}}号"
+    f"(?P<STREET>{_ADMIN}{_ROAD}{{2,4}}(?:路|街|大道|巷|弄)[0-9]{{1,5}}号"
     r"(?:[0-9A-Za-z]{1,4}(?:栋|幢|号楼|单元|楼|层|座|室))*(?:[0-9]{1,5}(?![0-9])室?)?"
-    f"|{_ROAD}{{2,6}}[0-9]{{1,3}}(?:栋|幢|号楼)(?:[0-9]{{1,2}}单元)?"
+    f"|{_ADMIN}{_ROAD}{{2,6}}[0-9]{{1,3}}(?:栋|幢|号楼)(?:[0-9]{{1,2}}单元)?"
     r"[0-9]{1,5}(?![0-9])(?:室|号)?)"
 )
 CUE_RUN: Final[str] = (
