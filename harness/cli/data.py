@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, cast
 
 import typer
 
-from harness.cli.console import ProgressHandle, progress_bar, say, say_unwrapped
+from harness.cli.console import ProgressHandle, progress_bar, say, say_unwrapped, warn
 from harness.cli.messages import Lang, detect_lang, msg
 from harness.config.loader import display_path
 from harness.errors import ConfigError, HarnessError
@@ -75,6 +75,13 @@ def anonymise(
         ),
     ] = None,
     rules: RulesOption = None,
+    accept_rejects: Annotated[
+        bool,
+        typer.Option(
+            "--accept-rejects",
+            help="Write the table even when more than 20 % of the rows are rejected.",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     # help: _ANONYMISE_HELP below (typer keeps docstring line breaks)
@@ -94,6 +101,7 @@ def anonymise(
             result = run_anonymise(
                 export, map_, out, key=key, lang=language, sheet=sheet, on_progress=reporter,
                 encoding=cast("Encoding | None", encoding), jobs=jobs, rules_path=rules,
+                accept_rejects=accept_rejects,
             )  # fmt: skip
         except ResidualPiiFound as failed:
             if failed.result is not None:
@@ -114,6 +122,8 @@ def _print_result(result: AnonymiseResult, export: Path, lang: Lang) -> None:
         say(f"    {count:>6}  {reason}")
     if len(result.reasons) > _REASONS_SHOWN:
         say(msg("data.more_reasons", lang, n=len(result.reasons) - _REASONS_SHOWN))
+    for warning in result.warnings:
+        warn(msg("data.warning", lang, text=warning))
     if result.verified:
         say(result.scan.summary(lang))
     paths = result.paths

@@ -225,6 +225,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "    ... {n} more reasons in the rejects file",
         "zh-CN": "    …另有 {n} 种原因，见拒绝文件",
     },
+    "data.warning": {"en": "Warning: {text}", "zh-CN": "警告：{text}"},
     "data.output": {"en": "Output:   {path}", "zh-CN": "输出：    {path}"},
     "data.unverified": {
         "en": "NOT VERIFIED, kept for inspection only: {path}",
