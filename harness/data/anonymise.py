@@ -155,9 +155,11 @@ def anonymise(
     progress("scan", rows_in, rows_in)
     try:
         written = outputs.write_parquet(table.frame(), paths)
-        scan = _scan(written, ps, table.lines, workers, rules)
+        rows_out, lines = len(table), table.lines
+        del table  # the scan reads the file back: the lists need not stay beside it
+        scan = _scan(written, ps, lines, workers, rules)
         result = AnonymiseResult(
-            paths=paths, verified=scan.ok, rows_in=rows_in, rows_out=len(table),
+            paths=paths, verified=scan.ok, rows_in=rows_in, rows_out=rows_out,
             rejects=len(rejects), key_id=ps.key_id, source_format=opened.format,
             encoding=opened.encoding, scan=scan, structured=counts["structured"],
             in_text=counts["in_text"], reasons=dict(reasons.most_common()),
