@@ -155,7 +155,7 @@ def scan(
     import pandas as pd
 
     from harness.data.anonymise import customer_keys
-    from harness.data.outputs import Paths, read_registry
+    from harness.data.outputs import Paths, read_registry, read_row_numbers
     from harness.data.pii import PiiKind, normalise
     from harness.data.residual import scan_frame
     from harness.data.rules import load_rules
@@ -183,22 +183,23 @@ def scan(
         allow=lambda hit: normalise(PiiKind.PHONE, hit.value) in fakes,
         rules=allow_rules,
     )
+    numbers = read_row_numbers(file) or list(range(1, len(frame) + 1))  # as anonymise names them
     if explain:
-        _explain(frame, report.leaks, language)
-    report.leaks = [replace(leak, row=leak.row + 1) for leak in report.leaks]
+        _explain(frame, report.leaks, numbers, language)
+    report.leaks = [replace(leak, row=numbers[leak.row]) for leak in report.leaks]
     say(msg("data.scan_of", language, file=shown, rows=len(frame), key_id=key_id or "?"))
     if not report.ok:
         raise LeaksFound(report.summary(language))
     say(report.summary(language))
 
 
-def _explain(frame: pd.DataFrame, leaks: list[Leak], lang: Lang) -> None:
+def _explain(frame: pd.DataFrame, leaks: list[Leak], numbers: list[int], lang: Lang) -> None:
     from harness.data.explain import explain
 
     for leak in leaks[:_EXPLAINED]:
         cell = frame[leak.column].iloc[leak.row]
         done = explain(str(cell), leak)
-        say(msg("data.explain_hit", lang, row=leak.row + 1, column=leak.column, kind=leak.kind,
+        say(msg("data.explain_hit", lang, row=numbers[leak.row], column=leak.column, kind=leak.kind,
                 check=leak.check, context=done.context))  # fmt: skip
         if done.rule:
             say_unwrapped(msg("data.explain_rule", lang, rule=done.rule))

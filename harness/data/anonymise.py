@@ -154,7 +154,7 @@ def anonymise(
 
     progress("scan", rows_in, rows_in)
     try:
-        written = outputs.write_parquet(table.frame(), paths)
+        written = outputs.write_parquet(table.frame(), paths, table.lines)
         rows_out, lines = len(table), table.lines
         del table  # the scan reads the file back: the lists need not stay beside it
         scan = _scan(written, ps, lines, workers, rules)

@@ -315,3 +315,29 @@ def test_an_overflowing_xlsx_record_is_a_reject_with_its_row(tmp_path: Path) -> 
     overflow = rejects[rejects["reason"].str.contains("right of the header's last column")]
     assert overflow["row"].tolist() == [7]
     assert result.rows_in == 30 == result.rows_out + result.rejects
+
+
+def test_scan_names_a_finding_by_the_row_anonymise_and_the_rejects_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from harness.cli import main
+
+    text = SHIPPED.read_text(encoding="utf-8").replace("external_id: 工单号", "external_id: 手机号")
+    export = build(12, seed=2)
+    export.rows[0]["创建时间"] = "昨天"  # line 2 rejected
+    export.rows[1]["内容"] = "第一行\n第二行"  # line 3 spans two lines: the next starts on 5
+    source = write_csv(tmp_path / "export.csv", export)
+    with pytest.raises(ResidualPiiFound) as info:
+        anonymise(source, _map(tmp_path, text + "drop: [工单号]\n"), tmp_path / "out.parquet",
+                  key=KEY, accept_rejects=True)  # fmt: skip
+    assert info.value.result is not None
+    assert sorted({leak.row for leak in info.value.result.scan.leaks})[:2] == [3, 5]
+    table = str(tmp_path / "out.unverified.parquet")
+    monkeypatch.setattr(sys, "argv", ["csm-harness", "scan", table, "--lang", "en"])
+    with pytest.raises(SystemExit):
+        main()
+    err = capsys.readouterr().err
+    assert "row 3, column external_id" in err and "row 5, column external_id" in err
+    assert "row 2, column" not in err
