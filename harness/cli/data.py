@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, cast
 
 import typer
 
-from harness.cli.console import ProgressHandle, progress_bar, say, say_unwrapped
+from harness.cli.console import ProgressHandle, progress_bar, say, say_unwrapped, warn
 from harness.cli.messages import detect_lang, msg
 from harness.config.loader import display_path
 from harness.errors import ConfigError, HarnessError
@@ -76,6 +76,13 @@ def anonymise(
         ),
     ] = None,
     rules: RulesOption = None,
+    accept_rejects: Annotated[
+        bool,
+        typer.Option(
+            "--accept-rejects",
+            help="Write the table even when more than 20 % of the rows are rejected.",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     # help: _ANONYMISE_HELP below (typer keeps docstring line breaks)
@@ -95,6 +102,7 @@ def anonymise(
             result = run_anonymise(
                 export, map_, out, key=key, lang=language, sheet=sheet, on_progress=reporter,
                 encoding=cast("Encoding | None", encoding), jobs=jobs, rules_path=rules,
+                accept_rejects=accept_rejects,
             )  # fmt: skip
         except ResidualPiiFound as failed:
             if failed.result is not None:
@@ -115,6 +123,8 @@ def _print_result(result: AnonymiseResult, export: Path, lang: Lang) -> None:
         say(f"    {count:>6}  {reason}")
     if len(result.reasons) > _REASONS_SHOWN:
         say(msg("data.more_reasons", lang, n=len(result.reasons) - _REASONS_SHOWN))
+    for warning in result.warnings:
+        warn(msg("data.warning", lang, text=warning))
     if result.verified:
         say(result.scan.summary(lang))
     paths = result.paths
@@ -145,7 +155,7 @@ def scan(
     import pandas as pd
 
     from harness.data.anonymise import customer_keys
-    from harness.data.outputs import Paths, read_registry
+    from harness.data.outputs import Paths, read_registry, read_row_numbers
     from harness.data.pii import PiiKind, normalise
     from harness.data.residual import scan_frame
     from harness.data.rules import load_rules
@@ -173,22 +183,23 @@ def scan(
         allow=lambda hit: normalise(PiiKind.PHONE, hit.value) in fakes,
         rules=allow_rules,
     )
+    numbers = read_row_numbers(file) or list(range(1, len(frame) + 1))  # as anonymise names them
     if explain:
-        _explain(frame, report.leaks, language)
-    report.leaks = [replace(leak, row=leak.row + 1) for leak in report.leaks]
+        _explain(frame, report.leaks, numbers, language)
+    report.leaks = [replace(leak, row=numbers[leak.row]) for leak in report.leaks]
     say(msg("data.scan_of", language, file=shown, rows=len(frame), key_id=key_id or "?"))
     if not report.ok:
         raise LeaksFound(report.summary(language))
     say(report.summary(language))
 
 
-def _explain(frame: pd.DataFrame, leaks: list[Leak], lang: Lang) -> None:
+def _explain(frame: pd.DataFrame, leaks: list[Leak], numbers: list[int], lang: Lang) -> None:
     from harness.data.explain import explain
 
     for leak in leaks[:_EXPLAINED]:
         cell = frame[leak.column].iloc[leak.row]
         done = explain(str(cell), leak)
-        say(msg("data.explain_hit", lang, row=leak.row + 1, column=leak.column, kind=leak.kind,
+        say(msg("data.explain_hit", lang, row=numbers[leak.row], column=leak.column, kind=leak.kind,
                 check=leak.check, context=done.context))  # fmt: skip
         if done.rule:
             say_unwrapped(msg("data.explain_rule", lang, rule=done.rule))

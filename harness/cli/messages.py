@@ -229,6 +229,7 @@ _CLI_MESSAGES: dict[str, Text] = {
         "en": "    ... {n} more reasons in the rejects file",
         "zh-CN": "    …另有 {n} 种原因，见拒绝文件",
     },
+    "data.warning": {"en": "Warning: {text}", "zh-CN": "警告：{text}"},
     "data.output": {"en": "Output:   {path}", "zh-CN": "输出：    {path}"},
     "data.unverified": {
         "en": "NOT VERIFIED, kept for inspection only: {path}",

@@ -63,6 +63,12 @@ def generate(
     ] = None,
     peak_multiplier: Annotated[float, typer.Option(help="x on the peak hours (10 = 11.11).")] = 1.0,
     peak_hours: Annotated[int, typer.Option(help="Busiest hours per day to raise; 0 = all.")] = 0,
+    peak_window: Annotated[
+        str | None,
+        typer.Option(
+            help="Raise these clock times instead, e.g. 00:00-02:00,20:00-24:00 (11.11).",
+        ),
+    ] = None,
     compress: Annotated[float, typer.Option(help="Replay speed-up: 144 = a day in 10 min.")] = 1.0,
     schedule: Annotated[Path | None, typer.Option(help="Also write a replay schedule.")] = None,
     lang: LangOption = None,
@@ -72,6 +78,7 @@ def generate(
 
     from harness.data.generate import Locale
     from harness.data.generate import generate as generate_tickets
+    from harness.data.peaks import parse_peak_windows
     from harness.data.profile_model import Profile
     from harness.data.traffic import expected_load, write_schedule
 
@@ -81,6 +88,9 @@ def generate(
     if locale not in ("zh_CN", "en_US"):
         raise ConfigError(f"--locale {locale!r}: use zh_CN or en_US.")
     chosen: Locale = "zh_CN" if locale == "zh_CN" else "en_US"
+    windows = parse_peak_windows(peak_window) if peak_window is not None else ()
+    if windows and peak_hours:
+        raise ConfigError("give --peak-hours or --peak-window, not both.")
     spec = Profile.load(profile_path)
     span = _span(duration) if duration is not None else None
     begin = _start(start, spec)
@@ -92,13 +102,14 @@ def generate(
 
         frame = generate_tickets(
             spec, tickets=tickets, duration_s=span, seed=seed, locale=chosen, start=begin,
-            peak_multiplier=peak_multiplier, peak_hours=peak_hours, progress=step,
+            peak_multiplier=peak_multiplier, peak_hours=peak_hours, peak_windows=windows,
+            progress=step,
         )  # fmt: skip
         bar.update(len(_PHASES), msg("generate.progress", language, phase="done"))
     period = span if span is not None else _covered(frame, begin)
     numbers = expected_load(
         spec, start=begin, duration_s=period, peak_multiplier=peak_multiplier,
-        peak_hours=peak_hours, compression=compress, count=len(frame),
+        peak_hours=peak_hours, peak_windows=windows, compression=compress, count=len(frame),
     )  # fmt: skip
     _write_parquet(out, frame)
     if schedule is not None:

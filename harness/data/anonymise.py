@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from harness.config.loader import display_path
 from harness.data import outputs, passes
@@ -46,10 +46,21 @@ if TYPE_CHECKING:  # pandas, Faker tables and the scanner load once the export i
     from harness.data.pseudonyms import Pseudonymiser
     from harness.data.residual import ScanReport
 
-__all__ = ["AnonymiseResult", "Progress", "ResidualPiiFound", "anonymise", "customer_keys"]
+__all__ = [
+    "AnonymiseResult", "Progress", "ResidualPiiFound", "TooManyRejects", "anonymise",
+    "customer_keys",
+]  # fmt: skip
 
 Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in total or 0)
 _CUSTOMER_KEY = r"cust_[0-9a-f]{16}"  # Pseudonymiser.customer_key
+REJECT_WARN: Final[float] = 0.01  # a share of rows rejected above which the user is warned
+REJECT_STOP: Final[float] = 0.20  # ... above which nothing is written without --accept-rejects
+
+
+class TooManyRejects(HarnessError):
+    """More than :data:`REJECT_STOP` of the rows could not be used, and that was not accepted."""
+
+    exit_code: ClassVar[int] = 1
 
 
 class ResidualPiiFound(HarnessError):
@@ -78,6 +89,7 @@ class AnonymiseResult:
     reasons: dict[str, int] = field(default_factory=dict)  # "field: reason" -> rows
     rules: dict[str, object] | None = None  # the allow rules used, as meta.json records them
     dropped: list[str] = field(default_factory=list)  # export columns the map's drop: left out
+    warnings: list[str] = field(default_factory=list)  # e.g. more than 1 % of the rows rejected
 
     @property
     def parquet(self) -> Path:
@@ -96,9 +108,15 @@ def anonymise(
     on_progress: Progress | None = None,
     jobs: int | None = None,
     rules_path: str | os.PathLike[str] | None = None,
+    accept_rejects: bool = False,
 ) -> AnonymiseResult:
     """Anonymise ``export_path`` with the column map ``map_path`` into ``out_path`` (.parquet)
-    in ``jobs`` processes (default: one per CPU core; the output does not depend on it)."""
+    in ``jobs`` processes (default: one per CPU core; the output does not depend on it).
+
+    More than 1 % of the rows rejected gives a warning with the top reasons; more than 20 %
+    stops before anything but the rejects file is written (:class:`TooManyRejects`), unless
+    ``accept_rejects``: a map that misreads a column should not quietly lose half the export.
+    """
     workers = default_jobs() if jobs is None else jobs
     if workers < 1:
         raise ConfigError(f"--jobs {workers}: give 1 or more processes.")
@@ -128,18 +146,25 @@ def anonymise(
     del found
     if len(table) + len(rejects) != rows_in:
         raise _changed(export_path, rows_in, str(len(table) + len(rejects)))
+    reasons = Counter(f"{f}: {r}" if f else r for _, f, r in rejects)
+    warning = _reject_rate(export_path, rows_in, len(rejects), reasons, lang)
+    if warning and len(rejects) > REJECT_STOP * rows_in and not accept_rejects:
+        outputs.write_rejects(paths.rejects, rejects)
+        raise TooManyRejects(warning + "\n" + _stop_hint(paths, lang))
 
     progress("scan", rows_in, rows_in)
     try:
-        written = outputs.write_parquet(table.frame(), paths)
-        scan = _scan(written, ps, table.lines, workers, rules)
-        reasons = Counter(f"{f}: {r}" if f else r for _, f, r in rejects)
+        written = outputs.write_parquet(table.frame(), paths, table.lines)
+        rows_out, lines = len(table), table.lines
+        del table  # the scan reads the file back: the lists need not stay beside it
+        scan = _scan(written, ps, lines, workers, rules)
         result = AnonymiseResult(
-            paths=paths, verified=scan.ok, rows_in=rows_in, rows_out=len(table),
+            paths=paths, verified=scan.ok, rows_in=rows_in, rows_out=rows_out,
             rejects=len(rejects), key_id=ps.key_id, source_format=opened.format,
             encoding=opened.encoding, scan=scan, structured=counts["structured"],
             in_text=counts["in_text"], reasons=dict(reasons.most_common()),
             rules=rules.record(scan.cleared) if rules else None, dropped=dropped,
+            warnings=[warning] if warning else [],
         )  # fmt: skip
         outputs.write_rejects(paths.rejects, rejects)
         outputs.write_registry(paths.registry, ps.key_id, ps.registry())
@@ -157,13 +182,42 @@ def anonymise(
     return result
 
 
+def _reject_rate(path: str | os.PathLike[str], rows: int, rejected: int, reasons: Counter[str],
+                 lang: str) -> str | None:  # fmt: skip
+    """The warning for more than :data:`REJECT_WARN` of the rows rejected, with the top reasons."""
+    if rejected <= REJECT_WARN * rows:
+        return None
+    share = f"{rejected / rows:.1%}"
+    top = "; ".join(f"{reason} ({count:,})" for reason, count in reasons.most_common(3))
+    if lang.lower().startswith("zh"):
+        return (f"{display_path(path)}：{rows:,} 行中拒绝了 {rejected:,} 行（{share}，超过 "
+                f"{REJECT_WARN:.0%}）。主要原因：{top}")  # fmt: skip
+    return (f"{display_path(path)}: {rejected:,} of {rows:,} rows rejected ({share}, more than "
+            f"{REJECT_WARN:.0%}). Top reasons: {top}")  # fmt: skip
+
+
+def _stop_hint(paths: outputs.Paths, lang: str) -> str:
+    rejects = display_path(paths.rejects)
+    if lang.lower().startswith("zh"):
+        return (
+            f"超过 {REJECT_STOP:.0%}，未写出输出表。每个被拒绝的行见 {rejects}；请修正列映射"
+            "（时间格式、渠道取值……），或加 --accept-rejects 接受这些拒绝。"
+        )
+    return (
+        f"That is more than {REJECT_STOP:.0%}, so no table was written. Every rejected row "
+        f"is listed in {rejects}; fix the column map (time formats, channel values...) or "
+        "pass --accept-rejects to keep the rows that could be used."
+    )
+
+
 def _open(path: str | os.PathLike[str], mapping: MapFile, encoding: str | None,
           sheet: str | None) -> Export:  # fmt: skip
     source = mapping.spec.source
     delimiter = "\t" if source.delimiter == "tab" else source.delimiter
     return read_export(
-        path, encoding=encoding or source.encoding, sheet=sheet or source.sheet, delimiter=delimiter
-    )
+        path, encoding=encoding or source.encoding, sheet=sheet, delimiter=delimiter,
+        map_sheet=source.sheet,
+    )  # fmt: skip
 
 
 def _changed(path: str | os.PathLike[str], rows: int, then: str) -> HarnessError:

@@ -33,6 +33,7 @@ import pandas as pd
 from faker import Faker
 
 from harness.data.identities import CN_MOBILE_PREFIXES
+from harness.data.peaks import PeakWindows
 from harness.data.profile_model import Count, Profile
 from harness.data.schema import TICKET_COLUMNS
 from harness.data.templates import templates_for_locale
@@ -65,6 +66,7 @@ def generate(
     start: datetime | None = None,
     peak_multiplier: float = 1.0,
     peak_hours: int = 0,
+    peak_windows: PeakWindows = (),
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """A ticket table (:data:`TICKET_COLUMNS`) sorted by ``created_at``."""
@@ -86,7 +88,8 @@ def generate(
     step("arrivals")
     offsets = arrival_times(
         profile, start=begin.to_pydatetime(), duration_s=duration_s, seed=arrivals_seed,
-        peak_multiplier=peak_multiplier, peak_hours=peak_hours, count=tickets,
+        peak_multiplier=peak_multiplier, peak_hours=peak_hours, peak_windows=peak_windows,
+        count=tickets,
     )  # fmt: skip
     n = len(offsets)
     created = _stamps(begin.tz_convert("UTC").value + np.round(offsets * 1e9).astype("int64"))

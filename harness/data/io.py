@@ -67,8 +67,13 @@ def read_export(
     encoding: str = "auto",
     sheet: str | None = None,
     delimiter: str | None = None,
+    map_sheet: str | None = None,
 ) -> Export:
-    """Open ``path``; raise :class:`ConfigError` for anything that is not a readable export."""
+    """Open ``path``; raise :class:`ConfigError` for anything that is not a readable export.
+
+    ``sheet`` (the ``--sheet`` flag) is an error for a CSV file; ``map_sheet`` (the column map's
+    ``source.sheet``) applies to workbooks only, so one map serves an export's CSV and XLSX.
+    """
     source = Path(path)
     shown = display_path(source)
     if encoding not in ENCODINGS:
@@ -87,7 +92,7 @@ def read_export(
     if head.startswith(b"PK\x03\x04"):
         from harness.data import xlsx  # openpyxl loads only for workbooks
 
-        header, rows = xlsx.open_sheet(source, shown, sheet)
+        header, rows = xlsx.open_sheet(source, shown, sheet or map_sheet)
         return Export(source.name, "xlsx", header, rows, None)
     if head.startswith(_OLE):
         raise ConfigError(

@@ -112,9 +112,47 @@ def _atomic_text(path: Path, text: str, encoding: str = "utf-8") -> None:
     os.replace(partial, path)
 
 
-def write_parquet(frame: pd.DataFrame, paths: Paths) -> Path:
-    frame.to_parquet(paths.partial, index=False, engine="pyarrow", compression="zstd")
+ROWS_KEY: Final[bytes] = b"csm_harness.rows"  # export row number of each table row
+
+
+def write_parquet(frame: pd.DataFrame, paths: Paths, lines: list[int] | None = None) -> Path:
+    """The table, with the export row number of each of its rows (``lines``) in the file's
+    metadata as runs ``[first table row, first export row, length]``: ``scan`` names a finding
+    by the row number ``anonymise`` and the rejects file use."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if lines is not None:
+        meta = dict(table.schema.metadata or {})
+        meta[ROWS_KEY] = json.dumps(_runs(lines), separators=(",", ":")).encode("ascii")
+        table = table.replace_schema_metadata(meta)
+    pq.write_table(table, paths.partial, compression="zstd")
     return paths.partial
+
+
+def _runs(lines: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i, line in enumerate(lines):
+        if runs and runs[-1][1] + runs[-1][2] == line:
+            runs[-1][2] += 1
+        else:
+            runs.append([i, line, 1])
+    return runs
+
+
+def read_row_numbers(parquet: Path) -> list[int] | None:
+    """The export row number of each row of a table ``anonymise`` wrote; None for a table
+    without them (written by something else, or before they were recorded)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(parquet).metadata or {}
+    if ROWS_KEY not in meta:
+        return None
+    lines: list[int] = []
+    for _first, line, length in json.loads(meta[ROWS_KEY]):
+        lines.extend(range(line, line + length))
+    return lines
 
 
 def publish(written: Path, paths: Paths, *, verified: bool) -> None:

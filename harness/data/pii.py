@@ -210,7 +210,12 @@ _PART_NAMES: Final[dict[bool, tuple[str, ...]]] = {
 @functools.cache
 def _alternation(paranoid: bool, gates: int) -> tuple[re.Pattern[str], tuple[str, ...]]:
     """The alternation of the forms whose gate is open, and their names in order."""
-    names = tuple(n for n in _PART_NAMES[paranoid] if pat.GATES[n] & gates)
+    return _compiled(tuple(n for n in _PART_NAMES[paranoid] if pat.GATES[n] & gates))
+
+
+@functools.cache
+def _compiled(names: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One compilation per set of forms, however many gate masks lead to it."""
     return re.compile("|".join(pat.SINGLE[n].pattern for n in names)), names
 
 
@@ -218,8 +223,16 @@ def _gates(folded: str) -> int:
     gates = 0
     if pat.HAS_DIGIT.search(folded):
         gates |= pat.DIGIT
+        if pat.HAS_ROAD.search(folded):
+            gates |= pat.ROAD
         if pat.HAS_DIGITS5.search(folded):
             gates |= pat.DIGITS5
+            if pat.HAS_MOBILE.search(folded):
+                gates |= pat.MOBILE
+    if pat.HAS_HONOUR.search(folded):
+        gates |= pat.HONOUR
+    if pat.HAS_BRACKET.search(folded):
+        gates |= pat.BRACKET
     if "@" in folded:
         gates |= pat.AT
     if pat.HAS_LETTER.search(folded):
@@ -298,16 +311,26 @@ _MOBILE: Final[re.Pattern[str]] = re.compile(r"1[3-9][0-9]{9}")
 _PASSED_OVER: Final[Hit] = Hit(PiiKind.ORDER, 0, 0, "")  # a shield matched: no hit, skip it
 
 
+_GROUP_KIND: Final[dict[str, tuple[PiiKind, str]]] = {
+    group: (PiiKind.ORDER if group in pat.SHIELDS else PiiKind(kind), inner or group)
+    for group, (kind, inner) in pat.GROUP_KIND.items()
+}  # a shield's kind is never used: it gives no hit
+
+
 def _accept(group: str, m: re.Match[str], text: str, folded: str, paranoid: bool) -> Hit | None:
-    kind, inner = pat.GROUP_KIND[group]
-    start, end = m.span(inner or group)
+    kind, inner = _GROUP_KIND[group]
+    start, end = m.span(inner)
     value = folded[start:end]
-    if group in pat.SHIELDS or (paranoid and kind == "order"):
+    if group in pat.SHIELDS or (paranoid and kind is PiiKind.ORDER):
         return _PASSED_OVER if _CHECKS[group](value, folded, start, paranoid) else None
     if group == "CUERUN":
-        kind = pat.CUE_RUN_KIND.get(m.group("c_run"), "landline" if value[0] == "0" else "phone")
-    ok = _CHECKS[group](value, folded, start, paranoid) if group in _CHECKS else True
-    return Hit(PiiKind(kind), start, end, text[start:end]) if ok else None
+        kind = PiiKind(
+            pat.CUE_RUN_KIND.get(m.group("c_run"), "landline" if value[0] == "0" else "phone")
+        )
+    check = _CHECKS.get(group)
+    if check is not None and not check(value, folded, start, paranoid):
+        return None
+    return Hit(kind, start, end, text[start:end])
 
 
 def _check_card(value: str, folded: str, start: int, paranoid: bool) -> bool:

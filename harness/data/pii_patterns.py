@@ -64,6 +64,14 @@ _AREA = r"0(?:10|2[0-9]|[3-9][0-9]{2})"
 _ADDR_ATOM = r"(?:[\u4e00-\u9fff]|[0-9]{1,6}(?![0-9])|[A-Za-z#-])"
 _ADDR_END = r"[号室栋幢元楼层村组弄巷路街道区县镇乡座](?:[0-9A-Za-z-]{1,8}(?![0-9A-Za-z]))?"
 _ROAD = _cjk_class_without(NAME_STOP + "寄送发住址往至从")
+# Up to three divisions before a street (广东省深圳市南山区, 市南区): a name, then a division
+# character; so the whole address is replaced, not only the part after 深圳市.
+_DIVISION = "省市区县镇乡州盟旗"
+_NOT_PLACE = "的是在了和与及我你他她它住址寄送发往至从到把被给让请回"
+_ADMIN = (
+    f"(?:{_cjk_class_without(_NOT_PLACE)}{_cjk_class_without(_NOT_PLACE + _DIVISION)}{{0,6}}"
+    f"[{_DIVISION}]){{0,3}}"
+)
 _PLATE_LETTER = "[A-HJ-NP-Za-hj-np-z]"
 _PLATE_CHAR = "[A-HJ-NP-Za-hj-np-z0-9]"
 _NOT_WECHAT_WORD = (
@@ -148,9 +156,9 @@ ADDRESS_CUE: Final[str] = (
     + _SEP + f"(?P<v_addr>{_ADDR_ATOM}{{2,60}}{_ADDR_END}))"
 )  # fmt: skip
 STREET: Final[str] = (
-    f"(?P<STREET>{_ROAD}{{2,4}}(?:路|街|大道|巷|弄)[0-9]{{1,5}}号"
+    f"(?P<STREET>{_ADMIN}{_ROAD}{{2,4}}(?:路|街|大道|巷|弄)[0-9]{{1,5}}号"
     r"(?:[0-9A-Za-z]{1,4}(?:栋|幢|号楼|单元|楼|层|座|室))*(?:[0-9]{1,5}(?![0-9])室?)?"
-    f"|{_ROAD}{{2,6}}[0-9]{{1,3}}(?:栋|幢|号楼)(?:[0-9]{{1,2}}单元)?"
+    f"|{_ADMIN}{_ROAD}{{2,6}}[0-9]{{1,3}}(?:栋|幢|号楼)(?:[0-9]{{1,2}}单元)?"
     r"[0-9]{1,5}(?![0-9])(?:室|号)?)"
 )
 CUE_RUN: Final[str] = (
@@ -193,17 +201,23 @@ SINGLE: Final[dict[str, re.Pattern[str]]] = {
 
 # Gates: one alternation over 17 forms costs about 20 us on a 20-character text, so each form
 # only joins the alternation when the text has what it cannot match without (cheap tests below).
-DIGITS5, DIGIT, AT, LETTER, CUE = 1, 2, 4, 8, 16
+# A form joins if any of its bits is set. The three costliest forms (they try a name or a
+# street at every CJK character) have gates of their own: what every one of their matches holds.
+DIGITS5, DIGIT, AT, LETTER, CUE, HONOUR, ROAD, MOBILE, BRACKET = 1, 2, 4, 8, 16, 32, 64, 128, 256
 GATES: Final[dict[str, int]] = {
     "CUERUN": DIGITS5, "ID15": DIGITS5, "QQ": DIGITS5, "WECHAT": LETTER, "NAME": CUE, "NAMEW": CUE,
-    "NAMESIG": CUE, "NAMEB": CUE | DIGITS5,
+    "NAMESIG": CUE, "NAMEB": BRACKET | MOBILE,
     "ADDRESS": CUE, "ID": DIGITS5, "CARD": DIGITS5, "PHONE": DIGITS5, "LANDLINE": DIGITS5,
-    "EMAIL": AT, "PLATE": DIGIT, "OPENID": LETTER, "HONORIFIC": CUE, "STREET": DIGIT,
+    "EMAIL": AT, "PLATE": DIGIT, "OPENID": LETTER, "HONORIFIC": HONOUR, "STREET": ROAD,
     "ID15P": DIGITS5, "QQP": DIGITS5, "ORDER": DIGITS5, "ORDERS": DIGITS5, "TAXID": DIGITS5,
 }  # fmt: skip
 HAS_DIGITS5: Final[re.Pattern[str]] = re.compile(r"[0-9](?:[ -]?[0-9]){4}")
 HAS_DIGIT: Final[re.Pattern[str]] = re.compile(r"[0-9]")
 HAS_LETTER: Final[re.Pattern[str]] = re.compile(r"[A-Za-z]")
+HAS_HONOUR: Final[re.Pattern[str]] = re.compile(r"先生|女士|小姐")
+HAS_ROAD: Final[re.Pattern[str]] = re.compile(r"[路街巷弄栋幢]|大道|号楼")  # with a digit
+HAS_MOBILE: Final[re.Pattern[str]] = re.compile(r"1[3-9][0-9](?:[ -]?[0-9]){8}")
+HAS_BRACKET: Final[re.Pattern[str]] = re.compile(r"[（(【\[收]")  # a name in brackets or before 收
 HAS_CUE: Final[re.Pattern[str]] = re.compile(
     r"收货|收件|联系人|姓名|户名|持卡人|开户名|我叫|我是|本人是|名字|先生|女士|小姐"
     r"|地址|住址|寄到|送到|寄往|住在|改成|改为|换成|改到|本人|我老|我妈|我爸|我爱人|我同事|我儿|我女"

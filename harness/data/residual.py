@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Final, Literal
 import ahocorasick
 import pandas as pd
 
-from harness.data.pii import Hit, digits_only, find_pii, fold_fullwidth, normalise
+from harness.data.pii import Hit, PiiKind, digits_only, find_pii, fold_fullwidth, normalise
+from harness.data.pii_patterns import ADDRESS_DETAIL
 from harness.data.shards import map_chunks
 
 if TYPE_CHECKING:
@@ -241,6 +242,22 @@ def _inside(start: int, end: int, fakes: list[tuple[int, int]], *, longer: bool)
     return any(fs <= start and end <= fe and (fe - fs > size or not longer) for fs, fe in fakes)
 
 
+def _fake_in_context(folded: str, hit: Hit, fakes: list[tuple[int, int]]) -> bool:
+    """Whether an address hit is an issued fake address plus plain words around it.
+
+    An address has no crisp left edge (``麻烦改成王路256号`` reads as a street named 烦改成王),
+    so the detector's span may take in the words before a fake. It is still the fake if the rest
+    of the span holds no digit and no street, number or building: nothing that locates anyone.
+    """
+    for start, end in fakes:
+        if hit.start <= start and end <= hit.end and end - start >= 4:
+            rest = folded[hit.start : start] + folded[end : hit.end]
+            if not _LOCATING.search(rest):
+                return True
+    return False
+
+
+_LOCATING: Final[re.Pattern[str]] = re.compile(r"[0-9]|" + ADDRESS_DETAIL.pattern)
 _Found = tuple[tuple[int, str], ...]  # (offset, kind) in one cell
 _SLICE: Final[int] = 20_000  # cells per piece of work when the scan runs in processes
 _MEMO: Final[int] = 100_000  # cell verdicts remembered before starting afresh
@@ -341,6 +358,8 @@ class Scanner:
             if fake_spans is None:
                 fake_spans = fakes.spans(folded)
             if _inside(hit.start, hit.end, fake_spans, longer=False):
+                continue
+            if hit.kind is PiiKind.ADDRESS and _fake_in_context(folded, hit, fake_spans):
                 continue
             rule = self._rules.clears(hit, folded) if self._rules is not None else None
             if rule is None:

@@ -4,11 +4,13 @@ Model. The profile's 672 rates (one per 15-minute slot of the local week) define
 Each local calendar day d gets a factor ``G_d ~ Gamma(k, 1/k)`` (mean 1) when the profile
 fitted a shape ``k`` (over-dispersed days, a Cox process); the ``peak_multiplier`` multiplies the
 ``peak_hours`` busiest hours of each day (busiest by the profile's rates for that weekday), or
-the whole day when ``peak_hours`` is 0. Arrivals are then drawn per slot: Poisson(lambda x width)
-points uniform in the slot (exactly an NHPP with that piecewise-constant rate), or, when a
-``count`` is fixed, a multinomial split of ``count`` over the slots (the NHPP conditioned on its
-total). ``compression`` divides every offset (144 replays a day in 10 minutes): the rate is
-multiplied by it, and so is concurrency when sessions keep their real length.
+the whole day when ``peak_hours`` is 0, or the slots inside ``peak_windows`` by clock time
+(:mod:`harness.data.peaks`: 00:00-02:00 and 20:00-24:00 for 11.11). Arrivals are then drawn
+per slot: Poisson(lambda x width) points uniform in the slot (exactly an NHPP with that
+piecewise-constant rate), or, when a ``count`` is fixed, a multinomial split of ``count``
+over the slots (the NHPP conditioned on its total). ``compression`` divides every offset (144
+replays a day in 10 minutes): the rate is multiplied by it, and so is concurrency when sessions
+keep their real length.
 
 Little's law gives the number a load test needs next to the rate: concurrent sessions
 ``L = lambda x W``, with W the profile's mean session length (:func:`expected_load`).
@@ -35,6 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from harness.data.peaks import PeakWindows, in_windows
 from harness.data.profile_model import Profile
 from harness.data.schema import TICKET_COLUMNS
 from harness.errors import ConfigError
@@ -76,8 +79,11 @@ class Intensity:
         return cumulative
 
 
-def _check(duration_s: float, peak_multiplier: float, peak_hours: int, compression: float) -> None:
+def _check(duration_s: float, peak_multiplier: float, peak_hours: int, compression: float,
+           peak_windows: PeakWindows = ()) -> None:  # fmt: skip
     problems = []
+    if peak_windows and peak_hours:
+        problems.append("give peak hours or peak windows, not both (a window says which hours).")
     if not duration_s > 0:
         problems.append(f"duration {duration_s} s: must be more than 0.")
     if not peak_multiplier > 0:
@@ -97,9 +103,10 @@ def intensity(
     duration_s: float,
     peak_multiplier: float = 1.0,
     peak_hours: int = 0,
+    peak_windows: PeakWindows = (),
 ) -> Intensity:
     """The piecewise-constant rate from ``start`` (naive = the profile's timezone)."""
-    _check(duration_s, peak_multiplier, peak_hours, 1.0)
+    _check(duration_s, peak_multiplier, peak_hours, 1.0, peak_windows)
     tz = profile.arrivals.timezone
     begin = pd.Timestamp(start)
     begin = begin.tz_localize(tz) if begin.tzinfo is None else begin
@@ -111,7 +118,10 @@ def intensity(
     hour = local.hour.to_numpy()
     week = profile.arrivals.week_rates()
     rates = week[dow * 96 + hour * 4 + local.minute.to_numpy() // 15]
-    if peak_multiplier != 1.0:
+    if peak_multiplier != 1.0 and peak_windows:
+        minute = hour * 60 + local.minute.to_numpy()
+        rates = np.where(in_windows(minute, peak_windows), rates * peak_multiplier, rates)
+    elif peak_multiplier != 1.0:
         busiest = np.zeros((7, 24), dtype=bool)
         if peak_hours == 0:
             busiest[:] = True
@@ -133,6 +143,7 @@ def arrival_times(
     seed: int,
     peak_multiplier: float = 1.0,
     peak_hours: int = 0,
+    peak_windows: PeakWindows = (),
     compression: float = 1.0,
     count: int | None = None,
 ) -> np.ndarray:
@@ -142,13 +153,14 @@ def arrival_times(
     Poisson. The same arguments and seed give the same offsets; ``compression`` changes nothing
     but the scale.
     """
-    _check(duration_s, peak_multiplier, peak_hours, compression)
+    _check(duration_s, peak_multiplier, peak_hours, compression, peak_windows)
     grid = intensity(
         profile,
         start=start,
         duration_s=duration_s,
         peak_multiplier=peak_multiplier,
         peak_hours=peak_hours,
+        peak_windows=peak_windows,
     )
     rng = np.random.default_rng(seed)
     shape = profile.arrivals.tickets_per_day.gamma_shape
@@ -191,6 +203,7 @@ def expected_load(
     duration_s: float,
     peak_multiplier: float = 1.0,
     peak_hours: int = 0,
+    peak_windows: PeakWindows = (),
     compression: float = 1.0,
     session_s: float | None = None,
     count: int | None = None,
@@ -200,13 +213,14 @@ def expected_load(
     ``count`` scales the rates to that many arrivals (when the number was fixed, as in
     ``generate --tickets``); ``session_s`` overrides the profile's mean session length.
     """
-    _check(duration_s, peak_multiplier, peak_hours, compression)
+    _check(duration_s, peak_multiplier, peak_hours, compression, peak_windows)
     grid = intensity(
         profile,
         start=start,
         duration_s=duration_s,
         peak_multiplier=peak_multiplier,
         peak_hours=peak_hours,
+        peak_windows=peak_windows,
     )
     w = profile.sessions.duration_s if session_s is None else session_s
     expected = grid.expected()

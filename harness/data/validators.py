@@ -35,7 +35,11 @@ _FOLD: Final[dict[int, int]] = {
     0x3000: 0x20,
     **dict.fromkeys(range(8208, 8213), 45),
 }
-_FOLD_NEEDED: Final[re.Pattern[str]] = re.compile(r"[\uff03-\uff5a\u3000\u2010-\u2014]")
+# Exactly the keys of _FOLD: the full-width comma, colon and question mark of almost every
+# Chinese text need no folding, and translate() costs as much as all the detectors' gates.
+_FOLD_NEEDED: Final[re.Pattern[str]] = re.compile(
+    "[" + "".join(sorted({re.escape(chr(c)) for c in _FOLD})) + "]"
+)
 _NON_DIGIT: Final[re.Pattern[str]] = re.compile(r"[^0-9]")
 
 

@@ -70,7 +70,7 @@ def open_sheet(source: Path, shown: str, sheet: str | None) -> tuple[list[str], 
         )
         title = worksheet.title
     keep = [(i, name.strip()) for i, name in enumerate(raw) if name.strip()]
-    return [name for _, name in keep], _rows(source, shown, title, keep)
+    return [name for _, name in keep], _rows(source, shown, title, keep, len(raw))
 
 
 @contextmanager
@@ -132,7 +132,14 @@ def _merged_header(workbook: Any, worksheet: Any) -> list[str]:
     return header
 
 
-def _rows(source: Path, shown: str, title: str, keep: list[tuple[int, str]]) -> Rows:
+def _rows(source: Path, shown: str, title: str, keep: list[tuple[int, str]], width: int) -> Rows:
+    """Data rows as ``{column: text}``; a row with a value right of the header's last column
+    comes as ``{PROBLEM: reason}``, as a CSV record with too many fields does: its values may
+    have slipped a column."""
+    from openpyxl.utils import get_column_letter
+
+    from harness.data.io import PROBLEM
+
     with _workbook(source, shown) as workbook:
         worksheet = workbook[title]
         worksheet.reset_dimensions()
@@ -140,4 +147,11 @@ def _rows(source: Path, shown: str, title: str, keep: list[tuple[int, str]]) -> 
             texts = [cell_text(value) for value in values]
             if not any(text.strip() for text in texts):
                 continue  # a blank row is not a ticket
+            stray = [i for i in range(width, len(texts)) if texts[i].strip()]
+            if stray:
+                yield number, {PROBLEM: f"a value in column {get_column_letter(stray[0] + 1)}, "
+                                        "right of the header's last column "
+                                        f"({get_column_letter(width)}): the row may have "
+                                        "slipped a column"}  # fmt: skip
+                continue
             yield number, {name: texts[i] if i < len(texts) else "" for i, name in keep}

@@ -80,9 +80,17 @@ def test_errors_are_one_line_and_exit_2(
         (["--tickets", "9", "--locale", "fr_FR"], "--locale 'fr_FR'"),
         (["--tickets", "9", "--compress", "0"], "compression 0"),
         (["--tickets", "9", "--start", "soon"], "--start 'soon'"),
+        (["--tickets", "9", "--peak-window", "20-24"], "--peak-window '20-24': write HH:MM-HH:MM"),
+        (["--tickets", "9", "--peak-window", "00:00-02:00", "--peak-hours", "2"], "not both"),
     ]:
         code, err = _cli(
             monkeypatch, capsys, "generate", "--profile", "p.json", "--out", "o.parquet", *args
         )
         assert code == 2 and expected in err, (args, err)
     assert not Path("o.parquet").exists()
+    args = ["generate", "--profile", "p.json", "--out", "d11.parquet", "--tickets", "3000",
+            "--start", "2026-11-11", "--duration", "1d", "--peak-multiplier", "10",
+            "--peak-window", "00:00-02:00,20:00-24:00"]  # fmt: skip
+    assert _cli(monkeypatch, capsys, *args)[0] == 0
+    hours = pd.read_parquet("d11.parquet")["created_at"].dt.tz_convert("Asia/Shanghai").dt.hour
+    assert hours.isin([0, 1, 20, 21, 22, 23]).mean() > 0.5  # 6 of 24 hours at 10x

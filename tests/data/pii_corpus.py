@@ -109,7 +109,8 @@ class _Values:
 
         value = self.fresh(make)
         detail = value.removeprefix(city + district).removeprefix(district).removeprefix(city)
-        return Planted("address", value, (value, detail))
+        street = detail[: detail.index("号") + 1] if "号" in detail else detail  # 解放路12号
+        return Planted("address", value, (value, detail, street))
 
     def phone(self) -> Planted:
         rng = self.rng

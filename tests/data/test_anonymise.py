@@ -54,7 +54,7 @@ def _run(tmp_path: Path, rows: list[dict[str, str]], map_path: Path = SHIPPED) -
     export = build(1)
     export.rows = rows
     source = write_csv(tmp_path / "export.csv", export)
-    result = anonymise(source, map_path, tmp_path / "out.parquet", key=KEY)
+    result = anonymise(source, map_path, tmp_path / "out.parquet", key=KEY, accept_rejects=True)
     assert result.rows_in == len(rows) == result.rows_out + result.rejects
     return pd.read_parquet(tmp_path / "out.parquet")
 
@@ -247,3 +247,97 @@ def test_a_file_that_changes_between_the_passes_is_refused(
         anonymise(source, SHIPPED, tmp_path / "out.parquet", key=KEY, jobs=1)
     assert "13912345678" not in str(info.value)
     assert not (tmp_path / "out.parquet").exists()
+
+
+def _rejecting(tmp_path: Path, bad_every: int) -> Path:
+    export = build(200, seed=5)
+    fine = next(r["渠道"] for i, r in enumerate(export.rows) if i not in export.bad_rows)
+    for i, row in enumerate(export.rows):
+        row["渠道"] = fine
+        row["创建时间"] = "昨天下午三点" if i % bad_every == 0 else "2026-11-11 10:00:00"
+    return write_csv(tmp_path / "export.csv", export)
+
+
+def test_more_than_a_fifth_rejected_stops_unless_accepted(tmp_path: Path) -> None:
+    source = _rejecting(tmp_path, 4)  # 50 of 200 rows: 25 %
+    with pytest.raises(HarnessError) as info:
+        anonymise(source, SHIPPED, tmp_path / "out.parquet", key=KEY)
+    message = str(info.value)
+    assert info.value.exit_code == 1
+    assert "export.csv: 50 of 200 rows rejected (25.0%, more than 1%)" in message
+    assert (
+        "created_at: not a time in the expected form" in message and "--accept-rejects" in message
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.csv", "out.rejects.csv"]
+    assert len(pd.read_csv(tmp_path / "out.rejects.csv", encoding="utf-8-sig")) == 50
+    result = anonymise(source, SHIPPED, tmp_path / "out.parquet", key=KEY, accept_rejects=True)
+    assert result.verified and result.rows_out == 150
+    assert result.warnings and "50 of 200 rows rejected" in result.warnings[0]
+
+
+def test_more_than_one_percent_rejected_warns_with_the_top_reasons(tmp_path: Path) -> None:
+    result = anonymise(_rejecting(tmp_path, 20), SHIPPED, tmp_path / "out.parquet", key=KEY)
+    assert result.verified and result.rejects == 10
+    [warning] = result.warnings
+    assert "10 of 200 rows rejected (5.0%, more than 1%). Top reasons: created_at:" in warning
+    zh = anonymise(
+        _rejecting(tmp_path, 20), SHIPPED, tmp_path / "zh.parquet", key=KEY, lang="zh-CN"
+    )
+    assert "200 行中拒绝了 10 行（5.0%，超过 1%）" in zh.warnings[0]
+    few = anonymise(_rejecting(tmp_path, 200), SHIPPED, tmp_path / "few.parquet", key=KEY)
+    assert few.rejects == 1 and few.warnings == []  # 0.5 %: no warning
+
+
+def test_the_maps_sheet_applies_to_workbooks_only(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert "source:" in text
+    mapped = _map(tmp_path, text.replace("source:", "source:\n  sheet: 工单导出", 1))
+    export = build(20, seed=3)
+    export.rows = [r for i, r in enumerate(export.rows) if i not in export.bad_rows]
+    source = write_csv(tmp_path / "export.csv", export)
+    assert anonymise(source, mapped, tmp_path / "out.parquet", key=KEY).rows_out == len(export.rows)
+    with pytest.raises(ConfigError, match=r"--sheet 工单: .*export.csv is a CSV file"):
+        anonymise(source, mapped, tmp_path / "flag.parquet", key=KEY, sheet="工单")
+
+
+def test_an_overflowing_xlsx_record_is_a_reject_with_its_row(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.data.exports import write_xlsx
+
+    export = build(30, seed=4)
+    path = write_xlsx(tmp_path / "export.xlsx", export)
+    workbook = openpyxl.load_workbook(path)
+    workbook.active.cell(row=7, column=len(HEADERS) + 1, value="溢出的一格")
+    workbook.save(path)
+    result = anonymise(path, SHIPPED, tmp_path / "out.parquet", key=KEY)
+    rejects = pd.read_csv(result.paths.rejects, encoding="utf-8-sig")
+    overflow = rejects[rejects["reason"].str.contains("right of the header's last column")]
+    assert overflow["row"].tolist() == [7]
+    assert result.rows_in == 30 == result.rows_out + result.rejects
+
+
+def test_scan_names_a_finding_by_the_row_anonymise_and_the_rejects_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from harness.cli import main
+
+    text = SHIPPED.read_text(encoding="utf-8").replace("external_id: 工单号", "external_id: 手机号")
+    export = build(12, seed=2)
+    export.rows[0]["创建时间"] = "昨天"  # line 2 rejected
+    export.rows[1]["内容"] = "第一行\n第二行"  # line 3 spans two lines: the next starts on 5
+    source = write_csv(tmp_path / "export.csv", export)
+    with pytest.raises(ResidualPiiFound) as info:
+        anonymise(source, _map(tmp_path, text + "drop: [工单号]\n"), tmp_path / "out.parquet",
+                  key=KEY, accept_rejects=True)  # fmt: skip
+    assert info.value.result is not None
+    assert sorted({leak.row for leak in info.value.result.scan.leaks})[:2] == [3, 5]
+    table = str(tmp_path / "out.unverified.parquet")
+    monkeypatch.setattr(sys, "argv", ["csm-harness", "scan", table, "--lang", "en"])
+    with pytest.raises(SystemExit):
+        main()
+    err = capsys.readouterr().err
+    assert "row 3, column external_id" in err and "row 5, column external_id" in err
+    assert "row 2, column" not in err

@@ -93,7 +93,8 @@ def test_xlsx_cells_read_as_a_user_sees_them(tmp_path: Path) -> None:
     assert list(export.rows) == [
         (2, {"工单号": "T1", "手机号": "13800138000", "创建时间": "2024-11-11T20:30:05",
              "金额": "12.5"}),
-        (4, {"工单号": "T2", "手机号": "13900139000", "创建时间": "2024-11-11", "金额": "3"}),
+        (4, {PROBLEM: "a value in column E, right of the header's last column (D): the row "
+                      "may have slipped a column"}),  # "stray" under no header: not dropped
     ]  # fmt: skip
     assert _rows(path, sheet="说明") == []
     assert "no sheet named '工作表'. Its sheets: '工单', '说明'." in _error(path, sheet="工作表")
@@ -140,3 +141,20 @@ def test_utf8_with_one_damaged_byte_is_not_read_as_gbk(tmp_path: Path) -> None:
     path.write_bytes(good + b"T3,\xe5\xbc,\xe9\x80\x80\xe6\xac\xbe\n")  # a cut character
     message = _error(path)
     assert "UTF-8 up to line 6, byte offset" in message and "damaged or mixes encodings" in message
+
+
+def test_an_xlsx_row_overflowing_the_last_column_is_a_problem_row(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["工单号", "内容"])
+    sheet.append(["T1", "正常"])
+    sheet.append(["T2", "内容被拆成", "两格了"])  # the record slipped past the last column
+    sheet.append(["T3"])  # short: empty trailing cells are not stored by Excel
+    path = tmp_path / "export.xlsx"
+    workbook.save(path)
+    assert list(read_export(path).rows) == [
+        (2, {"工单号": "T1", "内容": "正常"}),
+        (3, {PROBLEM: "a value in column C, right of the header's last column (B): the row "
+                      "may have slipped a column"}),
+        (4, {"工单号": "T3", "内容": ""}),
+    ]  # fmt: skip

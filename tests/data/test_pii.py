@@ -143,6 +143,15 @@ CUED = [
         "浙江省杭州市西湖区文三路90号3栋201室",
     ),
     ("寄到文三路90号3栋201室就行", "address", "文三路90号3栋201室"),
+    # no cue: the divisions before the street belong to the address (not 圳市建设大道...)
+    (
+        "陈欣，广东省深圳市建设大道601号5栋1758室，等回复",
+        "address",
+        "广东省深圳市建设大道601号5栋1758室",
+    ),
+    ("电话看上面，市南区科技园南路363号", "address", "市南区科技园南路363号"),
+    ("上海市浦东新区张杨路12号", "address", "上海市浦东新区张杨路12号"),
+    ("您好！深圳市阳光花园21栋1单元297室", "address", "深圳市阳光花园21栋1单元297室"),
 ]
 
 
@@ -256,7 +265,7 @@ CJK = st.text(alphabet="的我你好订单退款谢谢急问题客服", max_size
 def test_any_mobile_any_spelling(before: str, after: str, phone: str, sep: str) -> None:
     spelled = sep.join((phone[:3], phone[3:7], phone[7:]))
     text = before + spelled + after
-    hits = find_pii(text)
+    hits = [h for h in find_pii(text) if h.kind is not PiiKind.NAME]  # 谢好138...: a name
     assert hits == [Hit(PiiKind.PHONE, len(before), len(before) + len(spelled), spelled)]
     assert normalise(PiiKind.PHONE, spelled) == phone
     assert normalise(PiiKind.PHONE, "+86 " + spelled.translate(FULLWIDTH)) == phone
@@ -276,6 +285,7 @@ def test_any_valid_id(before: str, after: str, first17: str) -> None:
         assert all(kind is not PiiKind.ID for kind, _ in hits)
 
 
+@settings(deadline=None)  # each new mix of forms compiles its alternation once: no timing here
 @given(st.text(max_size=40))
 def test_hits_are_sorted_disjoint_and_exact(text: str) -> None:
     for paranoid in (False, True):

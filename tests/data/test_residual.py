@@ -95,6 +95,16 @@ def test_real_inside_a_longer_pseudonym_is_not_a_leak_but_an_equal_one_is() -> N
     assert clash.exact_hits == 1  # equal to a fake: indistinguishable, so counted
 
 
+def test_a_fake_address_with_plain_words_before_it_is_no_leak() -> None:
+    # 烦改成王路 reads as a street name to the detector; only the words before the fake are extra
+    fake = "王路256号18栋3203室"
+    frame = pd.DataFrame({"text": [f"收货地址填错了，麻烦改成{fake}", f"寄回广东省深圳市{fake}",
+                                   f"科技园南路363号{fake}", f"中山北{fake}"]})  # fmt: skip
+    report = scan_frame(frame, issued={fake})
+    assert [leak.row for leak in report.leaks] == [2]  # a real street and number stay a leak
+    assert scan_frame(frame.iloc[:2], issued=set()).unknown_hits == 2
+
+
 def test_short_numbers_need_to_stand_alone_unless_canary_mode() -> None:
     texts = ["快递单号SF1876543219012", "SKU87654321", "会员87654321，", "QQ87654321", "654321",
              "编号654321号"]  # fmt: skip

@@ -7,6 +7,7 @@ in a thousand, and these seeds are fixed).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from harness.data.peaks import parse_peak_windows
 from harness.data.profile import build_profile
 from harness.data.profile_model import Profile
 from harness.data.traffic import (
@@ -182,3 +184,36 @@ def test_schedule_file_round_trip(tmp_path: Path, profile: Profile) -> None:
     (tmp_path / "not.parquet").write_text("x")
     with pytest.raises(ConfigError, match="not a readable"):
         read_schedule(tmp_path / "not.parquet")
+
+
+def test_peak_windows_raise_those_clock_times_not_the_busiest_hours(profile: Profile) -> None:
+    windows = parse_peak_windows("20:00-24:00, 00:00-02:00")
+    assert windows == ((0, 120), (1200, 1440))
+    base = intensity(profile, start=START, duration_s=WEEK)
+    peak = intensity(profile, start=START, duration_s=WEEK, peak_multiplier=10,
+                     peak_windows=windows)  # fmt: skip
+    ratio = np.divide(peak.rates, base.rates, out=np.ones_like(base.rates), where=base.rates > 0)
+    raised = np.isclose(ratio, 10).reshape(7, 24, 4).all(axis=2)  # day x hour
+    assert [set(np.flatnonzero(day)) for day in raised] == [{0, 1, 20, 21, 22, 23}] * 7
+    assert np.isclose(ratio, 1).reshape(7, 24, 4).all(axis=2).sum() == 7 * 18
+    boosted = arrival_times(profile, start=START, duration_s=86400, seed=3, peak_multiplier=10,
+                            peak_windows=windows)  # fmt: skip
+    hours = (boosted // 3600).astype(int)
+    assert np.bincount(hours, minlength=24)[[0, 1, 20, 21, 22, 23]].sum() > len(boosted) / 2
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("0-2", "write HH:MM-HH:MM, e.g. 00:00-02:00,20:00-24:00."),
+    ("20:00-25:00", "not a time of day (00:00 to 24:00)."),
+    ("20:10-21:00", "the profile has 15-minute slots"),
+    ("22:00-01:00", "ends before it starts; a window past midnight is two"),
+])  # fmt: skip
+def test_bad_peak_windows_name_the_window(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(f"--peak-window {text!r}: {message}")):
+        parse_peak_windows(text)
+
+
+def test_peak_hours_and_windows_together_are_refused(profile: Profile) -> None:
+    with pytest.raises(ConfigError, match="not both"):
+        intensity(profile, start=START, duration_s=WEEK, peak_multiplier=10, peak_hours=2,
+                  peak_windows=((0, 120),))  # fmt: skip
