@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -77,6 +78,8 @@ class SessionRecord:
 
 
 _FIELDS = tuple(TicketRecord.__dataclass_fields__)
+# dumps(ensure_ascii=False) builds a new encoder on every call: build it once
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 _SESSION_FIELDS = tuple(SessionRecord.__dataclass_fields__)
 
 
@@ -89,11 +92,12 @@ class RecordWriter:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / f"{kind}-{process}.ndjson"
         self._fields = _SESSION_FIELDS if kind == "sessions" else _FIELDS
+        self._values = attrgetter(*self._fields)
         self._file: IO[str] = self.path.open("a", encoding="utf-8")
 
     def write(self, record: TicketRecord | SessionRecord) -> None:
-        row = {name: getattr(record, name) for name in self._fields}  # asdict(): deep, slow
-        self._file.write(json.dumps(row, ensure_ascii=False) + "\n")
+        row = dict(zip(self._fields, self._values(record), strict=True))  # asdict(): deep, slow
+        self._file.write(_encode(row) + "\n")
 
     def flush(self) -> None:
         self._file.flush()

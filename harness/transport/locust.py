@@ -94,16 +94,18 @@ class LocustExecutor:
         if signed.params:
             path = f"{path}?{urlencode(signed.params)}"
         sent_at = time.time()
+        # Locust copies ``headers`` and never changes ``context`` (a failure replaces it): no
+        # copies of ours per request
         if signed.content is not None:  # bytes exactly as signed (body-hashing signatures)
             headers = {"Content-Type": "application/json", **signed.headers}
             context = self._session.request(
                 signed.method, path, name=signed.name, data=signed.content,  # type: ignore[arg-type]
-                headers=headers, catch_response=True, context=dict(self._context),
+                headers=headers, catch_response=True, context=self._context,
             )  # fmt: skip
         else:
             context = self._session.request(
                 signed.method, path, name=signed.name, json=signed.json,
-                headers=dict(signed.headers), catch_response=True, context=dict(self._context),
+                headers=signed.headers, catch_response=True, context=self._context,  # type: ignore[arg-type]
             )  # fmt: skip
         context.__enter__()
         self.last_sent_at, self.last_received_at = sent_at, time.time()
