@@ -95,12 +95,20 @@ class Sampler(threading.Thread):
         self.process = psutil.Process(pid)
         self.samples: list[tuple[float, float, int]] = []  # (time, cpu %, rss bytes)
         self.stopped = threading.Event()
+        self._known: dict[int, psutil.Process] = {}
 
     def _tree(self) -> list[psutil.Process]:
+        """The process and its children (Locust's forked workers), each one's ``Process`` kept:
+        ``cpu_percent(None)`` on a fresh one reads 0, which hid every worker's CPU."""
         try:
-            return [self.process, *self.process.children(recursive=True)]
+            found = [self.process, *self.process.children(recursive=True)]
         except psutil.NoSuchProcess:
             return []
+        for proc in found:
+            if proc.pid not in self._known:
+                self._known[proc.pid] = proc
+                proc.cpu_percent(None)
+        return [self._known[proc.pid] for proc in found]
 
     def run(self) -> None:
         for proc in self._tree():
@@ -257,8 +265,11 @@ def main() -> None:
     print(f"memory per session: generator {(gen_rss - gen_base) / per_session / 1024:.1f} KB "
           f"(RSS growth from start, incl. start-up), sandbox "
           f"{(sb_rss - sandbox_idle_rss) / args.sessions / 1024:.1f} KB")  # fmt: skip
+    kinds = ("throttled", "timeout", "connection", "protocol", "server", "client")
+    by_kind = {k: metrics.get(f"requests_{k}", {}).get("count", 0) for k in kinds}
     print(f"requests {requests['count']} ({requests['per_second']:.0f}/s over the run), "
-          f"errors {metrics['errors']['hits']}")  # fmt: skip
+          f"errors {metrics['errors']['hits']} "
+          f"({', '.join(f'{k} {n}' for k, n in by_kind.items() if n) or 'none'})")  # fmt: skip
     print(f"first response p50 {first['p50_ms'] or 0:.0f} ms, p95 {first['p95_ms'] or 0:.0f} ms "
           f"(agent think time included); session routing p95 "
           f"{metrics['session_routing']['p95_ms'] or 0:.0f} ms")  # fmt: skip
