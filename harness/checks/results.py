@@ -3,35 +3,44 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from harness.atomic import write_text
 from harness.checks.registry import Check, Severity
+from harness.i18n import Lang, Text, lookup, text
 
 __all__ = ["SCHEMA", "CheckResult", "aggregates", "summary_lines", "totals", "write_results"]
 
 SCHEMA = "csm-harness/checks@1"
 
-_TEXT: dict[str, dict[str, Any]] = {
-    "en": {
-        "head": "csm-harness acceptance: {vendor} ({adapter}) at {url}",
-        "counts": "{passed} passed, {failed} failed, {skipped} skipped, {error} errors; "
+_TEXT: Final[dict[str, Text]] = {
+    "head": text(
+        "csm-harness acceptance: {vendor} ({adapter}) at {url}",
+        "csm-harness 验收：{vendor}（{adapter}）{url}",
+    ),
+    "counts": text(
+        "{passed} passed, {failed} failed, {skipped} skipped, {error} errors; "
         "veto failed: {veto_failed}",
-        "cols": ("ID", "Severity", "Outcome", "Title", "Measured"),
-        "file": "Results: {path}",
-    },
-    "zh-CN": {
-        "head": "csm-harness 验收：{vendor}（{adapter}）{url}",
-        "counts": "通过 {passed}，未通过 {failed}，跳过 {skipped}，错误 {error}；"
+        "通过 {passed}，未通过 {failed}，跳过 {skipped}，错误 {error}；"
         "一票否决项未通过：{veto_failed}",
-        "cols": ("编号", "级别", "结果", "标题", "测量值"),
-        "file": "结果文件：{path}",
-    },
+    ),
+    "file": text("Results: {path}", "结果文件：{path}"),
+    "col.id": text("ID", "编号"),
+    "col.severity": text("Severity", "级别"),
+    "col.outcome": text("Outcome", "结果"),
+    "col.title": text("Title", "标题"),
+    "col.measured": text("Measured", "测量值"),
+    "outcome.passed": text("passed", "通过"),
+    "outcome.failed": text("failed", "未通过"),
+    "outcome.skipped": text("skipped", "跳过"),
+    "outcome.error": text("error", "错误"),
+    "severity.veto": text("veto", "否决"),
+    "severity.major": text("major", "主要"),
+    "severity.minor": text("minor", "次要"),
 }
-_OUTCOME_ZH = {"passed": "通过", "failed": "未通过", "skipped": "跳过", "error": "错误"}
-_SEVERITY_ZH = {"veto": "否决", "major": "主要", "minor": "次要"}
+_COLUMNS: Final = ("col.id", "col.severity", "col.outcome", "col.title", "col.measured")
 
 
 @dataclass(slots=True)
@@ -114,11 +123,7 @@ def write_results(path: Path, meta: dict[str, Any], results: list[CheckResult]) 
         **aggregates(results),
         "checks": [{**asdict(r), "passed": r.outcome == "passed"} for r in results],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 _SHOWN = 60  # characters of one measured value in the terminal table (checks.json: all)
@@ -126,8 +131,8 @@ _SHOWN = 60  # characters of one measured value in the terminal table (checks.js
 
 def _measured(values: dict[str, Any]) -> str:
     def shown(value: Any) -> str:
-        text = str(value)
-        return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 3]}..."
+        cell = str(value)
+        return cell if len(cell) <= _SHOWN else f"{cell[: _SHOWN - 3]}..."
 
     return ", ".join(f"{k}={shown(v)}" for k, v in values.items())
 
@@ -135,21 +140,22 @@ def _measured(values: dict[str, Any]) -> str:
 def summary_lines(
     meta: dict[str, Any], results: list[CheckResult], lang: str, path: Path | None
 ) -> list[str]:
-    text = _TEXT["zh-CN" if lang.lower().startswith("zh") else "en"]
-    zh = text is _TEXT["zh-CN"]
-    lines = [text["head"].format(**meta), text["counts"].format(**totals(results))]
-    rows = [text["cols"]]
+    chosen: Lang = "zh-CN" if lang.lower().startswith("zh") else "en"
+
+    def say(key: str, **fmt: object) -> str:
+        return lookup(_TEXT, key, chosen, **fmt)
+
+    lines = [say("head", **meta), say("counts", **totals(results))]
+    rows = [tuple(say(column) for column in _COLUMNS)]
     for r in results:
-        outcome = _OUTCOME_ZH[r.outcome] if zh else r.outcome
-        severity = _SEVERITY_ZH[r.severity] if zh else r.severity
-        title = r.title["zh-CN" if zh else "en"]
-        rows.append((r.id, severity, outcome, title, _measured(r.measured)))
+        severity, outcome = say(f"severity.{r.severity}"), say(f"outcome.{r.outcome}")
+        rows.append((r.id, severity, outcome, r.title[chosen], _measured(r.measured)))
     widths = [max(_width(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         cells = [row[i] + " " * (widths[i] - _width(row[i])) for i in range(4)]
         lines.append("  ".join([*cells, row[4]]).rstrip())
     if path is not None:
-        lines.append(text["file"].format(path=path))
+        lines.append(say("file", path=path))
     return lines
 
 

@@ -11,12 +11,12 @@ import typer
 
 from harness.analysis.breakpoint import Phase, SearchResult, SearchSpec, StepOutcome
 from harness.cli.console import ProgressHandle, progress_bar, say, table
-from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.messages import detect_lang, msg
 from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.config import format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import Breakpoint, format_percent
 from harness.errors import ConfigError
-from harness.i18n import fmt_duration_s, fmt_ms, fmt_number, fmt_pct, fmt_per_second
+from harness.i18n import Lang, fmt_duration_s, fmt_ms, fmt_number, fmt_pct, fmt_per_second
 from harness.orchestrate.breakpoints import SearchObserver, require_breakpoint, run_breakpoint
 from harness.orchestrate.runs import Progress
 from harness.report.breakpoint_html import (

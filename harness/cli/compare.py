@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from harness.cli.console import say
-from harness.cli.messages import Lang, detect_lang
+from harness.cli.messages import detect_lang
 from harness.cli.score import find_runs
+from harness.i18n import Lang
 from harness.report import html
 from harness.report.compare import Comparison
 from harness.report.history import update_index

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, cast
 import typer
 
 from harness.cli.console import ProgressHandle, progress_bar, say, say_unwrapped
-from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.messages import detect_lang, msg
 from harness.config.loader import display_path
 from harness.errors import ConfigError, HarnessError
+from harness.i18n import Lang
 
 if TYPE_CHECKING:
     import pandas as pd

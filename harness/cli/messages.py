@@ -4,11 +4,11 @@ else the locale (LANG/LC_ALL starting with zh gives zh-CN)."""
 from __future__ import annotations
 
 import os
-from typing import Literal
 
-Lang = Literal["en", "zh-CN"]
+from harness.cli.messages_safety import PROXY_MESSAGES, SAFETY_MESSAGES
+from harness.i18n import Lang, Text, lookup, merge
 
-MESSAGES: dict[str, dict[Lang, str]] = {
+_CLI_MESSAGES: dict[str, Text] = {
     "error": {"en": "Error: {message}", "zh-CN": "错误：{message}"},
     "sandbox.started": {
         "en": "Sandbox ({profile}) listening at {url}. Ctrl-C stops it.",
@@ -294,14 +294,8 @@ def detect_lang(explicit: str | None = None) -> Lang:
     return "zh-CN" if value.lower().startswith("zh") else "en"
 
 
+MESSAGES: dict[str, Text] = merge(_CLI_MESSAGES, SAFETY_MESSAGES, PROXY_MESSAGES)
+
+
 def msg(key: str, lang: Lang, **fmt: object) -> str:
-    return MESSAGES[key][lang].format(**fmt)
-
-
-def _merge_safety_messages() -> None:
-    from harness.cli.messages_safety import SAFETY_MESSAGES
-
-    MESSAGES.update(SAFETY_MESSAGES)
-
-
-_merge_safety_messages()
+    return lookup(MESSAGES, key, lang, **fmt)

@@ -1,11 +1,11 @@
-"""CLI strings for interrupted and recovered runs, dry runs and credentials (issue 8), merged
-into :data:`harness.cli.messages.MESSAGES`."""
+"""CLI strings for interrupted and recovered runs, dry runs and credentials (issue 8) and for
+the defect proxy, merged into :data:`harness.cli.messages.MESSAGES`."""
 
 from __future__ import annotations
 
-from typing import Literal
+from harness.i18n import Text
 
-SAFETY_MESSAGES: dict[str, dict[Literal["en", "zh-CN"], str]] = {
+SAFETY_MESSAGES: dict[str, Text] = {
     "report.rendered": {"en": "Report: {path}", "zh-CN": "报告：{path}"},
     "report.finished": {
         "en": "The run finished; its report was rendered again.",
@@ -55,5 +55,17 @@ SAFETY_MESSAGES: dict[str, dict[Literal["en", "zh-CN"], str]] = {
         "en": "note: {what} is not available yet ({why}); the real run will refuse to start "
         "without it.",
         "zh-CN": "注意：{what} 当前不可用（{why}）；正式运行时缺少它将拒绝启动。",
+    },
+}
+
+
+PROXY_MESSAGES: dict[str, Text] = {
+    "proxy.started": {
+        "en": "Proxy for {vendor} on {url} -> {upstream}; injecting: {kinds}",
+        "zh-CN": "{vendor} 的代理在 {url} -> {upstream}；注入缺陷：{kinds}",
+    },
+    "proxy.listen": {
+        "en": "--listen {listen}: the proxy listens on loopback only; write 127.0.0.1:PORT",
+        "zh-CN": "--listen {listen}：代理只监听本机回环地址；请写 127.0.0.1:端口",
     },
 }

@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from harness.cli.messages import Lang, msg
+from harness.cli.messages import msg
 from harness.config import Scenario
 from harness.config.plan_numbers import PlanNumbers, plan_numbers
 from harness.config.units import format_duration
 from harness.data.schedule import scenario_offsets
+from harness.i18n import Lang
 
 __all__ = ["ScenarioPlan", "busiest_rate", "explain_text", "plan_lines", "scenario_plan"]
 

@@ -16,9 +16,10 @@ from typing import Annotated, Any
 import typer
 
 from harness.cli.console import say, table, warn
-from harness.cli.messages import Lang, detect_lang
+from harness.cli.messages import detect_lang
 from harness.config.poc import PocPlan, load_poc
 from harness.errors import ConfigError, ThresholdsFailed, VendorError
+from harness.i18n import Lang
 from harness.poc.schedule import Task, build_schedule, over_bounds
 
 __all__ = ["poc"]

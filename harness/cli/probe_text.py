@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from harness.cli.messages import Lang
+from harness.i18n import Lang
 from harness.vendors.probe import Finding
 
 __all__ = ["PROBE_TEXT", "finding_text", "probe_line"]

@@ -16,9 +16,10 @@ import typer
 
 from harness.atomic import write_text
 from harness.cli.console import progress_bar, say, table
-from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.messages import detect_lang, msg
 from harness.config.durations import parse_duration
 from harness.errors import ConfigError
+from harness.i18n import Lang
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 
-from harness.cli.messages import Lang, detect_lang
+from harness.cli.messages import detect_lang, msg
 from harness.errors import ConfigError
+from harness.i18n import Lang
 
 if TYPE_CHECKING:
     from harness.config.vendor import VendorSpec
@@ -22,16 +23,6 @@ _FOLDERS: Final = (
 
 _KIND_HELP = "drop-field[=FIELD], rewrite-enum[=priority|status], accept-invalid, " \
     "strip-signatures, skip-deep, unmask-pii, ignore-idempotency"  # fmt: skip
-_TEXT: Final[dict[str, dict[Lang, str]]] = {
-    "started": {
-        "en": "Proxy for {vendor} on {url} -> {upstream}; injecting: {kinds}",
-        "zh-CN": "{vendor} 的代理在 {url} -> {upstream}；注入缺陷：{kinds}",
-    },
-    "listen": {
-        "en": "--listen {listen}: the proxy listens on loopback only; write 127.0.0.1:PORT",
-        "zh-CN": "--listen {listen}：代理只监听本机回环地址；请写 127.0.0.1:端口",
-    },
-}
 
 
 def proxy(
@@ -61,7 +52,7 @@ def proxy(
     language = detect_lang(lang)
     host, _, port_text = listen.rpartition(":")
     if host not in ("127.0.0.1", "localhost") or not port_text.isdigit():
-        raise ConfigError(_TEXT["listen"][language].format(listen=listen))
+        raise ConfigError(msg("proxy.listen", language, listen=listen))
     spec = resolve_vendor(vendor, allow_host or [])
     chosen = parse_defects(defects, language)
     plan = plan_for(spec, chosen)
@@ -111,8 +102,9 @@ def _serve(app: object, host: str, port: int, vendor: str, upstream: str, lang: 
         await site.start()
         bound = runner.addresses[0][1]
         url = f"http://{host}:{bound}"
-        sys.stderr.write(_TEXT["started"][lang].format(
-            vendor=vendor, url=url, upstream=upstream, kinds=", ".join(kinds)) + "\n")  # fmt: skip
+        started = msg("proxy.started", lang, vendor=vendor, url=url, upstream=upstream,
+                      kinds=", ".join(kinds))  # fmt: skip
+        sys.stderr.write(started + "\n")
         sys.stdout.write(json.dumps({"url": url}) + "\n")
         sys.stdout.flush()
         try:

@@ -14,7 +14,8 @@ from typing import Annotated
 import typer
 
 from harness.cli.console import say
-from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.messages import detect_lang, msg
+from harness.i18n import Lang
 from harness.orchestrate.recovery import Recovered, recover
 
 LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]

@@ -12,13 +12,14 @@ import typer
 
 from harness.cli.compare import score_runs
 from harness.cli.console import progress_bar, say, say_unwrapped, table, warn
-from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.messages import detect_lang, msg
 from harness.cli.plan_view import explain_text, plan_lines, scenario_plan
 from harness.cli.vendor_sets import SetOption, WebhookListenOption, use_vendor_sets
 from harness.config import Scenario, load_scenario, load_vendor, resolve_vendors
 from harness.config.durations import format_duration_ms
 from harness.config.scoring import load_scoring
 from harness.errors import ConfigError, ThresholdsFailed
+from harness.i18n import Lang
 from harness.orchestrate.distributed import DEFAULT_MASTER_PORT, MasterSpec
 from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor

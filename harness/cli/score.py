@@ -20,10 +20,10 @@ from harness.analysis.scorecard import (
 from harness.analysis.scoring import score as score_vendors
 from harness.analysis.scoring_text import fmt_value, st
 from harness.cli.console import say, table
-from harness.cli.messages import Lang, detect_lang
+from harness.cli.messages import detect_lang
 from harness.config.scoring import load_scoring
 from harness.errors import ConfigError
-from harness.i18n import fmt_number
+from harness.i18n import Lang, fmt_number
 from harness.results import summary_json as json_writer
 from harness.results.run_dir import SCORES
 

@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 
 from harness.cli.console import say, table
-from harness.cli.messages import Lang, detect_lang, msg
+from harness.cli.messages import detect_lang, msg
+from harness.i18n import Lang
 
 LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]
 

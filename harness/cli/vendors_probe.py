@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from harness.cli.console import say
-from harness.cli.messages import Lang
 from harness.cli.probe_text import finding_text, probe_line
 from harness.config import VendorSpec, display_path, load_vendor
 from harness.errors import TargetNotAllowed, VendorError
+from harness.i18n import Lang
 from harness.redact import Secret
 from harness.transport.httpx_sync import HttpxExecutor
 from harness.vendors.auth import Signer, bearer, signer_for
