@@ -171,6 +171,7 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=60.0)
     parser.add_argument("--ramp", type=float, default=100.0)
     parser.add_argument("--workers", type=int, default=1, help="Locust worker processes")
+    parser.add_argument("--keep", type=Path, help="copy the run folder and log here")
     parser.add_argument("--think", type=float, help="customer think time, s (scenario: 15)")
     parser.add_argument("--capacity", type=int, help="sessions per sandbox agent (vendor: 30)")
     parser.add_argument("--smoke", action="store_true", help="a few seconds: 50 sessions (CI)")
@@ -224,6 +225,8 @@ def main() -> None:
             child.wait()
         generator_sampler.stopped.set()
         sandbox_sampler.stopped.set()
+        if args.keep is not None:  # the run folder and Locust's log, for a closer look
+            shutil.copytree(work, args.keep, dirs_exist_ok=True)
         if not (run_dir / "summary.json").exists():
             sys.stdout.write((work / "locust.log").read_text(errors="replace")[-3000:])
             raise SystemExit("the run wrote no summary")
