@@ -83,7 +83,7 @@ def measure_step(rows: Iterable[Mapping[str, Any]], t0: float, t1: float) -> Ste
             if t0 <= end <= t1:
                 completions.append(end)
                 times.append(routing_ms / 1000.0)
-        elif str(row.get("outcome", "")).startswith(("failed", "unknown")):
+        elif str(row.get("outcome", "")).startswith(("failed", "unknown", "found", "absent")):
             create_ms = _num(row.get("create_ms"))
             end = intended + create_ms / 1000.0 if intended is not None and create_ms else sent
         else:  # unrouted or cut: in the system until the window ends at least

@@ -7,23 +7,22 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from harness.analysis.phases import drift, measure_phases
-from harness.analysis.saturation import CpuRecord, Saturation, judge_saturation
+from harness.analysis.run_notes import run_notes
+from harness.analysis.saturation import CpuRecord, judge_saturation
 from harness.analysis.verdicts import MeasuredMetric, evaluate
-from harness.analysis.window import measure_throughput
+from harness.analysis.window import ArrivalWindow, measure_throughput
 from harness.config.thresholds import Threshold
 from harness.metrics.catalog import METRICS, MetricKind
 from harness.metrics.histogram import Histogram
 from harness.metrics.series import SeriesStore
 from harness.results.model import (
     Bucket,
-    Drift,
     GeneratorInfo,
     LoadInfo,
     MetricSummary,
-    Note,
     Percentiles,
     ProbeInfo,
     RunSummary,
@@ -57,10 +56,11 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
     origin = int(info.start_at)
     seconds = store.seconds()
     duration_s = max(1.0, inputs.ended_at - info.start_at)
-    outcomes = [_outcome(t, store, duration_s) for t in inputs.thresholds]
+    load = LoadInfo.from_dict(info.load)
+    window = ArrivalWindow.of(info.start_at, load.duration_s)
+    outcomes = [_outcome(t, store, window) for t in inputs.thresholds]
     processes = inputs.processes
     complete = inputs.cut_reason is None and not any(p.budget_exhausted for p in processes)
-    load = LoadInfo.from_dict(info.load)
     phases = measure_phases(load.phases, store, info.start_at)
     verdict = drift(load.kind, phases)
     cpus = int(info.environment.get("cpus", 1) or 1)
@@ -83,7 +83,7 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             **_vendor_clock(processes),
         ),
         load=load,
-        metrics={name: _metric(name, store, duration_s) for name in METRICS},
+        metrics={name: _metric(name, store, window) for name in METRICS},
         timeline=_timeline(store, seconds, origin),
         routing_distribution=_distribution(store),
         thresholds=outcomes,
@@ -105,7 +105,14 @@ def build_summary(inputs: SummaryInputs) -> RunSummary:
             harness_cpu_percent=saturation.harness_percent,
             others_cpu_percent=saturation.others_percent,
         ),
-        notes=_notes(inputs, load.kind, verdict, saturation),
+        notes=run_notes(
+            inputs.processes,
+            kind=load.kind,
+            drift=verdict,
+            saturation=saturation,
+            cut_reason=inputs.cut_reason,
+            probe=inputs.info.probe,
+        ),
         phases=phases,
         throughput=measure_throughput(store, info.start_at, load.duration_s, inputs.ended_at),
         drift=verdict,
@@ -124,33 +131,6 @@ def _vendor_clock(processes: Sequence[ProcessState]) -> dict[str, float | None]:
     }
 
 
-def _saturation_notes(saturation: Saturation) -> list[Note]:
-    """One note at most: the harness saturated (results unreliable), or only the machine busy."""
-    worst = saturation.worst
-    if saturation.unreliable and worst is not None:
-        where_en = f"load {worst.source}"
-        where_zh = f"压测进程 {worst.source.removeprefix('process ')}"
-        share = f"{worst.share * 100:.0f}"
-        en = (f"Results unreliable: generator saturated. The {where_en} CPU was at 90 % or "
-              f"more of a core for {worst.saturated} of {worst.samples} s ({share} %): latencies "
-              "include the harness's own queueing. Add workers or machines, or lower the "
-              "load, and run again.")  # fmt: skip
-        zh = (f"结果不可靠：压测机饱和。{where_zh} CPU 在 {worst.samples} 秒中有 "
-              f"{worst.saturated} 秒（{share}%）不低于单核 90%：延迟包含压测机自身排队。"
-              "请增加 worker 或机器，或降低负载后重跑。")  # fmt: skip
-        return [_note("warning", en, zh)]
-    if saturation.machine_busy:
-        others, harness = saturation.others_percent, saturation.harness_percent
-        en = (f"Machine busy: other processes used {others:.0f} % of the machine while the "
-              f"harness used {harness:.0f} %. The harness itself was not saturated; latencies "
-              "may include the machine's contention (the vendor under test may be one of the "
-              "other processes).")  # fmt: skip
-        zh = (f"机器繁忙：其他进程占用整机 {others:.0f}%，压测工具占用 {harness:.0f}%。"
-              "压测工具本身未饱和；延迟可能包含整机争用（被测厂商可能也在其中）。")  # fmt: skip
-        return [_note("info", en, zh)]
-    return []
-
-
 def _cpu_records(processes: Sequence[ProcessState]) -> list[CpuRecord]:
     return [
         CpuRecord(
@@ -164,14 +144,14 @@ def _cpu_records(processes: Sequence[ProcessState]) -> list[CpuRecord]:
     ]
 
 
-def _outcome(threshold: Threshold, store: SeriesStore, duration_s: float) -> ThresholdOutcome:
-    result = evaluate(threshold, MeasuredMetric.from_store(store, threshold.metric, duration_s))
+def _outcome(threshold: Threshold, store: SeriesStore, window: ArrivalWindow) -> ThresholdOutcome:
+    result = evaluate(threshold, MeasuredMetric.from_store(store, threshold.metric, window=window))
     return ThresholdOutcome(
         metric=result.metric, source=result.source, ok=result.ok, measured_text=result.measured_text
     )
 
 
-def _metric(name: str, store: SeriesStore, duration_s: float) -> MetricSummary:
+def _metric(name: str, store: SeriesStore, window: ArrivalWindow) -> MetricSummary:
     meta = METRICS[name]
     common: dict[str, Any] = {"name": name, "title_en": meta.title_en, "title_zh": meta.title_zh}
     if meta.kind is MetricKind.TREND:
@@ -196,8 +176,15 @@ def _metric(name: str, store: SeriesStore, duration_s: float) -> MetricSummary:
         return MetricSummary(
             kind="rate", hits=hits, total=total, rate=hits / total if total else None, **common
         )
-    count = store.counter_total(name)
-    return MetricSummary(kind="counter", count=count, per_second=count / duration_s, **common)
+    inside, after = window.split(store, name)
+    return MetricSummary(
+        kind="counter",
+        count=store.counter_total(name),
+        per_second=round(inside / window.length_s, 4),
+        in_window=inside,
+        in_drain=after,
+        **common,
+    )
 
 
 def _percentiles(store: SeriesStore, metric: str, second: int) -> Percentiles | None:
@@ -241,97 +228,3 @@ def _distribution(store: SeriesStore) -> list[Bucket]:
         Bucket(lower_ms=edges[i], upper_ms=min(edges[i + 1], hist.max), count=counts[i])
         for i in range(used[0], used[-1] + 1)
     ]
-
-
-def _note(level: Literal["info", "warning"], en: str, zh: str) -> Note:
-    return Note(level=level, en=en, zh=zh)
-
-
-# What to lower, besides raising load.max_users, when arrivals start late: per load kind.
-_LOWER: dict[str, tuple[str, str]] = {
-    "step": ("the stage rates", "各阶段的到达率"),
-    "spike": ("load.peak", " load.peak"),
-    "replay": ("load.compress or load.peak_multiplier", " load.compress 或 load.peak_multiplier"),
-}
-
-
-def _notes(
-    inputs: SummaryInputs, kind: str, verdict: Drift | None, saturation: Saturation
-) -> list[Note]:
-    notes: list[Note] = []
-    processes = inputs.processes
-    late = sum(p.late for p in processes)
-    if late:
-        lag = max(p.max_lag_s for p in processes)
-        lower_en, lower_zh = _LOWER.get(kind, ("the rate", "到达率"))
-        notes.append(
-            _note(
-                "warning",
-                f"Insufficient users: {late} arrivals started late (max lag {lag:.1f} s); "
-                f"raise load.max_users or lower {lower_en}. Their latency is measured from "
-                "the intended start.",
-                f"用户不足：{late} 个到达晚于计划开始（最大延迟 {lag:.1f} 秒）；请提高 "
-                f"load.max_users 或降低{lower_zh}。其延迟从计划开始时间算起。",
-            )
-        )
-    if verdict is not None and verdict.drifted and verdict.ratio is not None:
-        notes.append(
-            _note(
-                "warning",
-                f"Drift: routing p95 in the soak's last window is {verdict.ratio:.1f}x the "
-                f"first window's (limit {verdict.limit:g}x): the vendor slows down as the run "
-                "goes on.",
-                f"漂移：浸泡测试最后一段的路由延迟 p95 是第一段的 {verdict.ratio:.1f} 倍"
-                f"（上限 {verdict.limit:g} 倍）：厂商随运行时间变慢。",
-            )
-        )
-    notes.extend(_saturation_notes(saturation))
-    cut = sum(p.cut for p in processes)
-    if cut:
-        notes.append(
-            _note(
-                "warning",
-                f"{cut} tickets were still waiting for an agent when the run ended; they "
-                "count neither as routed nor as unrouted.",
-                f"运行结束时仍有 {cut} 个工单等待分配；它们既不计为已分配也不计为未分配。",
-            )
-        )
-    if inputs.cut_reason or any(p.budget_exhausted for p in processes):
-        reason = inputs.cut_reason or "bounds.max_requests"
-        notes.append(
-            _note(
-                "warning",
-                f"The run was stopped early by {reason}: results are incomplete.",
-                f"运行因 {reason} 提前停止：结果不完整。",
-            )
-        )
-    rejected = sum(p.rejected_webhooks for p in processes)
-    if rejected:
-        notes.append(
-            _note(
-                "warning",
-                f"{rejected} webhook deliveries failed signature verification and were ignored.",
-                f"{rejected} 次 webhook 投递签名校验失败，已忽略。",
-            )
-        )
-    probe = inputs.info.probe
-    if probe["mode"] == "polling":
-        interval_ms = probe["poll_interval_s"] * 1000
-        notes.append(
-            _note(
-                "info",
-                f"Routing latency was observed by polling every {interval_ms:.0f} ms: each "
-                "value is over-stated by at most one interval.",
-                f"路由延迟通过每 {interval_ms:.0f} 毫秒轮询观测：每个值最多高估一个轮询间隔。",
-            )
-        )
-    else:
-        notes.append(
-            _note(
-                "info",
-                "Routing latency was observed by the vendor's assignment webhooks "
-                "(exact up to delivery time).",
-                "路由延迟通过厂商的分配 webhook 观测（误差仅为投递时间）。",
-            )
-        )
-    return notes

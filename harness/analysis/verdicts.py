@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.analysis.window import ArrivalWindow
 from harness.config.durations import format_duration_ms
 from harness.config.thresholds import OPERATORS, Threshold
 from harness.metrics.catalog import MetricKind
@@ -17,8 +18,9 @@ __all__ = ["MeasuredMetric", "ThresholdResult", "evaluate", "format_result_line"
 class MeasuredMetric:
     """What a run measured for one metric; build it with ``from_store`` or the kind's constructor.
 
-    ``total`` is the number of events of a rate metric or the count of a counter. ``duration_s``
-    is the run's length; ``rate`` on a counter divides by it.
+    ``total`` is the number of events of a rate metric or the count of a counter. ``rate`` on a
+    counter is ``in_window`` (the count inside the arrival window) over ``duration_s`` (the
+    window's length) when the window is known, else ``total`` over the run's length.
     """
 
     metric: str
@@ -28,6 +30,7 @@ class MeasuredMetric:
     hits: int = 0
     total: int = 0
     duration_s: float | None = None
+    in_window: int | None = None
 
     @classmethod
     def trend(cls, metric: str, histogram: Histogram) -> MeasuredMetric:
@@ -39,21 +42,43 @@ class MeasuredMetric:
 
     @classmethod
     def counter(
-        cls, metric: str, count: int, duration_s: float | None = None, *, has_data: bool = True
+        cls,
+        metric: str,
+        count: int,
+        duration_s: float | None = None,
+        *,
+        has_data: bool = True,
+        in_window: int | None = None,
     ) -> MeasuredMetric:
-        return cls(metric, MetricKind.COUNTER, has_data, total=count, duration_s=duration_s)
+        return cls(
+            metric,
+            MetricKind.COUNTER,
+            has_data,
+            total=count,
+            duration_s=duration_s,
+            in_window=in_window,
+        )
 
     @classmethod
     def from_store(
-        cls, store: SeriesStore, metric: str, duration_s: float | None = None
+        cls,
+        store: SeriesStore,
+        metric: str,
+        duration_s: float | None = None,
+        window: ArrivalWindow | None = None,
     ) -> MeasuredMetric:
-        """The run totals of ``metric``. ``duration_s`` defaults to the store's span of seconds."""
+        """The run totals of ``metric``. A counter's rate is over ``window`` when given, else
+        over ``duration_s``, which defaults to the store's span of seconds."""
         has_data = store.has_data(metric)  # also rejects unknown metrics
         kind = store.catalog[metric].kind
         if kind is MetricKind.TREND:
             return cls.trend(metric, store.trend_total(metric))
         if kind is MetricKind.RATE:
             return cls.rate(metric, *store.rate_total(metric))
+        if window is not None:
+            inside, _ = window.split(store, metric)
+            total = store.counter_total(metric)
+            return cls.counter(metric, total, window.length_s, has_data=has_data, in_window=inside)
         if duration_s is None:
             seconds = store.seconds()
             duration_s = float(seconds[-1] - seconds[0] + 1) if seconds else None
@@ -105,7 +130,8 @@ def _measure(threshold: Threshold, measured: MeasuredMetric) -> float | None:
         return float(measured.total)
     if not measured.duration_s or measured.duration_s <= 0:
         raise ValueError(f"'rate' on {measured.metric} needs the run's duration_s")
-    return measured.total / measured.duration_s
+    counted = measured.total if measured.in_window is None else measured.in_window
+    return counted / measured.duration_s
 
 
 def _format(threshold: Threshold, value: float) -> str:

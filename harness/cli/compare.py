@@ -19,7 +19,7 @@ from harness.cli.console import say
 from harness.cli.messages import detect_lang
 from harness.cli.score import find_runs
 from harness.i18n import Lang
-from harness.report import html
+from harness.report import compare_html
 from harness.report.compare import Comparison
 from harness.report.history import update_index
 from harness.report.i18n import t
@@ -71,7 +71,7 @@ def write_page(
         id(summary): Path(os.path.relpath(run / "report.html", out.parent)).as_posix()
         for run, summary in summaries.items()
     }
-    return html.write_comparison(comparison, out, lang, hrefs)
+    return compare_html.write_comparison(comparison, out, lang, hrefs)
 
 
 def print_comparison(comparison: Comparison, lang: Lang) -> None:
@@ -85,9 +85,9 @@ def print_comparison(comparison: Comparison, lang: Lang) -> None:
     for finding in comparison.findings:
         say(f"  - {finding.text(lang)}")
     for changes in comparison.changes:
-        say(html._change_title(changes, lang))
+        say(compare_html.change_title(changes, lang))
         for change in changes.changes:
-            row = html._change_row(change, lang)
+            row = compare_html.change_row(change, lang)
             mark = {"regression": "✗", "improvement": "✓"}.get(change.assessment, "·")
             say(f"  {mark} {row.label}: {row.before} → {row.after}  {row.change}  "
                 f"[{row.interval}]  {row.assessment}")  # fmt: skip

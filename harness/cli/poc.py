@@ -24,6 +24,8 @@ from harness.poc.schedule import Task, build_schedule, over_bounds
 
 __all__ = ["poc"]
 
+_CHANGES_SHOWN = 5
+
 
 def poc(
     plan: Annotated[Path, typer.Argument(help="POC plan YAML, e.g. scenarios/poc/demo.yaml.")],
@@ -103,6 +105,20 @@ def _root(plan: PocPlan, out: Path, resume: Path | None) -> Path:
             f"--resume {resume}: not a POC folder (no plan.yaml in it); pass the "
             "folder a previous 'csm-harness poc' run printed."
         )
+    from harness.poc.plan_change import plan_changes
+
+    kept = resume / "plan.yaml"
+    changes = plan_changes(kept, plan.source)
+    if changes:
+        shown = "; ".join(changes[:_CHANGES_SHOWN])
+        hidden = len(changes) - _CHANGES_SHOWN
+        more = f" (and {hidden} more)" if hidden > 0 else ""
+        raise ConfigError(
+            f"{plan.source}: changed since the POC in {resume} began: {shown}{more}. A resumed "
+            f"POC runs the plan it began with: undo the edit (the plan as first run is {kept}), "
+            f"or run the edited plan as a new POC: csm-harness poc {plan.source} "
+            "(without --resume)."
+        )
     return resume
 
 
@@ -147,3 +163,5 @@ def _print_ranking(decision: dict[str, Any], lang: Lang) -> None:
         vetoes = ", ".join(v["id"] for v in standing["vetoes_failed"])
         veto = f"  veto: {vetoes}" if vetoes else ""
         say(f"  {standing['rank']}. {standing['title'][key]}  {standing['total']:.2f}{veto}")
+    for unranked in decision["not_ranked"]:
+        say(f"  —  {unranked['why'][key]}")

@@ -23,7 +23,7 @@ from harness.i18n import Lang
 from harness.orchestrate.distributed import DEFAULT_MASTER_PORT, MasterSpec
 from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
-from harness.report import html
+from harness.report import compare_html, html
 from harness.report.compare import Comparison
 from harness.report.history import update_index
 from harness.report.i18n import t
@@ -200,7 +200,7 @@ def _run_all(
             html.write_run_report(summary, run_dir, lang)  # now with its scorecard
     if len(summaries) > 1 or scores is not None:
         comparison = Comparison.build(summaries, scores=scores)
-        path = html.write_comparison(comparison, batch_dir / "comparison.html", lang)
+        path = compare_html.write_comparison(comparison, batch_dir / "comparison.html", lang)
         say(msg("demo.findings", lang))
         for finding in comparison.findings:
             say(f"  - {finding.text(lang)}")

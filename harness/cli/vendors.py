@@ -14,6 +14,7 @@ import typer
 
 from harness.cli.console import say, table
 from harness.cli.messages import detect_lang, msg
+from harness.cli.vendor_sets import SetOption, use_vendor_sets
 from harness.i18n import Lang
 
 LangOption = Annotated[str | None, typer.Option(help="en or zh-CN (default: from the locale).")]
@@ -48,12 +49,14 @@ def vendors(
     probe_watch: Annotated[
         float, typer.Option(min=0.0, max=60.0, help="With --probe: seconds to watch assignees.")
     ] = 6.0,
+    vendor_set: SetOption = None,
     lang: LangOption = None,
 ) -> None:
     """List installed vendor adapters: name, origin, class and optional operations."""
     from harness.vendors.registry import ENTRY_POINT_GROUP, installed, offers
 
     language = detect_lang(lang)
+    use_vendor_sets(vendor_set, None)  # --check and --probe see the file as a run would
     if check:
         _check(check, language)
     if probe is not None:

@@ -210,7 +210,10 @@ class WebhookFields(StrictModel):
     event_type: FieldPath | None = Field(default=None, examples=["type"])
     assigned_types: list[str] = Field(default_factory=list, examples=[["ticket.assigned"]])
     ticket_id: FieldPath = Field(examples=["data.ticket_id"])
-    agent_id: FieldPath = Field(examples=["data.agent_id"])
+    agent_id: FieldSpec = Field(
+        examples=["data.agent_id", {"path": "ticket.owner_id", "unassigned": [1]}],
+        description="Where the agent is; 'unassigned' lists placeholder owners (no assignment).",
+    )
     queue: FieldPath | None = None
     assigned_at: FieldPath | None = None
     external_id: FieldPath | None = None
@@ -221,6 +224,11 @@ class WebhookFields(StrictModel):
             raise ConfigValueError.at(
                 ("assigned_types",), "event_type and assigned_types go together"
             )
+        if self.agent_id.request is not None:
+            raise ConfigValueError.at(
+                ("agent_id", "request"), "a delivery is read as it arrives, with no second "
+                "request; point agent_id at a field of the delivery"
+            )  # fmt: skip
         return self
 
 

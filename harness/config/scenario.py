@@ -94,6 +94,17 @@ class Bounds(StrictModel):
         description="A ticket request (or probe poll) with no complete answer this long after "
         "it was sent counts as timed out.",
     )
+    lookup_requests: int = Field(
+        default=50,
+        ge=0,
+        description="After the run, most ticket-list requests (per load process) spent looking "
+        "up creates whose answer was lost; set-up requests, apart from max_requests. 0: none.",
+    )
+    lookup_time: Duration = Field(
+        default="10s",
+        validate_default=True,
+        description="After the run, the longest the lookup of lost creates may take.",
+    )
 
 
 class SyntheticTraffic(StrictModel):

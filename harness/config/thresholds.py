@@ -15,7 +15,8 @@ What an aggregate means depends on the metric's kind (``harness.metrics.catalog`
              because '< 30s' alone does not say which statistic is meant.
     rate     rate (the default): the share of hits, written '1%' or as the fraction '0.01'.
              count: the number of hits, with no unit.
-    counter  count (the default): the total. rate: the total per second of the run. No unit.
+    counter  count (the default): the total. rate: per second over the arrival window (the
+             drain after it apart, as for throughput). No unit.
 
 ``Threshold.value`` is kept in a canonical unit: ms for durations, a fraction from 0 to 1 for
 rates, and a plain number otherwise. Numbers are read as exact decimals, so '0.3%' equals 3/1000.

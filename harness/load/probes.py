@@ -26,6 +26,7 @@ from __future__ import annotations
 import heapq
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,14 +36,16 @@ from gevent.pool import Pool
 
 from harness.config.probe_mode import ProbeMode
 from harness.load.collect import MetricsHub
+from harness.load.reconcile import Lookup
 from harness.metrics.censored import impute_from_brackets
 from harness.metrics.clock import ClockSampler
 from harness.metrics.records import RecordWriter, TicketRecord
 from harness.model import Assignment, Ticket, TicketRef
-from harness.vendors.base import ApiFailure, VendorAdapter, WebhookEvent
+from harness.vendors.base import ApiFailure, FailureKind, VendorAdapter, WebhookEvent
 
 _POLL_CONCURRENCY = 16
 _EARLY_EVENTS_KEEP_S = 120.0
+_WITNESSES_KEPT = 256  # confirmed creates that prove the vendor's list echoes external ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,9 @@ class RoutingProbe:
         self._process = process
         self._pending: dict[str, _Pending] = {}
         self._early: dict[str, tuple[float, Assignment]] = {}
+        # creates with no readable answer, for the lookup after the run: (item, kind, second)
+        self._lost: dict[str, tuple[_Pending, FailureKind, int]] = {}
+        self._witnesses: deque[str] = deque(maxlen=_WITNESSES_KEPT)
         self._due: list[tuple[float, str]] = []  # polling heap: (next poll time, external id)
         self._pool = Pool(_POLL_CONCURRENCY)
         self._loop: gevent.Greenlet[Any, Any] | None = None
@@ -138,6 +144,7 @@ class RoutingProbe:
             return
         item.ref = ref
         item.create_ms = (received_at - item.intended_at) * 1000.0
+        self._witnesses.append(external_id)
         if ref.assignment is not None:
             self._resolve(external_id, received_at, ref.assignment, "response")
             return
@@ -154,11 +161,43 @@ class RoutingProbe:
         item = self._pending.pop(external_id, None)
         if item is None:
             return
-        if failure.outcome_unknown:  # the vendor may hold the ticket: neither created nor failed
-            self._hub.store.add("tickets_unknown", int(time.time()))
-            self._write(item, f"unknown:{failure.kind.value}", None, None, None)
+        if failure.outcome_unknown or failure.kind is FailureKind.PROTOCOL:
+            # no answer, or one the harness cannot read: the vendor may hold the ticket
+            self._lost[external_id] = (item, failure.kind, int(time.time()))
         else:
             self._write(item, f"failed:{failure.kind.value}", None, None, None)
+
+    # -- after the run --------------------------------------------------------------------
+    @property
+    def lost(self) -> list[str]:
+        """External ids of the creates whose answer was lost or unreadable."""
+        return list(self._lost)
+
+    @property
+    def witnesses(self) -> list[str]:
+        return list(self._witnesses)
+
+    def settle(self, lookup: Lookup) -> None:
+        """Count and record each lost create as the vendor's list showed it: found (created),
+        absent (not created) or, unresolved, outcome unknown (a garbled answer: failed)."""
+        store = self._hub.store
+        for external_id, (item, kind, second) in self._lost.items():
+            ticket_id = lookup.found.get(external_id)
+            if ticket_id is not None:
+                item.ref = TicketRef(ticket_id, external_id)
+                store.add("tickets_created", second)
+                store.add("tickets_found", second)
+                self._write(item, f"found:{kind.value}", None, None, None)
+            elif external_id in lookup.absent:
+                store.add("tickets_absent", second)
+                self._write(item, f"absent:{kind.value}", None, None, None)
+            elif kind is FailureKind.PROTOCOL:
+                self._write(item, f"failed:{kind.value}", None, None, None)
+            else:
+                store.add("tickets_unknown", second)
+                self._write(item, f"unknown:{kind.value}", None, None, None)
+        self._lost.clear()
+        self._records.flush()
 
     # -- the webhook receiver's side ----------------------------------------------------
     def on_webhook(self, event: WebhookEvent, received_at: float) -> None:

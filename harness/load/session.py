@@ -19,6 +19,7 @@ from harness.errors import HarnessError, VendorError
 from harness.load.collect import MetricsHub
 from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_secret
 from harness.load.probes import PollSchedule, RoutingProbe
+from harness.load.reconcile import LookupBounds, look_up
 from harness.load.webhook import WebhookReceiver, check_receiver_url
 from harness.metrics.clock import ClockSampler
 from harness.metrics.records import RecordWriter
@@ -205,6 +206,7 @@ def end(run: LoadRun) -> None:
     """Stop probing, record what is still waiting as cut, unregister the webhook."""
     global _current
     run.hub.state.cut = run.probe.finish()
+    _settle_lost_creates(run)
     refresh_state(run)
     run.hub.state.exhausted = True  # whatever is left of the schedule will not be sent now
     if run.webhook_id is not None:
@@ -217,6 +219,32 @@ def end(run: LoadRun) -> None:
     run.records.close()
     run.hub.stop()
     _current = None
+
+
+def _settle_lost_creates(run: LoadRun) -> None:
+    """Look the creates whose answer was lost up at the vendor (harness.load.reconcile)."""
+    lost = run.probe.lost
+    if not lost:
+        return
+    bounds = run.plan.target.scenario.bounds
+    lookup = look_up(
+        run.plan.adapter,
+        run.executor.run,
+        lost,
+        run.probe.witnesses,
+        LookupBounds(bounds.lookup_requests, bounds.lookup_time),
+    )
+    run.probe.settle(lookup)
+    log.info(
+        "looked up %d create(s) whose answer was lost: %d found, %d absent, %d unknown "
+        "(%d list requests)%s",
+        len(lost),
+        len(lookup.found),
+        len(lookup.absent),
+        len(lost) - len(lookup.found) - len(lookup.absent),
+        lookup.requests,
+        f": {lookup.note}" if lookup.note else "",
+    )
 
 
 def refresh_state(run: LoadRun) -> None:

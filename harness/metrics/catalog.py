@@ -156,8 +156,25 @@ METRICS: Mapping[str, MetricInfo] = _catalog(
         MetricKind.COUNTER,
         "Tickets sent, outcome unknown",
         "已发送、结果未知的工单数",
-        "Ticket creates sent whose answer never came (timeout, reset after sending): the "
-        "vendor may hold them. Neither created nor failed.",
+        "Ticket creates sent whose answer never came (timeout, reset after sending) and that "
+        "the lookup after the run could not settle: the vendor may hold them. Neither created "
+        "nor failed.",
+    ),
+    MetricInfo(
+        "tickets_found",
+        MetricKind.COUNTER,
+        "Tickets found after the run",
+        "运行后查到的工单数",
+        "Ticket creates whose answer was lost or unreadable, found at the vendor by the lookup "
+        "after the run (by the external id the harness sent); counted in Tickets created too.",
+    ),
+    MetricInfo(
+        "tickets_absent",
+        MetricKind.COUNTER,
+        "Tickets absent after the run",
+        "运行后查无的工单数",
+        "Ticket creates whose answer was lost or unreadable, absent from the vendor's whole "
+        "ticket list after the run: not created.",
     ),
     MetricInfo(
         "tickets_routed",

@@ -30,6 +30,7 @@ import yaml
 from harness.analysis.breakpoint import Phase, SearchResult, StepOutcome, StepSearch, judge
 from harness.analysis.step_measure import measure_step
 from harness.analysis.verdicts import MeasuredMetric, ThresholdResult, evaluate
+from harness.analysis.window import ArrivalWindow
 from harness.config import Scenario, format_duration, format_rate, load_scenario, load_vendor
 from harness.config.breakpoint import Breakpoint
 from harness.config.breakpoint_sessions import SessionsBreakpoint
@@ -224,9 +225,9 @@ def _judge_step(
     start = RunInfo.read(run_dir).start_at
     measure = measure_step(read_records(run_dir), start + spec.warm_up, start + spec.step_duration)
     store = _load_store(run_dir)
+    window = ArrivalWindow.of(start, summary.load.duration_s)  # as the step's own summary
     results: list[ThresholdResult] = [
-        evaluate(t, MeasuredMetric.from_store(store, t.metric, summary.duration_s))
-        for t in thresholds
+        evaluate(t, MeasuredMetric.from_store(store, t.metric, window=window)) for t in thresholds
     ]
     return StepOutcome(
         index=index,

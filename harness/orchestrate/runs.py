@@ -38,6 +38,9 @@ from harness.transport.allowlist import check_target
 _GRACE_S = 90.0  # beyond bounds.max_duration before the child is killed
 _STOP_GRACE_S = 30.0  # Ctrl-C: time the load process gets to stop and write its report
 PARENT_ENV = "CSM_HARNESS_PARENT_PID"  # read by harness.load.lifeline in the child
+# The load process's pid while it runs: left behind only when csm-harness itself was killed,
+# so whoever reuses the folder can wait for the orphan to finish its write-out first.
+LOAD_PID_FILE = "load.pid"
 INTERRUPTED = "an interrupt (Ctrl-C or SIGTERM)"
 
 
@@ -187,6 +190,8 @@ def _run_locust(
     cut_reason: str | None = None
     with log_path.open("wb") as log:
         child = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
+        pid_file = run_dir / LOAD_PID_FILE
+        pid_file.write_text(f"{child.pid}\n", encoding="utf-8")
         try:
             while child.poll() is None:
                 try:
@@ -210,6 +215,7 @@ def _run_locust(
             if child.poll() is None:
                 child.kill()
                 child.wait()
+            pid_file.unlink(missing_ok=True)
     code = child.returncode
     if interrupted or killed:
         return _Ended(code, interrupted, killed, cut_reason)

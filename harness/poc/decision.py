@@ -31,10 +31,12 @@ SCHEMA: Final = "csm-harness/decision@1"
 
 
 def build_decision(plan: PocPlan, root: Path, tasks: list[Task]) -> dict[str, Any]:
-    scores = _score(plan, root)
+    measured = [name for name in plan.vendor_names() if _measured(root, name, tasks)]
+    scores = _score(plan, root, measured)
     write_scores(scores, root / "scores.json")
     vendors = {name: _vendor(plan, root, name, tasks, scores) for name in plan.vendor_names()}
     done = all(state(root, task.vendor, task.stage) == "done" for task in tasks)
+    unmeasured = [name for name in plan.vendor_names() if name not in measured]
     return {
         "schema": SCHEMA,
         "plan": {
@@ -53,8 +55,43 @@ def build_decision(plan: PocPlan, root: Path, tasks: list[Task]) -> dict[str, An
         "scoring": {"model": scores.model, "currency": scores.currency, "file": "scores.json"},
         "noise_rule": {"en": t("changes.rule", "en"), "zh-CN": t("changes.rule", "zh-CN")},
         "ranking": [_standing(card) for card in scores.cards],
+        "not_ranked": [_not_ranked(plan, name, vendors[name]) for name in unmeasured],
         "vendors": vendors,
     }
+
+
+def _measured(root: Path, vendor: str, tasks: list[Task]) -> bool:
+    """At least one of its stages finished: a vendor none of whose stages did (an outage from
+    the start) has no measurement to rank, and 0 points would read as a measured failure."""
+    return any(state(root, t.vendor, t.stage) == "done" for t in tasks if t.vendor == vendor)
+
+
+_NOT_RANKED: Final = {
+    "en": "{vendor}: not measured, so not ranked: none of its stages finished ({stages}); "
+    "resume the POC once the vendor is reachable.",
+    "zh-CN": "{vendor}：未测得，不参与排名：没有一个阶段完成（{stages}）；厂商恢复后续跑本 POC。",
+}
+
+_STATE_WORDS: Final = {
+    "en": {"incomplete": "incomplete", "missing": "not run"},
+    "zh-CN": {"incomplete": "未完成", "missing": "未运行"},
+}
+
+
+def _not_ranked(plan: PocPlan, name: str, vendor: dict[str, Any]) -> dict[str, Any]:
+    spec = plan.vendor_spec(name)
+    titles = {"en": spec.title.en, "zh-CN": spec.title.zh_cn}
+    states = [s for s in vendor["stages"] if s["state"] != "skipped"]
+    why = {
+        lang: text.format(
+            vendor=titles[lang],
+            stages=("，" if lang == "zh-CN" else ", ").join(
+                f"{s['id']}: {_STATE_WORDS[lang].get(s['state'], s['state'])}" for s in states
+            ),
+        )
+        for lang, text in _NOT_RANKED.items()
+    }
+    return {"vendor": name, "title": titles, "measured": False, "why": why}
 
 
 def write_decision(decision: dict[str, Any], root: Path) -> Path:
@@ -72,11 +109,13 @@ def _first(plan: PocPlan, kind: str) -> Stage | None:
     return next((s for s in plan.stages if s.kind == kind), None)
 
 
-def _score(plan: PocPlan, root: Path) -> ScoreReport:
+def _score(plan: PocPlan, root: Path, vendors: list[str]) -> ScoreReport:
+    """Score the measured ``vendors`` only: an unmeasured one's manual inputs (its price, say)
+    must not move the others' relative points either."""
     model = plan.scoring_model
     scored, checks, search = plan.scored_stage, _first(plan, "accept"), _first(plan, "breakpoint")
     inputs = []
-    for name in plan.vendor_names():
+    for name in vendors:
         sources: dict[str, object] = {}
         run_id = None
         if scored is not None and state(root, name, scored) == "done":
@@ -111,6 +150,7 @@ def _standing(card: Any) -> dict[str, Any]:
     return {
         "rank": card.rank,
         "vendor": card.vendor,
+        "measured": True,
         "title": {"en": card.title_en, "zh-CN": card.title_zh},
         "total": round(card.total, 2),
         "vetoed": card.vetoed,
@@ -163,6 +203,7 @@ def _vendor(
         }
     return {
         "title": {"en": spec.title.en, "zh-CN": spec.title.zh_cn},
+        "measured": card is not None,
         "stages": stages,
         "lines": [
             {

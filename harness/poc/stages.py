@@ -18,7 +18,9 @@ task runs again.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ State = Literal["done", "incomplete", "missing"]
 ACCEPT_LOG: Final = "accept.log"
 ACCEPT_UNREACHABLE: Final = 3  # run_checks: the vendor could not be measured
 ProgressFn = Callable[[str], None]
+ORPHAN_WAIT_S: Final = 60.0  # a load process stops within a second of its parent's end
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,15 +124,54 @@ def _json(path: Path) -> dict[str, Any] | None:
 
 
 def set_aside(root: Path, vendor: str, stage: Stage) -> Path | None:
-    """Move an unfinished stage folder out of the way; return where it went."""
+    """Move an unfinished stage folder out of the way; return where it went.
+
+    A pass killed with SIGKILL leaves its load process to notice and write its report into
+    this folder (by path) for a few seconds more: that is waited for first, so nothing of the
+    killed pass lands in the folder of the rerun."""
     folder = stage_dir(root, vendor, stage)
     if not folder.exists():
         return None
+    wait_for_orphans(folder)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = root / vendor / ".incomplete" / f"{stage.id}-{stamp}"
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(folder), str(target))
     return target
+
+
+def wait_for_orphans(folder: Path, timeout_s: float = ORPHAN_WAIT_S) -> None:
+    """Wait until no load process named by a ``load.pid`` under ``folder`` is alive."""
+    from harness.orchestrate.runs import LOAD_PID_FILE
+
+    deadline = time.monotonic() + timeout_s
+    for pid_file in sorted(folder.rglob(LOAD_PID_FILE)):
+        try:
+            pid = int(pid_file.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            continue
+        while _alive(pid):
+            if time.monotonic() > deadline:
+                raise ConfigError(
+                    f"{folder}: the load process (pid {pid}) of an earlier pass still runs "
+                    f"after {timeout_s:.0f} s; stop it (kill {pid}) and resume again."
+                )
+            time.sleep(0.2)
+        pid_file.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process now has that pid: not ours
+        return False
+    try:  # a zombie has finished (whoever adopted it has not reaped it yet)
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
 def execute(

@@ -1,7 +1,8 @@
 """Run results and the reports written from them: the model, i18n, charts and HTML pages."""
 
 from harness.report.compare import Comparison, Finding
-from harness.report.html import render_comparison, render_run, write_comparison, write_run_report
+from harness.report.compare_html import render_comparison, write_comparison
+from harness.report.html import render_run, write_run_report
 from harness.report.i18n import t
 from harness.results.model import (
     Bucket,

@@ -21,8 +21,8 @@ from harness.config.breakpoint_sessions import SessionsBreakpoint
 from harness.i18n import DASH, Lang, fmt_duration_s, fmt_per_second
 from harness.metrics.catalog import METRICS
 from harness.report.breakpoint_level import is_sessions, level_key, level_text
-from harness.report.html import _render, _write_pair
 from harness.report.i18n import MESSAGES, t
+from harness.report.page import render_page, write_pair
 from harness.report.xy_chart import XY, Marker, xy_chart
 from harness.results.run_dir import BREAKPOINT
 
@@ -58,7 +58,7 @@ def write_breakpoint_json(result: SearchResult, out_dir: Path) -> Path:
 
 def write_breakpoint_report(result: SearchResult, out_dir: Path, lang: Lang) -> Path:
     """``out_dir/breakpoint.html`` in ``lang`` and its twin in the other language."""
-    return _write_pair(
+    return write_pair(
         out_dir / HTML_NAME,
         lang,
         lambda lg, href: render_breakpoint(result, lg, switch_href=href),
@@ -208,7 +208,7 @@ def render_breakpoint(result: SearchResult, lang: Lang, *, switch_href: str | No
     title = t("bp.title", lang, vendor=vendor or result.vendor.get("name", ""),
               scenario=result.scenario)  # fmt: skip
     spec = result.spec
-    return _render(
+    return render_page(
         "breakpoint.html.j2",
         lang,
         switch_href,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from harness.i18n import Lang
-from harness.report.html import _render, _write_pair
+from harness.report.page import render_page, write_pair
 
 __all__ = ["DECISION_PAGE", "write_decision_pages"]
 
@@ -33,6 +33,7 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = {
     "vendor": ("Vendor", "厂商"),
     "total": ("Score", "总分"),
     "veto": ("Veto", "否决项"),
+    "not_measured": ("not measured: not ranked", "未测得：不参与排名"),
     "none": ("none", "无"),
     "why": ("Why", "原因"),
     "veto_failed": ("Veto {veto} failed:", "否决项 {veto} 未通过："),
@@ -85,11 +86,11 @@ def render_decision(decision: Mapping[str, Any], lang: Lang, switch_href: str | 
         return text(key, lang, **fmt)
 
     title = text("title", lang, plan=decision["plan"]["name"])
-    return _render("decision.html.j2", lang, switch_href, d=decision, x=x, title=title)
+    return render_page("decision.html.j2", lang, switch_href, d=decision, x=x, title=title)
 
 
 def write_decision_pages(decision: Mapping[str, Any], root: Path, lang: Lang = "zh-CN") -> Path:
     """``root/decision.html`` in ``lang`` and ``decision.<other>.html`` beside it."""
-    return _write_pair(
+    return write_pair(
         root / DECISION_PAGE, lang, lambda lg, href: render_decision(decision, lg, href)
     )

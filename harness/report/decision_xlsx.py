@@ -1,6 +1,7 @@
 """decision.xlsx: the decision for managers, one sheet per view, numbers as numbers.
 
-Sheets: ``Summary`` (the ranking with each dimension's score and the failed vetoes), one sheet
+Sheets: ``Summary`` (the ranking with each dimension's score and the failed vetoes, then the
+vendors not measured and so not ranked, with no rank and no score), one sheet
 per vendor (stage verdicts, score lines, vetoes), ``Thresholds`` (every run threshold and
 breakpoint SLO per vendor and stage), ``Checks`` (every acceptance check with its reproduction)
 and ``TCO``. Everything comes from decision.json, so the two hold the same numbers.
@@ -58,12 +59,26 @@ def write_decision_xlsx(decision: Mapping[str, Any], root: Path) -> Path:
                 " | ".join(v["why"]["en"] for v in st["vetoes_failed"]),
             ]
             for st in ranking
+        ]
+        + [  # not measured, so not ranked: no rank, no score (0 would read as measured)
+            [
+                None,
+                nr["vendor"],
+                nr["title"]["en"],
+                nr["title"]["zh-CN"],
+                None,
+                *(None for _ in dims),
+                None,
+                "",
+                nr["why"]["en"],
+            ]
+            for nr in decision["not_ranked"]
         ],
     )
     summary.append([])
     summary.append(["noise rule", decision["noise_rule"]["en"]])
     summary.append(["plan", decision["plan"]["name"], "complete", decision["complete"]])
-    for st in ranking:
+    for st in [*ranking, *decision["not_ranked"]]:
         _vendor_sheet(book, st["vendor"], decision["vendors"][st["vendor"]])
     thresholds, checks = book.create_sheet("Thresholds"), book.create_sheet("Checks")
     threshold_rows: list[Row] = []

@@ -136,7 +136,9 @@ class MetricSummary(Record):
     """One metric over the whole run. Only the fields of its ``kind`` are set.
 
     trend: ``count`` and the ``*_ms`` statistics (``None`` when count is 0); rate: ``hits``,
-    ``total`` and ``rate`` (``None`` when total is 0); counter: ``count`` and ``per_second``.
+    ``total`` and ``rate`` (``None`` when total is 0); counter: ``count`` (the whole run),
+    ``per_second`` (``in_window`` over the arrival window, as throughput is) and ``in_drain``
+    (after the window).
     """
 
     name: str
@@ -155,6 +157,8 @@ class MetricSummary(Record):
     total: int | None = None
     rate: float | None = None
     per_second: float | None = None
+    in_window: int | None = None
+    in_drain: int | None = None
 
     def title(self, lang: Lang) -> str:
         return self.title_zh if lang == "zh-CN" else self.title_en

@@ -15,6 +15,7 @@ __all__ = ["EXPECTED_CLASS", "FaultError", "FaultPlan", "parse_faults"]
 EXPECTED_CLASS: dict[str, str] = {
     "timeout": "timeout",
     "reset": "connection",
+    "lost_answer": "connection",
     "server_error": "server",
     "create_5xx": "server",
     "malformed": "protocol",
@@ -38,6 +39,8 @@ class FaultPlan:
     slow_body: float = 0.0  # send the answer in pieces over slow_s (a success, but slow)
     slow_s: float = 1.0
     reset: float = 0.0  # abort the connection with a TCP RST, no answer
+    # do the request (a create commits), then abort with a TCP RST: the answer is lost
+    lost_answer: float = 0.0
     burst_5xx: float = 0.0  # chance that a burst of burst_len 5xx answers starts
     burst_len: int = 5
     malformed: float = 0.0  # 200 with JSON of the wrong shape

@@ -78,7 +78,15 @@ class FaultInjector:
         if plan.burst_5xx and draw() < plan.burst_5xx:
             self._burst_left = plan.burst_len - 1
             return "server_error"
-        for name in ("timeout", "reset", "malformed", "truncated", "content_type", "slow_body"):
+        for name in (
+            "timeout",
+            "reset",
+            "lost_answer",
+            "malformed",
+            "truncated",
+            "content_type",
+            "slow_body",
+        ):
             rate = getattr(plan, name)
             if rate and draw() < rate:
                 return name
@@ -100,6 +108,9 @@ class FaultInjector:
             _reset(request)
             raise _ConnectionReset
         response = await handler(request)
+        if fault == "lost_answer":  # committed, but the client never reads the answer
+            _reset(request)
+            raise _ConnectionReset
         body = response.body if isinstance(response, web.Response) else None
         if not isinstance(body, bytes):
             return response

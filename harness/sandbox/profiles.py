@@ -234,8 +234,8 @@ PRESETS: Mapping[str, Profile] = {
         name="faulty",
         rate_limit_rps=0,
         faults=(
-            "timeout=0.03,hold_s=4,slow_body=0.03,slow_s=0.8,reset=0.03,burst_5xx=0.02,"
-            "burst_len=3,malformed=0.03,truncated=0.03,content_type=0.03,storm_429=0.02,"
+            "timeout=0.03,hold_s=4,slow_body=0.03,slow_s=0.8,reset=0.03,lost_answer=0.03,"
+            "burst_5xx=0.02,burst_len=3,malformed=0.03,truncated=0.03,content_type=0.03,storm_429=0.02,"
             "storm_len=4,wh_duplicate=0.2,wh_flood=0.05,flood_size=10,wh_unsigned=0.1"
         ),
     ),

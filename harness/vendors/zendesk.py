@@ -26,22 +26,12 @@ Auth: API token over Basic (``auth: {kind: basic, username_env: ZENDESK_EMAIL, u
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from harness.data.identities import synthetic_email
-from harness.model import (
-    Assignment,
-    Channel,
-    Page,
-    Priority,
-    Ticket,
-    TicketRef,
-    TicketState,
-    TicketStatus,
-)
+from harness.model import Assignment, Channel, Page, Ticket, TicketRef, TicketState
 from harness.vendors.base import (
     ApiFailure,
     ApiRequest,
@@ -49,7 +39,6 @@ from harness.vendors.base import (
     FailureKind,
     Flow,
     WebhookEvent,
-    WebhookRejected,
     classify_status,
 )
 from harness.vendors.capabilities import (
@@ -59,45 +48,33 @@ from harness.vendors.capabilities import (
     StoredTicket,
     TicketChanges,
 )
-from harness.vendors.common import check, page_of, protocol, read_enum
-from harness.vendors.digests import sign
+from harness.vendors.common import check, page_of, protocol
+from harness.vendors.zendesk_payloads import (
+    PRIORITY_OUT,
+    STATUS_OUT,
+    assignment_of,
+    expect_list,
+    expect_object,
+    field_id,
+    state_of,
+    ticket_ref,
+    user_identities,
+)
+from harness.vendors.zendesk_webhooks import (
+    TRIGGER_BODY,
+    parse_webhook,
+    register_webhook,
+    unregister_webhook,
+    webhook_signature,
+)
 
 if TYPE_CHECKING:
     from harness.config.vendor import VendorSpec
 
-__all__ = ["ZendeskAdapter", "webhook_signature"]
+__all__ = ["TRIGGER_BODY", "ZendeskAdapter", "webhook_signature"]
 
 BATCH = 100  # create_many takes up to 100 tickets
-PRIORITY_OUT = {
-    Priority.LOW: "low",
-    Priority.NORMAL: "normal",
-    Priority.HIGH: "high",
-    Priority.URGENT: "urgent",
-}
-PRIORITY_IN = {value: key for key, value in PRIORITY_OUT.items()}
-STATUS_OUT = {
-    TicketStatus.NEW: "new",
-    TicketStatus.OPEN: "open",
-    TicketStatus.PENDING: "pending",
-    TicketStatus.SOLVED: "solved",
-    TicketStatus.CLOSED: "closed",
-}
-STATUS_IN = {**{value: key for key, value in STATUS_OUT.items()}, "hold": TicketStatus.PENDING}
 _DONE_JOBS = ("completed", "failed", "killed")
-# The JSON body the trigger sends; {{...}} are Zendesk placeholders.
-TRIGGER_BODY = json.dumps(
-    {
-        "ticket_id": "{{ticket.id}}",
-        "external_id": "{{ticket.external_id}}",
-        "assignee_id": "{{ticket.assignee.id}}",
-        "group": "{{ticket.group.name}}",
-    }
-)
-
-
-def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
-    """``x-zendesk-webhook-signature``: base64(HMAC-SHA256(secret, timestamp + body))."""
-    return sign("hmac-sha256", timestamp.encode() + body, secret.encode(), "base64")
 
 
 class ZendeskAdapter:
@@ -143,7 +120,7 @@ class ZendeskAdapter:
                 json={"user": body.pop("requester")},
             )
             response = yield user
-            found = _object(user, response, check(user, response, self.classify), "user")
+            found = expect_object(user, response, check(user, response, self.classify), "user")
             body["requester_id"] = found["id"]
         request = ApiRequest(
             "POST",
@@ -153,13 +130,13 @@ class ZendeskAdapter:
             headers={"Idempotency-Key": ticket.external_id[:255]},
         )
         response = yield request
-        item = _object(request, response, check(request, response, self.classify), "ticket")
-        return _ref(item, ticket.external_id)
+        item = expect_object(request, response, check(request, response, self.classify), "ticket")
+        return ticket_ref(item, ticket.external_id)
 
     def get_ticket(self, ref: TicketRef) -> Flow[TicketState]:
         request = ApiRequest("GET", f"/api/v2/tickets/{ref.id}", "GET /api/v2/tickets/{id}")
         response = yield request
-        item = _object(request, response, check(request, response, self.classify), "ticket")
+        item = expect_object(request, response, check(request, response, self.classify), "ticket")
         return self._state(item, request, response)
 
     def read_ticket(self, ref: TicketRef) -> Flow[StoredTicket]:
@@ -172,7 +149,7 @@ class ZendeskAdapter:
         )
         response = yield request
         body = check(request, response, self.classify)
-        item = _object(request, response, body, "ticket")
+        item = expect_object(request, response, body, "ticket")
         state = self._state(item, request, response)
         users: list[Any] = body["users"] if isinstance(body.get("users"), list) else []
         requester: Mapping[str, Any] = next(
@@ -189,7 +166,7 @@ class ZendeskAdapter:
             status=state.status,
             category=state.category,
             customer_name=str(requester.get("name") or ""),
-            identities=_user_identities(requester),
+            identities=user_identities(requester),
             custom_fields=state.custom_fields,
             customer_id=None if item.get("requester_id") is None else str(item["requester_id"]),
         )
@@ -198,20 +175,20 @@ class ZendeskAdapter:
         """The requester's profile from the Users API (``GET /api/v2/users/{id}``)."""
         request = ApiRequest("GET", f"/api/v2/tickets/{ref.id}", "GET /api/v2/tickets/{id}")
         response = yield request
-        item = _object(request, response, check(request, response, self.classify), "ticket")
+        item = expect_object(request, response, check(request, response, self.classify), "ticket")
         user_id = item.get("requester_id")
         if user_id is None:
             raise protocol(request, response, "the ticket has no requester_id")
         read = ApiRequest("GET", f"/api/v2/users/{user_id}", "GET /api/v2/users/{id}")
         response = yield read
-        user = _object(read, response, check(read, response, self.classify), "user")
-        return StoredCustomer(str(user_id), str(user.get("name") or ""), _user_identities(user))
+        user = expect_object(read, response, check(read, response, self.classify), "user")
+        return StoredCustomer(str(user_id), str(user.get("name") or ""), user_identities(user))
 
     def fetch_assignment(self, ref: TicketRef) -> Flow[Assignment | None]:
         request = ApiRequest("GET", f"/api/v2/tickets/{ref.id}", "probe: GET /api/v2/tickets/{id}")
         response = yield request
-        item = _object(request, response, check(request, response, self.classify), "ticket")
-        return _assignment(item)
+        item = expect_object(request, response, check(request, response, self.classify), "ticket")
+        return assignment_of(item)
 
     def update_ticket(self, ref: TicketRef, changes: TicketChanges) -> Flow[TicketState]:
         body: dict[str, Any] = {}
@@ -227,7 +204,7 @@ class ZendeskAdapter:
             "PUT", f"/api/v2/tickets/{ref.id}", "PUT /api/v2/tickets/{id}", json={"ticket": body}
         )
         response = yield request
-        item = _object(request, response, check(request, response, self.classify), "ticket")
+        item = expect_object(request, response, check(request, response, self.classify), "ticket")
         return self._state(item, request, response)
 
     def list_tickets(self, cursor: str | None, limit: int) -> Flow[Page[TicketState]]:
@@ -237,7 +214,7 @@ class ZendeskAdapter:
         request = ApiRequest("GET", "/api/v2/tickets", "GET /api/v2/tickets", params=params)
         response = yield request
         body = check(request, response, self.classify)
-        items = _list(request, response, body, "tickets")
+        items = expect_list(request, response, body, "tickets")
         meta = body.get("meta") or {}
         next_cursor = meta.get("after_cursor") if meta.get("has_more") else None
         return page_of(items, lambda i: self._state(i, request, response), next_cursor)
@@ -258,7 +235,7 @@ class ZendeskAdapter:
         )
         response = yield request
         body = check(request, response, self.classify)
-        items = _list(request, response, body, "tickets")
+        items = expect_list(request, response, body, "tickets")
         next_cursor = None if body.get("end_of_stream") else body.get("after_cursor")
         return page_of(items, lambda i: self._state(i, request, response), next_cursor)
 
@@ -282,7 +259,9 @@ class ZendeskAdapter:
                 },
             )
             response = yield request
-            job = _object(request, response, check(request, response, self.classify), "job_status")
+            job = expect_object(
+                request, response, check(request, response, self.classify), "job_status"
+            )
             job_ids.append(str(job["id"]))
         return ImportJob(job_ids=tuple(job_ids), done=False)
 
@@ -291,7 +270,9 @@ class ZendeskAdapter:
             "GET", f"/api/v2/job_statuses/{job_id}", "GET /api/v2/job_statuses/{id}"
         )
         response = yield request
-        job = _object(request, response, check(request, response, self.classify), "job_status")
+        job = expect_object(
+            request, response, check(request, response, self.classify), "job_status"
+        )
         status = job.get("status")
         if status not in ("queued", "working", *_DONE_JOBS):
             raise protocol(request, response, f"unknown job status {status!r}")
@@ -337,7 +318,7 @@ class ZendeskAdapter:
 
     def _custom_fields(self, values: Mapping[str, str]) -> list[dict[str, Any]]:
         return [
-            {"id": _field_id(self._field_ids[name]), "value": value}
+            {"id": field_id(self._field_ids[name]), "value": value}
             for name, value in values.items()
             if name in self._field_ids
         ]
@@ -345,192 +326,19 @@ class ZendeskAdapter:
     def _state(
         self, item: Mapping[str, Any], request: ApiRequest, response: ApiResponse
     ) -> TicketState:
-        return _state(item, request, response, self._field_names)
+        return state_of(item, request, response, self._field_names)
 
     # --- webhooks ---------------------------------------------------------------------------
 
     def register_webhook(self, url: str, secret: str) -> Flow[str]:
-        """A webhook connected to a trigger on assignee changes; returns 'webhook:trigger'.
-
-        ``secret`` is not sent: Zendesk generates the signing secret itself.
-        """
-        hook = ApiRequest(
-            "POST",
-            "/api/v2/webhooks",
-            "POST /api/v2/webhooks",
-            json={
-                "webhook": {
-                    "name": "csm-harness routing probe",
-                    "endpoint": url,
-                    "http_method": "POST",
-                    "request_format": "json",
-                    "status": "active",
-                    "subscriptions": ["conditional_ticket_events"],
-                }
-            },
-        )
-        response = yield hook
-        webhook_id = str(
-            _object(hook, response, check(hook, response, self.classify), "webhook")["id"]
-        )
-        trigger = ApiRequest(
-            "POST",
-            "/api/v2/triggers",
-            "POST /api/v2/triggers",
-            json={
-                "trigger": {
-                    "title": f"csm-harness: assignee changed -> webhook {webhook_id}",
-                    "conditions": {
-                        "all": [{"field": "assignee_id", "operator": "changed"}],
-                        "any": [],
-                    },
-                    "actions": [
-                        {"field": "notification_webhook", "value": [webhook_id, TRIGGER_BODY]}
-                    ],
-                }
-            },
-        )
-        response = yield trigger
-        trigger_id = _object(trigger, response, check(trigger, response, self.classify), "trigger")
-        return f"{webhook_id}:{trigger_id['id']}"
+        """A webhook and a trigger on assignee changes (``secret`` unused: Zendesk signs with
+        its own); returns 'webhook:trigger'."""
+        return register_webhook(url, self.classify)
 
     def unregister_webhook(self, webhook_id: str) -> Flow[None]:
-        hook, _, trigger = webhook_id.partition(":")
-        if trigger:
-            request = ApiRequest(
-                "DELETE", f"/api/v2/triggers/{trigger}", "DELETE /api/v2/triggers/{id}"
-            )
-            check(request, (yield request), self.classify)
-        request = ApiRequest("DELETE", f"/api/v2/webhooks/{hook}", "DELETE /api/v2/webhooks/{id}")
-        check(request, (yield request), self.classify)
+        return unregister_webhook(webhook_id, self.classify)
 
     def parse_webhook(
         self, headers: Mapping[str, str], body: bytes, secret: str | None
     ) -> WebhookEvent | None:
-        lower = {key.lower(): value for key, value in headers.items()}
-        if secret is not None:
-            timestamp = lower.get("x-zendesk-webhook-signature-timestamp", "")
-            supplied = lower.get("x-zendesk-webhook-signature", "")
-            expected = webhook_signature(secret, timestamp, body)
-            if not supplied or not hmac.compare_digest(supplied, expected):
-                raise WebhookRejected("signature does not verify")
-        try:
-            event = json.loads(body)
-            if _is_ticket_event(event):
-                return _ticket_event(event)
-            ticket_id = str(event["ticket_id"])
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise WebhookRejected(f"malformed delivery: {exc!r}") from None
-        agent = event.get("assignee_id")
-        if not agent:
-            return None  # unassigned
-        event_id = lower.get("x-zendesk-webhook-invocation-id") or f"{ticket_id}:{agent}"
-        return WebhookEvent(
-            event_id,
-            Assignment(
-                ticket_id=ticket_id,
-                agent_id=str(agent),
-                queue=event.get("group") or None,
-                external_id=event.get("external_id") or None,
-            ),
-        )
-
-
-def _is_ticket_event(event: Any) -> bool:
-    kind = event.get("type") if isinstance(event, dict) else None
-    return isinstance(kind, str) and kind.startswith("zen:event-type:ticket.")
-
-
-def _ticket_event(event: Mapping[str, Any]) -> WebhookEvent | None:
-    """A webhook subscribed to Zendesk's ticket events (an admin's set-up): the documented
-    envelope ``{type, id, time, subject, detail: {id, assignee_id, group_id, external_id, ...},
-    event: {current, previous}}``."""
-    detail = event["detail"]
-    agent = detail.get("assignee_id")
-    if event["type"].endswith(".agent_assignment_changed"):
-        agent = (event.get("event") or {}).get("current") or agent
-    if not agent:
-        return None  # unassigned
-    group = detail.get("group_id")
-    return WebhookEvent(
-        str(event["id"]),
-        Assignment(
-            ticket_id=str(detail["id"]),
-            agent_id=str(agent),
-            queue=None if group in (None, "") else str(group),
-            external_id=detail.get("external_id") or None,
-        ),
-    )
-
-
-def _user_identities(user: Mapping[str, Any]) -> dict[Channel, str]:
-    found = {Channel.EMAIL: user.get("email"), Channel.PHONE: user.get("phone")}
-    return {channel: str(value) for channel, value in found.items() if value}
-
-
-def _field_id(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
-
-
-def _object(request: ApiRequest, response: ApiResponse, body: Any, key: str) -> Any:
-    if not isinstance(body, dict) or not isinstance(body.get(key), dict):
-        raise protocol(request, response, f"expected an object with '{key}'")
-    return body[key]
-
-
-def _list(request: ApiRequest, response: ApiResponse, body: Any, key: str) -> list[Any]:
-    if not isinstance(body, dict) or not isinstance(body.get(key), list):
-        raise protocol(request, response, f"expected a list at '{key}'")
-    items: list[Any] = body[key]
-    return items
-
-
-def _ref(item: Mapping[str, Any], external_id: str = "") -> TicketRef:
-    return TicketRef(
-        str(item["id"]), str(item.get("external_id") or external_id), _assignment(item)
-    )
-
-
-def _assignment(item: Mapping[str, Any]) -> Assignment | None:
-    agent = item.get("assignee_id")
-    if agent is None:
-        return None
-    group = item.get("group_id")
-    return Assignment(
-        ticket_id=str(item["id"]),
-        agent_id=str(agent),
-        queue=None if group is None else str(group),
-        assigned_at=None,  # Zendesk records the change in ticket audits, not on the ticket
-        external_id=item.get("external_id"),
-    )
-
-
-def _state(
-    item: Mapping[str, Any],
-    request: ApiRequest,
-    response: ApiResponse,
-    field_names: Mapping[str, str],
-) -> TicketState:
-    priority = item.get("priority")
-    tags = [str(tag) for tag in item.get("tags") or [] if tag != "csm-harness"]
-    group = item.get("group_id")
-    agent = item.get("assignee_id")
-    return TicketState(
-        ref=_ref(item),
-        status=read_enum(TicketStatus, STATUS_IN, item.get("status"), request, response),
-        priority=(
-            Priority.NORMAL
-            if priority is None
-            else read_enum(Priority, PRIORITY_IN, priority, request, response)
-        ),
-        category=tags[0] if tags else "",
-        subject=str(item.get("subject") or ""),
-        description=str(item.get("description") or ""),
-        queue=None if group is None else str(group),
-        assignee=None if agent is None else str(agent),
-        custom_fields={
-            field_names.get(str(field["id"]), str(field["id"])): str(field["value"])
-            for field in item.get("custom_fields") or []
-            if field.get("value") is not None
-        },
-    )
+        return parse_webhook(headers, body, secret)

@@ -59,9 +59,9 @@ ERRORS = {
         "requests_ok, requests_protocol, requests_server, requests_throttled, requests_timeout, "
         "resolution_time, routing_bracket, routing_latency, routing_latency_vendor, "
         "session_duration, session_routing, sessions_closed, sessions_open, sessions_opened, "
-        "setup_errors, setup_requests, throttled, ticket_create, tickets_created, "
-        "tickets_routed, tickets_unknown, unrouted, webhooks_duplicate, webhooks_received, "
-        "webhooks_rejected.",
+        "setup_errors, setup_requests, throttled, ticket_create, tickets_absent, "
+        "tickets_created, tickets_found, tickets_routed, tickets_unknown, unrouted, "
+        "webhooks_duplicate, webhooks_received, webhooks_rejected.",
     ),
     "duration-without-unit": (
         "routing_latency",

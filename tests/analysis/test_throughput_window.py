@@ -75,3 +75,20 @@ def test_the_run_page_shows_the_window_and_the_drain() -> None:
     assert "Throughput over the arrivals" in page
     assert "then a drain of" in page
     assert "到达期间吞吐量" in render_run(run, "zh-CN")
+
+
+def test_a_counter_rate_threshold_is_over_the_arrival_window_like_throughput() -> None:
+    from harness.analysis.verdicts import MeasuredMetric, evaluate
+    from harness.analysis.window import ArrivalWindow
+    from harness.config.thresholds import parse_threshold
+
+    store = _store(8, 60, routed_late_s=100)  # every route lands in the drain
+    window = ArrivalWindow.of(START, 60.0)
+    assert window.split(store, "tickets_created") == (480, 0)
+    assert window.split(store, "tickets_routed") == (0, 480)
+    created = MeasuredMetric.from_store(store, "tickets_created", window=window)
+    assert evaluate(parse_threshold("tickets_created", "rate >= 8"), created).ok
+    assert evaluate(parse_threshold("tickets_created", "count == 480"), created).ok
+    # over the whole run (60 s of arrivals + 120 s of drain) it would be 2.67/s
+    whole = MeasuredMetric.from_store(store, "tickets_created", duration_s=180.0)
+    assert not evaluate(parse_threshold("tickets_created", "rate >= 8"), whole).ok

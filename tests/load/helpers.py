@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +55,23 @@ def nearest_rank(values: list[float], p: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(p / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+# Spins one core until it is killed, and in any case stops by itself after 90 s.
+_BURN = "import time\nend = time.monotonic() + 90\nwhile time.monotonic() < end:\n    pass\n"
+
+
+@contextlib.contextmanager
+def burning_cpus() -> Iterator[None]:
+    """More CPU spinners than cores, for as long as the block runs: a full machine."""
+    count = (os.cpu_count() or 1) + 1
+    procs = [subprocess.Popen([sys.executable, "-c", _BURN]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
 
 
 def free_port() -> int:

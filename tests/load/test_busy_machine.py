@@ -3,32 +3,20 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.load.helpers import SCENARIOS, csm_harness, run_dirs, summary
+from tests.load.helpers import SCENARIOS, burning_cpus, csm_harness, run_dirs, summary
 
 pytestmark = pytest.mark.slow
-
-# Spins one core until it is killed, and in any case stops by itself after 90 s.
-_BURN = "import time\nend = time.monotonic() + 90\nwhile time.monotonic() < end:\n    pass\n"
 
 
 @pytest.fixture
 def burners() -> Iterator[None]:
-    count = (os.cpu_count() or 1) + 1  # more spinners than cores: the machine is full
-    procs = [subprocess.Popen([sys.executable, "-c", _BURN]) for _ in range(count)]
-    try:
+    with burning_cpus():  # more spinners than cores: the machine is full
         yield
-    finally:
-        for proc in procs:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.mark.usefixtures("burners")

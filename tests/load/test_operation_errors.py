@@ -44,3 +44,13 @@ def test_errors_are_failed_ticket_operations_over_ticket_operations(tmp_path: Pa
     table = [line for line in done.stdout.splitlines() if "Sandbox (failing creates)" in line]
     assert shown in table[-1], done.stdout[-1500:]
     assert f"rate={shown}" in done.stdout
+
+    # counters per second are over the arrival window, as throughput is; the drain apart
+    created, window = metrics["tickets_created"], data["throughput"]
+    assert created["per_second"] == window["created_per_s"]
+    assert created["in_window"] == window["created"]
+    assert created["in_drain"] == window["created_in_drain"]
+    assert created["in_window"] + created["in_drain"] == created["count"]
+    routed = metrics["tickets_routed"]
+    assert (routed["per_second"], routed["in_drain"]) == (
+        window["routed_per_s"], window["routed_in_drain"])  # fmt: skip

@@ -34,6 +34,8 @@ def test_catalog_has_the_metrics_the_harness_reports() -> None:
         "tickets_created": MetricKind.COUNTER,
         "tickets_routed": MetricKind.COUNTER,
         "tickets_unknown": MetricKind.COUNTER,
+        "tickets_found": MetricKind.COUNTER,
+        "tickets_absent": MetricKind.COUNTER,
         "requests": MetricKind.COUNTER,
         **{
             f"requests_{outcome}": MetricKind.COUNTER

@@ -24,10 +24,13 @@ def html_numbers(page: Path) -> dict[str, Any]:
     ranking: list[dict[str, Any]] = []
     points: dict[str, dict[str, float]] = {}
     tco: dict[str, float] = {}
+    not_ranked: list[str] = []
     section = ""
     for item in parser.found:
         if "section" in item:
             section = item["section"]
+        elif "not-ranked" in item:
+            not_ranked.append(item["vendor"])
         elif "rank" in item:
             ranking.append({"vendor": item["vendor"], "rank": int(item["rank"]),
                             "total": float(item["total"]), "dimensions": {}})  # fmt: skip
@@ -37,7 +40,7 @@ def html_numbers(page: Path) -> dict[str, Any]:
             points.setdefault(section, {})[item["criterion"]] = float(item["points"])
         elif "tco" in item:
             tco[section] = float(item["tco"])
-    return {"ranking": ranking, "points": points, "tco": tco}
+    return {"ranking": ranking, "not_ranked": not_ranked, "points": points, "tco": tco}
 
 
 def xlsx_sheets(path: Path) -> dict[str, list[list[Any]]]:

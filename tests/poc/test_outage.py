@@ -12,11 +12,20 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+from tests.poc.pack_checks import (
+    assert_html_agrees_with_json,
+    assert_page_loads_cleanly,
+    assert_xlsx_agrees_with_json,
+)
+from tests.report.browser import find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLID = ROOT / "scenarios" / "vendors" / "sandbox-solid.yaml"
 TOKEN = "outage-test-token"
+CHROMIUM = find_chromium()
 
 PLAN = """\
 name: outage
@@ -85,6 +94,7 @@ def test_an_unreachable_vendor_exits_3_and_resume_runs_what_it_missed(tmp_path: 
     assert decision["complete"] is False
     verdicts = {n: v["stages"][0]["verdict"] for n, v in decision["vendors"].items()}
     assert verdicts == {"sandbox-solid": "pass", "acme-down": "incomplete"}
+    _assert_not_ranked(root, first.stdout)
 
     with subprocess.Popen(
         [sys.executable, "-m", "harness", "sandbox", "--port", str(port), "--max-lifetime", "120"],
@@ -102,7 +112,40 @@ def test_an_unreachable_vendor_exits_3_and_resume_runs_what_it_missed(tmp_path: 
     assert "acme-down · unfinished before" in again.stdout.replace("\n", " ")
     decision = json.loads((root / "decision.json").read_text(encoding="utf-8"))
     assert decision["complete"] is True
+    assert [s["vendor"] for s in decision["ranking"]] == ["acme-down", "sandbox-solid"]
+    assert decision["not_ranked"] == []
     assert {n: v["stages"][0]["verdict"] for n, v in decision["vendors"].items()} == {
         "sandbox-solid": "pass",
         "acme-down": "pass",
     }
+
+
+def _assert_not_ranked(root: Path, stdout: str) -> None:
+    """acme-down, none of whose stages finished, is shown as not measured, not ranked: no rank
+    and no score anywhere (0.00 would read as a measured failure)."""
+    decision = json.loads((root / "decision.json").read_text(encoding="utf-8"))
+    assert [(s["rank"], s["vendor"]) for s in decision["ranking"]] == [(1, "sandbox-solid")]
+    (unranked,) = decision["not_ranked"]
+    assert unranked["vendor"] == "acme-down" and unranked["measured"] is False
+    assert unranked["why"]["en"] == (
+        "Acme (down at first): not measured, so not ranked: none of its stages finished "
+        "(accept: incomplete); resume the POC once the vendor is reachable."
+    )
+    assert "未测得，不参与排名" in unranked["why"]["zh-CN"]
+    assert decision["vendors"]["acme-down"]["measured"] is False
+    assert decision["vendors"]["acme-down"]["lines"] == []
+    scores = json.loads((root / "scores.json").read_text(encoding="utf-8"))
+    assert [card["vendor"] for card in scores["cards"]] == ["sandbox-solid"]
+    flat = " ".join(stdout.split())  # the console wraps long lines
+    assert "1. Sandbox (solid) 100.00" in flat and f"— {unranked['why']['en']}" in flat
+    assert "0.00" not in flat.replace("100.00", "")
+    page = (root / "decision.en.html").read_text(encoding="utf-8")
+    assert 'data-vendor="acme-down" data-not-ranked="true"' in page
+    assert "not measured: not ranked" in page
+    assert "未测得：不参与排名" in (root / "decision.html").read_text(encoding="utf-8")
+    for name in ("decision.html", "decision.en.html"):
+        assert_html_agrees_with_json(root, name)
+    assert_xlsx_agrees_with_json(root, runs=False)  # Summary: no rank, no score for acme-down
+    if CHROMIUM is not None:
+        with tempfile.TemporaryDirectory() as shots:
+            assert_page_loads_cleanly(CHROMIUM, root, "decision.en.html", Path(shots) / "p.png")

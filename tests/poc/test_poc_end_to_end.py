@@ -1,8 +1,8 @@
-"""``csm-harness poc`` end to end on the CI twin of the demo plan (real subprocesses, the
-embedded sandbox on loopback). Two POCs run side by side to keep CI short: one uninterrupted,
-one interrupted by SIGINT in the middle of a stage and resumed, which must reach the same
-decision. The uninterrupted one's decision pack is then checked file against file and in
-headless Chromium (issue 18)."""
+"""``csm-harness poc`` end to end on the demo plan itself, ``scenarios/poc/demo.yaml`` (real
+subprocesses, the embedded sandboxes on loopback). Two POCs run side by side to keep CI short:
+one uninterrupted, one interrupted by SIGINT in the middle of a stage and resumed, which must
+reach the same decision. The uninterrupted one's decision pack is then checked file against
+file and in headless Chromium (issue 18)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ from tests.poc.pack_checks import (
 )
 from tests.report.browser import find_chromium
 
-PLAN = Path(__file__).resolve().parent / "plans" / "ci.yaml"
 ROOT = Path(__file__).resolve().parents[2]
+PLAN = ROOT / "scenarios" / "poc" / "demo.yaml"
 CHROMIUM = find_chromium()
 REQUIRED = os.environ.get("CSM_REQUIRE_BROWSER") == "1"
 
@@ -42,7 +42,7 @@ class _Poc:
     child: subprocess.Popen[bytes]
     log: Path
 
-    def finish(self, timeout: float = 300) -> tuple[int, str]:
+    def finish(self, timeout: float = 600) -> tuple[int, str]:
         code = self.child.wait(timeout=timeout)
         return code, self.log.read_text(encoding="utf-8")
 
@@ -57,7 +57,7 @@ def _poc(log: Path, *args: str) -> _Poc:
 
 
 def _only_folder(out: Path) -> Path:
-    (root,) = [p for p in out.iterdir() if p.is_dir() and p.name.endswith("-poc-ci")]
+    (root,) = [p for p in out.iterdir() if p.is_dir() and p.name.endswith("-poc-demo")]
     return root
 
 
@@ -73,10 +73,10 @@ class Runs:
 
 
 def _stop_mid_peak(cut: _Poc, out: Path) -> None:
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline and cut.child.poll() is None:
-        found = list(out.glob("*-poc-ci/sandbox-solid/peak/metrics.ndjson"))
-        if found and found[0].read_bytes().count(b"\n") >= 2:
+        found = list(out.glob("*-poc-demo/sandbox-solid/peak/metrics.ndjson"))
+        if found and found[0].read_bytes().count(b"\n") >= 1:
             cut.child.send_signal(signal.SIGINT)  # to the csm-harness process only, mid-stage
             return
         time.sleep(0.1)
@@ -108,10 +108,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
 
 
 def _essence(decision: dict[str, Any]) -> dict[str, Any]:
-    """What the decision is: the order, the scores, the vetoes and each stage's verdict."""
+    """What the decision is: the order, the vetoes, each stage's verdict and the scores of the
+    manual dimensions. The capability scores are measured (latency at peak, how many search
+    steps fit in the time ceiling on a busy machine), so they differ from run to run."""
     return {
-        "ranking": [(s["vendor"], s["total"], s["vetoed"], [v["id"] for v in s["vetoes_failed"]],
-                     {d: info["score"] for d, info in s["dimensions"].items()})
+        "ranking": [(s["vendor"], s["vetoed"], [v["id"] for v in s["vetoes_failed"]],
+                     {d: info["score"] for d, info in s["dimensions"].items() if d != "capability"})
                     for s in decision["ranking"]],
         "stages": {name: [(s["id"], s["state"], s["verdict"]) for s in v["stages"]]
                    for name, v in decision["vendors"].items()},
@@ -126,19 +128,23 @@ def test_the_plan_runs_end_to_end_into_one_folder(runs: Runs) -> None:
     for name in ("decision.html", "decision.en.html", "decision.xlsx", "scores.json", "plan.yaml"):
         assert (pack / name).is_file(), name
     stages = {n: {s["id"]: s for s in v["stages"]} for n, v in decision["vendors"].items()}
-    solid, defective = stages["sandbox-solid"], stages["sandbox-defective"]
+    assert list(stages) == ["sandbox-solid", "sandbox-saturating", "sandbox-defective"]
+    solid, saturating, defective = stages.values()
     assert solid["accept"]["verdict"] == "pass" and defective["accept"]["verdict"] == "fail"
     assert solid["peak"]["verdict"] == "pass"
-    assert solid["capacity"]["verdict"] == "found"
+    for searched in (solid, saturating):  # at least the first step, whatever the machine's load
+        assert searched["capacity"]["verdict"] == "found"
+        assert searched["capacity"]["numbers"]["breakpoint_per_s"] >= 2
+    assert saturating["capacity"]["numbers"]["breakpoint_per_s"] < 8  # it never holds the ceiling
     assert defective["capacity"]["verdict"] == "skipped"  # skip: [capacity] in the plan
     for vendor in stages.values():
         for stage in vendor.values():
             for evidence in stage["evidence"]:
                 assert (pack / evidence["href"]).is_file(), evidence
-    # the overrides reached the sandbox: only the two defects asked for
-    failed = [c["id"] for c in defective["accept"]["checks"] if c["outcome"] == "failed"]
-    assert failed == ["PII-001"]
-    reproduction = defective["accept"]["checks"][1]["reproduction"]  # PII-001's curl commands
+    # the override reached the sandbox: only the one defect asked for
+    checks = {c["id"]: c for c in defective["accept"]["checks"]}
+    assert [i for i, c in checks.items() if c["outcome"] == "failed"] == ["PII-001"]
+    reproduction = checks["PII-001"]["reproduction"]
     assert reproduction.startswith("curl ") and "-X GET" in reproduction
     assert "-X GET" in (pack / "decision.en.html").read_text(encoding="utf-8")
 
@@ -146,12 +152,14 @@ def test_the_plan_runs_end_to_end_into_one_folder(runs: Runs) -> None:
 def test_one_progress_view_with_time_left(runs: Runs) -> None:
     lines = runs.pack_text.splitlines()
     starts = [ln for ln in lines if "· starting ·" in ln]
-    assert [ln.split(" · ")[0] for ln in starts] == [
-        "[1/5] accept (accept)", "[2/5] accept (accept)", "[3/5] peak (run)",
-        "[4/5] peak (run)", "[5/5] capacity (breakpoint)",
-    ]  # fmt: skip
+    kinds = ["accept (accept)", "peak (run)", "capacity (breakpoint)"]
+    vendors = ["sandbox-solid", "sandbox-saturating", "sandbox-defective"]
+    expected = [(k, v) for v in vendors for k in kinds][:-1]  # vendor by vendor, one skip
+    assert [tuple(ln.split(" · ")[:2]) for ln in starts] == [
+        (f"[{i}/8] {kind}", vendor) for i, (kind, vendor) in enumerate(expected, start=1)
+    ]
     assert all("left (estimate)" in ln for ln in starts)
-    assert "[1/5] accept (accept) · sandbox-solid · starting · ~1m32s left" in runs.pack_text
+    assert "[1/8] accept (accept) · sandbox-solid · starting · ~1m47s left" in runs.pack_text
     assert "tickets created" in runs.pack_text  # what the running stage is doing
     # the acceptance suite's own report is in the stage's log, not in the progress view
     assert "csm-harness acceptance" not in runs.pack_text
@@ -161,9 +169,11 @@ def test_one_progress_view_with_time_left(runs: Runs) -> None:
 
 def test_a_vetoed_vendor_ranks_last_whatever_its_score(runs: Runs) -> None:
     ranking = decision_of(runs.pack)["ranking"]
-    assert [s["vendor"] for s in ranking] == ["sandbox-solid", "sandbox-defective"]
+    assert [s["vendor"] for s in ranking] == [
+        "sandbox-solid", "sandbox-saturating", "sandbox-defective",
+    ]  # fmt: skip
     last = ranking[-1]
-    assert last["vetoed"] and last["total"] > ranking[0]["total"]  # would win but for the veto
+    assert last["vetoed"] and last["total"] > ranking[1]["total"]  # above it but for the veto
     assert [v["id"] for v in last["vetoes_failed"]] == ["pii-leak"]
     page = (runs.pack / "decision.en.html").read_text(encoding="utf-8")
     assert 'data-veto="pii-leak"' in page and "Veto pii-leak failed:" in page
@@ -179,7 +189,7 @@ def test_sigint_mid_stage_then_resume_reaches_the_same_decision(runs: Runs) -> N
     root = runs.resumed
     assert (root / "sandbox-solid" / "accept" / "checks.json").is_file()  # kept
     assert runs.resumed_code == 0, runs.resumed_text
-    assert runs.resumed_text.count("finished before: skipped") == 2  # both accepts, by files
+    assert runs.resumed_text.count("finished before: skipped") == 1  # the accept, by files
     assert "unfinished before" in runs.resumed_text  # the interrupted peak ran again
     assert list((root / "sandbox-solid" / ".incomplete").iterdir())
     assert _essence(decision_of(root)) == _essence(decision_of(runs.pack))

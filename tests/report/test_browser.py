@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from harness.report.compare import Comparison
-from harness.report.html import write_comparison, write_run_report
+from harness.report.compare_html import write_comparison
+from harness.report.html import write_run_report
 from harness.results import summary_json as json_writer
 from tests.report import BASE_URL, make_run
 from tests.report.browser import find_chromium, load_page

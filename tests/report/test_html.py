@@ -12,7 +12,8 @@ from markupsafe import escape
 
 from harness.i18n import Lang
 from harness.report.compare import Comparison
-from harness.report.html import render_comparison, render_run, write_comparison, write_run_report
+from harness.report.compare_html import render_comparison, write_comparison
+from harness.report.html import render_run, write_run_report
 from harness.results.model import Note, ProbeInfo, RunSummary
 from tests.report import BASE_URL, make_run
 
