@@ -8,6 +8,11 @@ against the same sandbox endpoint, in one invocation (one machine state):
 
     .venv/bin/python bench/bench_load.py [--rate 150] [--seconds 30] [--repeat 2]
     .venv/bin/python bench/bench_load.py --smoke    # 20 tickets/s for 3 s, no fixed-cost run (CI)
+    .venv/bin/python bench/bench_load.py --baseline /tmp/before   # + that tree's harness too
+
+``--baseline DIR`` adds a fourth side: the harness of another source tree (e.g. ``git archive
+<commit> | tar -x -C DIR``), imported first through ``PYTHONPATH``, so that a change's before
+and after are measured in one invocation, in one machine state.
 
 Each side is a separate ``locust --headless`` child process against a fresh sandbox; its CPU
 (user + system, from ``getrusage(RUSAGE_CHILDREN)``) includes start-up and shut-down. Each side
@@ -90,11 +95,16 @@ def main() -> None:
     parser.add_argument(
         "--smoke", action="store_true", help="20 tickets/s for 3 s, no fixed-cost runs (CI)"
     )
+    parser.add_argument(
+        "--baseline", type=Path, help="also run the harness of this source tree (before/after)"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.rate, args.seconds, args.repeat = 20, 3, 1
     if not (1 <= args.rate <= 1000 and 1 <= args.seconds <= 90 and 1 <= args.repeat <= 5):
         parser.error("--rate within 1-1000, --seconds within 1-90, --repeat within 1-5")
+    if args.baseline is not None and not (args.baseline / "harness/load/locustfile.py").is_file():
+        parser.error(f"--baseline {args.baseline}: no harness/load/locustfile.py in that tree")
     token = secrets.token_urlsafe(16)
     env = {**os.environ, "CSM_SANDBOX_TOKEN": token}
     print(f"start: {_uptime()}")
@@ -123,6 +133,13 @@ def main() -> None:
                 lambda d: _bare(d, env, "BareTicketUser", 1, 3, token),
             ),
         }
+        if args.baseline is not None:
+            tree = args.baseline.resolve()
+            old = {**env, "PYTHONPATH": str(tree)}
+            sides[f"harness of {tree.name} (before)"] = (
+                lambda d: _harness(d, old, full, token, tree),
+                lambda d: _harness(d, old, fixed, token, tree),
+            )
         runs: dict[str, list[_Run]] = {label: [] for label in sides}
         fixed_runs: dict[str, _Run] = {}
         for label, (_, run_fixed) in sides.items():
@@ -152,20 +169,29 @@ def _print(runs: dict[str, list[_Run]], fixed: dict[str, _Run], rate: int, secon
         run = min(side_runs, key=lambda r: r.cpu / max(1, r.tickets))
         marginal = (run.cpu - base.cpu) / max(1, run.tickets - base.tickets) * 1e3
         best[label] = (run.tickets / run.cpu, marginal)
-    harness = best["harness CustomerUser (probes, metrics)"]
-    for label, goal in GOALS.items():
-        whole = harness[0] / best[label][0]
-        marginal = best[label][1] / harness[1]
-        verdict = "met" if whole >= goal else f"missed by {goal - whole:.2f}"
-        print(f"harness / {label}: {whole:.2f}x tickets per CPU-second (goal >= {goal}x: "
-              f"{verdict}); marginal CPU per ticket {marginal:.2f}x")  # fmt: skip
+    harnesses = [label for label in best if label.startswith("harness")]
+    for name in harnesses:
+        harness = best[name]
+        who = "harness" if name == harnesses[0] else name
+        for label, goal in GOALS.items():
+            whole = harness[0] / best[label][0]
+            marginal = best[label][1] / harness[1]
+            verdict = "met" if whole >= goal else f"missed by {goal - whole:.2f}"
+            print(f"{who} / {label}: {whole:.2f}x tickets per CPU-second (goal >= {goal}x: "
+                  f"{verdict}); marginal CPU per ticket {marginal:.2f}x")  # fmt: skip
+    for name in harnesses[1:]:
+        now, before = best[harnesses[0]], best[name]
+        print(f"harness / {name}: {now[0] / before[0]:.2f}x tickets per CPU-second, "
+              f"marginal CPU per ticket {before[1] / now[1]:.2f}x less")  # fmt: skip
 
 
-def _harness(run_dir: Path, env: dict[str, str], scenario: Path, token: str) -> _Run:
+def _harness(
+    run_dir: Path, env: dict[str, str], scenario: Path, token: str, tree: Path = ROOT
+) -> _Run:
     with SandboxProcess("solid", OVERRIDES, token=token) as sandbox:
         cpu, wall = _measure(
             [
-                sys.executable, "-m", "locust", "-f", str(ROOT / "harness/load/locustfile.py"),
+                sys.executable, "-m", "locust", "-f", str(tree / "harness/load/locustfile.py"),
                 "--headless", "--only-summary", "--exit-code-on-error", "0",
                 "--scenario", str(scenario), "--host", sandbox.url, "--run-dir", str(run_dir),
             ],

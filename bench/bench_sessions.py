@@ -1,7 +1,19 @@
 """2,000 concurrent chat sessions and their agent users against the sandbox on this machine.
 
     .venv/bin/python bench/bench_sessions.py [--sessions 2000] [--agents 100] [--hold 60]
-        [--workers N] [--smoke]
+        [--workers N] [--think 15] [--capacity 30] [--smoke]
+    .venv/bin/python bench/bench_sessions.py --sessions 20000 --workers 2 --agents 200 \
+        --capacity 100 --think 30 --ramp 300 --hold 120        # the issue-16 target
+
+``--think`` is the customer's mean think time between messages (one message per ``think`` s
+a session), ``--capacity`` the sessions each sandbox agent takes at once (``agents *
+capacity`` must cover ``sessions``). Before it starts anything it raises its open-file soft
+limit to the hard one (both processes it starts inherit it) and checks the plan against the
+walls it knows: one descriptor per session in the sandbox process (it holds every session's
+connection) and in each load process (its share), and 28,232 ephemeral ports per target
+address by default (``ip_local_port_range``); a plan past a wall stops with the numbers. The
+load processes' own lag (how late their event loop wakes a 100-ms sleep, ``lag_probe.py``)
+is reported as p50/p99/max over the hold.
 
 Runs ``scenarios/sessions.yaml`` (hold and sizes overridable) with one Locust process against a
 sandbox this script starts from ``scenarios/vendors/sandbox-agents.yaml``, samples both
@@ -16,7 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -35,6 +49,42 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "sessions.yaml"
 VENDOR = ROOT / "scenarios" / "vendors" / "sandbox-agents.yaml"
 LOCUSTFILE = ROOT / "harness" / "load" / "locustfile.py"
+LAG_PROBE = Path(__file__).resolve().parent / "lag_probe.py"
+FD_HEADROOM = 256  # listening sockets, agents' inbox connections, files, the master link
+
+
+def _uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def _check_walls(sessions: int, agents: int, workers: int) -> None:
+    """Raise the open-file soft limit to the hard one; stop, with the numbers, before a plan
+    that a descriptor or ephemeral-port wall of this machine would break mid-run."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    low, high = (int(v) for v in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    ports = high - low + 1
+    sandbox_fds = sessions + agents + FD_HEADROOM  # one process holds every connection
+    load_fds = (sessions + agents) // max(1, workers) + FD_HEADROOM
+    print(f"walls: open files {hard} a process (soft was {soft}); sandbox needs {sandbox_fds}, "
+          f"each load process {load_fds}; ephemeral ports {ports} per target address, "
+          f"needed {sessions + agents}")  # fmt: skip
+    problems = []
+    if sandbox_fds > hard:
+        problems.append(
+            f"the sandbox process would need {sandbox_fds} open files (hard limit "
+            f"{hard}): at most {hard - agents - FD_HEADROOM} sessions here"
+        )
+    if load_fds > hard:
+        problems.append(f"each load process would need {load_fds} open files: more --workers")
+    if sessions + agents > ports:
+        problems.append(
+            f"{sessions + agents} connections to one address exceed {ports} "
+            "ephemeral ports: widen ip_local_port_range or add target addresses"
+        )
+    if problems:
+        raise SystemExit("Error: " + "; ".join(problems))
 
 
 class Sampler(threading.Thread):
@@ -45,12 +95,20 @@ class Sampler(threading.Thread):
         self.process = psutil.Process(pid)
         self.samples: list[tuple[float, float, int]] = []  # (time, cpu %, rss bytes)
         self.stopped = threading.Event()
+        self._known: dict[int, psutil.Process] = {}
 
     def _tree(self) -> list[psutil.Process]:
+        """The process and its children (Locust's forked workers), each one's ``Process`` kept:
+        ``cpu_percent(None)`` on a fresh one reads 0, which hid every worker's CPU."""
         try:
-            return [self.process, *self.process.children(recursive=True)]
+            found = [self.process, *self.process.children(recursive=True)]
         except psutil.NoSuchProcess:
             return []
+        for proc in found:
+            if proc.pid not in self._known:
+                self._known[proc.pid] = proc
+                proc.cpu_percent(None)
+        return [self._known[proc.pid] for proc in found]
 
     def run(self) -> None:
         for proc in self._tree():
@@ -84,11 +142,19 @@ def _free_port() -> int:
 
 
 def _scenario(
-    work: Path, sessions: int, agents: int, hold: float, ramp: float, smoke: bool
+    work: Path,
+    sessions: int,
+    agents: int,
+    hold: float,
+    ramp: float,
+    smoke: bool,
+    think: float | None,
 ) -> Path:
     data = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
     if smoke:  # short exchanges, so that a 5-s hold has a window after the random phases
         data["conversation"].update(think_time="1s", agent_think_time="200ms")
+    if think is not None:
+        data["conversation"]["think_time"] = f"{think:g}s"
     data["vendors"] = [str(VENDOR)]
     data["load"].update(sessions=sessions, hold=f"{hold:g}s", ramp=f"{ramp:g}/s")
     data["conversation"]["agents"] = agents
@@ -105,20 +171,36 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=60.0)
     parser.add_argument("--ramp", type=float, default=100.0)
     parser.add_argument("--workers", type=int, default=1, help="Locust worker processes")
+    parser.add_argument("--keep", type=Path, help="copy the run folder and log here")
+    parser.add_argument("--think", type=float, help="customer think time, s (scenario: 15)")
+    parser.add_argument("--capacity", type=int, help="sessions per sandbox agent (vendor: 30)")
     parser.add_argument("--smoke", action="store_true", help="a few seconds: 50 sessions (CI)")
     args = parser.parse_args()
     if args.smoke:
         args.sessions, args.agents, args.hold, args.ramp = 50, 4, 5.0, 50.0
     vendor = yaml.safe_load(VENDOR.read_text(encoding="utf-8"))
     overrides = {**vendor["sandbox"]["overrides"], "agents": str(max(args.agents, 1))}
+    if args.capacity is not None:
+        overrides["agent_capacity"] = str(args.capacity)
+    capacity = int(overrides["agent_capacity"]) * max(args.agents, 1)
+    if capacity < args.sessions:
+        parser.error(f"{args.agents} agents x {capacity // max(args.agents, 1)} sessions each "
+                     f"hold {capacity} sessions, fewer than --sessions {args.sessions}: raise "
+                     "--agents or --capacity")  # fmt: skip
+    _check_walls(args.sessions, args.agents, args.workers)
+    print(f"start: {_uptime()}", flush=True)
     token = secrets.token_urlsafe(16)
     env = {**os.environ, "CSM_SANDBOX_TOKEN": token, "PYTHONPATH": str(ROOT)}
+    lag_dir = Path(tempfile.mkdtemp(prefix="bench-lag-"))
+    env["BENCH_LAG_DIR"] = str(lag_dir)
     with (
         tempfile.TemporaryDirectory() as tmp,
         SandboxProcess("solid", overrides, token=token) as sandbox,
     ):
         work = Path(tmp)
-        scenario = _scenario(work, args.sessions, args.agents, args.hold, args.ramp, args.smoke)
+        scenario = _scenario(
+            work, args.sessions, args.agents, args.hold, args.ramp, args.smoke, args.think
+        )
         run_dir = work / "run"
         sandbox_sampler = Sampler(sandbox.pid)
         sandbox_sampler.start()
@@ -126,7 +208,7 @@ def main() -> None:
         sandbox_idle_rss = sandbox_sampler.samples[-1][2]
         started = time.time()
         command = [
-            sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+            sys.executable, "-m", "locust", "-f", f"{LOCUSTFILE},{LAG_PROBE}", "--headless",
             "--scenario", str(scenario), "--host", sandbox.url, "--run-dir", str(run_dir),
             "--run-id", "bench-sessions", "--only-summary", "--loglevel", "WARNING",
             "--exit-code-on-error", "0", "--stop-timeout", "5",
@@ -143,6 +225,8 @@ def main() -> None:
             child.wait()
         generator_sampler.stopped.set()
         sandbox_sampler.stopped.set()
+        if args.keep is not None:  # the run folder and Locust's log, for a closer look
+            shutil.copytree(work, args.keep, dirs_exist_ok=True)
         if not (run_dir / "summary.json").exists():
             sys.stdout.write((work / "locust.log").read_text(errors="replace")[-3000:])
             raise SystemExit("the run wrote no summary")
@@ -184,14 +268,29 @@ def main() -> None:
     print(f"memory per session: generator {(gen_rss - gen_base) / per_session / 1024:.1f} KB "
           f"(RSS growth from start, incl. start-up), sandbox "
           f"{(sb_rss - sandbox_idle_rss) / args.sessions / 1024:.1f} KB")  # fmt: skip
+    kinds = ("throttled", "timeout", "connection", "protocol", "server", "client")
+    by_kind = {k: metrics.get(f"requests_{k}", {}).get("count", 0) for k in kinds}
     print(f"requests {requests['count']} ({requests['per_second']:.0f}/s over the run), "
-          f"errors {metrics['errors']['hits']}")  # fmt: skip
+          f"errors {metrics['errors']['hits']} "
+          f"({', '.join(f'{k} {n}' for k, n in by_kind.items() if n) or 'none'})")  # fmt: skip
     print(f"first response p50 {first['p50_ms'] or 0:.0f} ms, p95 {first['p95_ms'] or 0:.0f} ms "
           f"(agent think time included); session routing p95 "
           f"{metrics['session_routing']['p95_ms'] or 0:.0f} ms")  # fmt: skip
     print(f"messages lost {lost['hits']}/{lost['total']}, duplicated {dup['hits']}/{dup['total']}; "
           f"sessions opened {metrics['sessions_opened']['count']}, closed "
           f"{metrics['sessions_closed']['count']}; verdict {summary['verdict']}")  # fmt: skip
+    lags = sorted(
+        lag
+        for path in lag_dir.glob("lag-*.json")
+        for at, lag in json.loads(path.read_text(encoding="utf-8"))
+        if ramp_end <= at <= hold_end
+    )
+    shutil.rmtree(lag_dir, ignore_errors=True)
+    if lags:
+        p50, p99 = lags[len(lags) // 2], lags[min(len(lags) - 1, int(len(lags) * 0.99))]
+        print(f"load processes' own lag (hold, {len(lags)} samples): p50 {p50:.1f} ms, "
+              f"p99 {p99:.1f} ms, max {lags[-1]:.1f} ms")  # fmt: skip
+    print(f"end: {_uptime()}")
 
 
 if __name__ == "__main__":

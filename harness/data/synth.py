@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from itertools import accumulate
 
 from faker import Faker
 
@@ -52,18 +53,19 @@ class TicketFactory:
             for c in categories
         }
         self._categories = list(categories)
-        self._category_weights = list(categories.values())
+        # cumulative once, not per ticket: choices(cum_weights=) draws exactly as weights= does
+        self._category_weights = list(accumulate(categories.values()))
         self._channels = [Channel(c) for c in channels]
-        self._channel_weights = list(channels.values())
+        self._channel_weights = list(accumulate(channels.values()))
         self._priorities = [Priority(p) for p in priorities]
-        self._priority_weights = list(priorities.values())
+        self._priority_weights = list(accumulate(priorities.values()))
         self._run_tag = run_tag
 
     def make(self, number: int) -> Ticket:
         rng = self._rng
-        category = rng.choices(self._categories, self._category_weights)[0]
-        channel = rng.choices(self._channels, self._channel_weights)[0]
-        priority = rng.choices(self._priorities, self._priority_weights)[0]
+        category = rng.choices(self._categories, cum_weights=self._category_weights)[0]
+        channel = rng.choices(self._channels, cum_weights=self._channel_weights)[0]
+        priority = rng.choices(self._priorities, cum_weights=self._priority_weights)[0]
         subject = rng.choice(self._subjects[category])
         customer_id = f"C{rng.randrange(10**8):08d}"
         customer = Customer(

@@ -23,15 +23,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 
-import numpy as np
 from pydantic import Field, StringConstraints
 
 from harness.config.loader import Slug, StrictModel, display_path, load_yaml, validate_data
 from harness.config.problems import LineMap, format_loc
 from harness.config.suggest import did_you_mean
 from harness.errors import ConfigError
+
+if TYPE_CHECKING:  # numpy at run time only where a caller passes a Generator
+    import numpy as np
 
 __all__ = [
     "BUILTIN_SLOTS",

@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import pandas as pd
-
 from harness.data.identities import channel_identity, is_valid_email
 from harness.errors import ConfigError
 from harness.model import Channel, Customer, Priority, Ticket
@@ -44,6 +42,8 @@ def external_id(run_tag: str, number: int) -> str:
 
 
 def _text(value: object) -> str:
+    import pandas as pd  # only replays call this: the load processes skip pandas at start-up
+
     return "" if value is None or value is pd.NA or value != value else str(value)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from harness.config import Scenario, VendorSpec, load_scenario, load_vendor, resolve_vendors
 from harness.config.shapes import Replay
-from harness.data.replay import replay_plan
 from harness.data.schedule import scenario_offsets, share_of
 from harness.data.synth import TicketFactory
 from harness.data.tickets import ReplayTickets, TicketSource
@@ -105,6 +104,9 @@ def build_process_plan(
     source = str(target.vendor_path)
     tickets: TicketSource
     if isinstance(scenario.load, Replay):
+        # numpy, pandas and pyarrow only for a replay: a second of start-up CPU otherwise
+        from harness.data.replay import replay_plan
+
         replay = replay_plan(scenario)
         share = share_of(replay.offsets, index, count)
         tickets = ReplayTickets(replay, [number for number, _ in share], run_tag=run_id)

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 __all__ = ["impute_from_brackets"]
 
 _GOLDEN = 0.6180339887498949
@@ -31,6 +29,8 @@ def impute_from_brackets(
     """One value in ms per ``(low_ms, high_ms)`` bracket, distributed as the NPMLE."""
     if not brackets:
         return []
+    import numpy as np  # here: the load processes import this module, numpy costs start-up
+
     lows = np.array([max(0.0, b[0]) for b in brackets])
     highs = np.maximum(np.array([b[1] for b in brackets]), lows)
     span = float(highs.max())

@@ -79,7 +79,15 @@ def merge_estimates(estimates: list[ClockEstimate]) -> ClockEstimate | None:
 def _parse_date(header: str | None) -> float | None:
     if not header:
         return None
+    text, parsed = _last_date[0]
+    if header == text:  # a Date header changes once a second: parse each string once
+        return parsed
     try:
-        return parsedate_to_datetime(header).timestamp()
+        value: float | None = parsedate_to_datetime(header).timestamp()
     except (TypeError, ValueError, IndexError):
-        return None
+        value = None
+    _last_date[0] = (header, value)
+    return value
+
+
+_last_date: list[tuple[str, float | None]] = [("", None)]

@@ -21,6 +21,7 @@ import time
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
 
+from geventhttpclient.header import Headers
 from locust.contrib.fasthttp import FastHttpSession
 
 from harness.metrics.clock import ClockSampler
@@ -94,16 +95,18 @@ class LocustExecutor:
         if signed.params:
             path = f"{path}?{urlencode(signed.params)}"
         sent_at = time.time()
+        # Locust copies ``headers`` and never changes ``context`` (a failure replaces it): no
+        # copies of ours per request
         if signed.content is not None:  # bytes exactly as signed (body-hashing signatures)
             headers = {"Content-Type": "application/json", **signed.headers}
             context = self._session.request(
                 signed.method, path, name=signed.name, data=signed.content,  # type: ignore[arg-type]
-                headers=headers, catch_response=True, context=dict(self._context),
+                headers=headers, catch_response=True, context=self._context,
             )  # fmt: skip
         else:
             context = self._session.request(
                 signed.method, path, name=signed.name, json=signed.json,
-                headers=dict(signed.headers), catch_response=True, context=dict(self._context),
+                headers=signed.headers, catch_response=True, context=self._context,  # type: ignore[arg-type]
             )  # fmt: skip
         context.__enter__()
         self.last_sent_at, self.last_received_at = sent_at, time.time()
@@ -118,10 +121,21 @@ class LocustExecutor:
             raise ApiFailure(
                 kind, request, status or None, detail, outcome_unknown=not _never_sent(error)
             )
-        headers = {k.lower(): v for k, v in (context.headers or {}).items()}
+        headers = _lower_headers(context.headers)
         if self._clock is not None:
             self._clock.add(sent_at, self.last_received_at, headers.get("date"))
         return ApiResponse(status, headers, context.content or b""), context
+
+
+def _lower_headers(headers: Any) -> dict[str, str]:
+    """The answer's headers by lower-case name (the last line of a repeated one).
+    geventhttpclient's ``Headers`` is a dict already keyed so, of ``(name, value)`` or a list of
+    them: read through ``dict`` itself, its ``items()`` costs a generator step per line."""
+    if not headers:
+        return {}
+    if isinstance(headers, Headers):
+        return {k: v[1] if type(v) is tuple else v[-1][1] for k, v in dict.items(headers)}
+    return {k.lower(): v for k, v in headers.items()}
 
 
 def _fail(context: Any, kind: FailureKind, message: str) -> None:

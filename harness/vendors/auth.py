@@ -41,6 +41,13 @@ Signer = Callable[[ApiRequest], ApiRequest]
 Clock = Callable[[], float]
 
 
+def _with_headers(request: ApiRequest, headers: dict[str, str]) -> ApiRequest:
+    """``replace(request, headers=headers)`` without its per-call field introspection (every
+    request on the load path is signed)."""
+    r = request
+    return ApiRequest(r.method, r.path, r.name, r.json, r.params, headers, r.content)
+
+
 def no_auth(request: ApiRequest) -> ApiRequest:
     return request
 
@@ -53,7 +60,7 @@ def bearer(token: Secret, scheme: str = "Bearer", header: str = "Authorization")
     def sign_bearer(request: ApiRequest) -> ApiRequest:
         headers = dict(request.headers)
         headers[header] = f"{prefix}{token.reveal()}"
-        return replace(request, headers=headers)
+        return _with_headers(request, headers)
 
     return sign_bearer
 
@@ -66,7 +73,7 @@ def basic(username: Secret, password: Secret, username_suffix: str = "") -> Sign
     def sign_basic(request: ApiRequest) -> ApiRequest:
         headers = dict(request.headers)
         headers["Authorization"] = value.reveal()
-        return replace(request, headers=headers)
+        return _with_headers(request, headers)
 
     return sign_basic
 
@@ -77,7 +84,7 @@ def header_token(token: Callable[[], Secret], header: str = "Authorization") -> 
     def sign_header(request: ApiRequest) -> ApiRequest:
         headers = dict(request.headers)
         headers[header] = token().reveal()
-        return replace(request, headers=headers)
+        return _with_headers(request, headers)
 
     return sign_header
 
