@@ -40,7 +40,16 @@ from harness.data.schema import REQUIRED_COLUMNS, TICKET_COLUMNS
 from harness.errors import ConfigError
 from harness.model import Channel, Priority, TicketStatus
 
-__all__ = ["DATE_FIELDS", "ENUM_FIELDS", "Column", "ColumnMap", "MapFile", "Pii", "load_map"]
+__all__ = [
+    "DATE_FIELDS",
+    "ENUM_FIELDS",
+    "Column",
+    "ColumnMap",
+    "MapFile",
+    "Pii",
+    "checked_pattern",
+    "load_map",
+]
 
 DATE_FIELDS: Final[frozenset[str]] = frozenset(
     name for name, dtype in TICKET_COLUMNS.items() if dtype.startswith("datetime")
@@ -131,14 +140,7 @@ class Pii(StrictModel):
     @field_validator("order_number")
     @classmethod
     def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                compiled = re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-            if compiled.fullmatch("") is not None:
-                raise ValueError("the pattern matches empty text; describe a whole order number")
-        return value
+        return None if value is None else checked_pattern(value, "a whole order number")
 
 
 class ColumnMap(StrictModel):
@@ -279,6 +281,18 @@ def _format_ok(fmt: str) -> bool:
         return datetime.strptime(_SAMPLE_TIME.strftime(fmt), fmt) is not None
     except ValueError:
         return False
+
+
+def checked_pattern(value: str, what: str) -> str:
+    """``value`` if it is a regular expression that cannot match empty text; a map's patterns
+    must describe something (``what``), or every blank cell would match."""
+    try:
+        compiled = re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    if compiled.fullmatch("") is not None:
+        raise ValueError(f"the pattern matches empty text; describe {what}")
+    return value
 
 
 @dataclass(frozen=True, slots=True)

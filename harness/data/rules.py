@@ -27,6 +27,7 @@ from typing import Final
 from pydantic import Field, field_validator, model_validator
 
 from harness.config.loader import StrictModel, load_yaml, validate_data
+from harness.data.columns import checked_pattern
 from harness.data.pii import Hit, PiiKind, fold_fullwidth, normalise
 
 __all__ = ["AllowRules", "Rule", "RuleFile", "load_rules"]
@@ -43,14 +44,7 @@ class Rule(StrictModel):
     @field_validator("pattern")
     @classmethod
     def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                compiled = re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-            if compiled.fullmatch("") is not None:
-                raise ValueError("the pattern matches empty text; describe what it allows")
-        return value
+        return None if value is None else checked_pattern(value, "what it allows")
 
     @model_validator(mode="after")
     def _one_of(self) -> Rule:

@@ -16,14 +16,16 @@ long runs, merge old seconds into coarser windows before keeping them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from difflib import get_close_matches
+from pathlib import Path
 from typing import Any, TypeVar
 
 from harness.metrics.catalog import METRICS, MetricInfo, MetricKind
 from harness.metrics.histogram import Histogram
 
-__all__ = ["SeriesStore"]
+__all__ = ["SeriesStore", "read_metric_lines"]
 
 _FORMAT_VERSION = 1
 _V = TypeVar("_V")
@@ -253,3 +255,16 @@ def _table(data: Mapping[str, object], key: str) -> list[tuple[str, Any]]:
     if not isinstance(table, Mapping):
         raise ValueError(f"{key!r} must map metric names to rows")
     return list(table.items())
+
+
+def read_metric_lines(path: Path) -> SeriesStore:
+    """The merged per-second metrics of a run's ``metrics.ndjson`` (empty when there is none);
+    a line that does not read back (one cut by a crash mid-write) is passed over."""
+    store = SeriesStore()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                store.merge(json.loads(line)["metrics"])
+            except (ValueError, KeyError):
+                continue
+    return store

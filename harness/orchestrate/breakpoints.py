@@ -17,7 +17,6 @@ never from the target's figures.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
@@ -37,7 +36,7 @@ from harness.config.breakpoint_sessions import SessionsBreakpoint
 from harness.config.thresholds import Threshold, parse_threshold
 from harness.errors import ConfigError
 from harness.metrics.records import read_records
-from harness.metrics.series import SeriesStore
+from harness.metrics.series import read_metric_lines
 from harness.orchestrate.preflight import check_environment
 from harness.orchestrate.runs import Progress, run_vendor
 from harness.orchestrate.session_steps import agents_for, judge_session_step, write_session_step
@@ -222,7 +221,7 @@ def _judge_step(
 ) -> StepOutcome:
     start = RunInfo.read(run_dir).start_at
     measure = measure_step(read_records(run_dir), start + spec.warm_up, start + spec.step_duration)
-    store = _load_store(run_dir)
+    store = read_metric_lines(run_dir / "metrics.ndjson")
     window = ArrivalWindow.of(start, summary.load.duration_s)  # as the step's own summary
     results: list[ThresholdResult] = [
         evaluate(t, MeasuredMetric.from_store(store, t.metric, window=window)) for t in thresholds
@@ -242,16 +241,3 @@ def _judge_step(
         unreliable_reason=summary.generator.unreliable_reason,
         machine_busy=summary.generator.machine_busy,
     )
-
-
-def _load_store(run_dir: Path) -> SeriesStore:
-    """The run's merged per-second metrics, read back from ``metrics.ndjson``."""
-    store = SeriesStore()
-    path = run_dir / "metrics.ndjson"
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                store.merge(json.loads(line)["metrics"])
-            except (ValueError, KeyError):
-                continue
-    return store

@@ -8,7 +8,6 @@ and ``bounds.max_duration`` cut to what is left of ``breakpoint.max_time``.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from harness.config import Scenario, format_duration, format_rate
 from harness.config.breakpoint_sessions import SessionsBreakpoint
 from harness.config.thresholds import Threshold
 from harness.metrics.records import read_records
-from harness.metrics.series import SeriesStore
+from harness.metrics.series import read_metric_lines
 from harness.results.model import ERRORS, RunSummary
 
 __all__ = ["agents_for", "judge_session_step", "write_session_step"]
@@ -85,7 +84,7 @@ def judge_session_step(
 ) -> StepOutcome:
     index, phase, sessions = step
     rows = read_records(run_dir, "sessions")
-    store = _load_store(run_dir)
+    store = read_metric_lines(run_dir / "metrics.ndjson")
     gauge = {s: store.counter_at("sessions_open", s) for s in store.seconds()}
     window = session_window(rows, gauge, sessions=sessions, ramp_per_s=spec.ramp,
                             warm_up=spec.warm_up, hold=spec.hold)  # fmt: skip
@@ -134,15 +133,3 @@ def judge_session_step(
         unreliable_reason=reason,
         machine_busy=generator.machine_busy,
     )
-
-
-def _load_store(run_dir: Path) -> SeriesStore:
-    store = SeriesStore()
-    path = run_dir / "metrics.ndjson"
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                store.merge(json.loads(line)["metrics"])
-            except (ValueError, KeyError):
-                continue
-    return store
