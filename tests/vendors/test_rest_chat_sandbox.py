@@ -16,7 +16,13 @@ from harness.sandbox import SandboxProcess
 from harness.transport.httpx_sync import HttpxExecutor
 from harness.vendors.auth import bearer
 from harness.vendors.base import ApiFailure, FailureKind
-from harness.vendors.chat import AgentEventKind, ChatAdapter, NewSession, check_chat_support
+from harness.vendors.chat import (
+    AgentEvent,
+    AgentEventKind,
+    ChatAdapter,
+    NewSession,
+    check_chat_support,
+)
 from harness.vendors.registry import adapter_for
 from harness.vendors.rest_chat import RestChatAdapter
 from harness.vendors.sandbox import SandboxAdapter
@@ -69,7 +75,8 @@ def test_both_sides_of_a_session_through_yaml(rest: RestChatAdapter, desk: Httpx
     assert ref.external_id == external
 
     # the agent's inbox: assigned, then the customer's first message (with the harness's id)
-    events, cursor = [], None
+    events: list[AgentEvent] = []
+    cursor: str | None = None
     deadline = time.monotonic() + 10
     while len(events) < 2 and time.monotonic() < deadline:
         inbox = desk.run(rest.agent_inbox(agent.id, cursor, 2.0))
