@@ -1,7 +1,9 @@
 """Live chat in the ``rest:`` section (``rest.chat``): sessions described without Python.
 
-The customer's side is four operations: ``open_session`` (with the first message in the same
-request, or ``first_message: send`` to post it right after), ``send_message``,
+The customer's side is four operations (``create_requester`` before them for a vendor that
+needs the customer created first; a status in its ``exists`` means it already is):
+``open_session`` (with the first message in the same request, or ``first_message: send`` to
+post it right after), ``send_message``,
 ``fetch_messages`` (new messages after ``{cursor}``, long-polled with ``{wait}`` when
 ``max_wait`` is set; without a cursor in the answer the harness keeps the ids it has read and
 counts only new ones) and ``close_session`` (leave it out when the vendor has none).
@@ -39,6 +41,7 @@ __all__ = [
     "MessageFields",
     "OpenSessionOperation",
     "ReadOperation",
+    "RequesterOperation",
     "SessionFields",
 ]
 
@@ -46,10 +49,12 @@ _CUSTOMER = (
     "session.customer.id", "session.customer.name", "session.customer.email",
     "session.customer.identities", "session.customer.identities.*",
 )  # fmt: skip
-_SESSION = ("session.id", "session.external_id", *_CUSTOMER)
+_SESSION = ("session.id", "session.external_id", "requester.id", *_CUSTOMER)
 _MESSAGE = ("message.text", "message.client_id", "message.sender")
 CHAT_PLACEHOLDERS: Final[dict[str, tuple[str, ...]]] = {
+    "create_requester": (*_CUSTOMER, "session.external_id"),
     "open_session": (
+        "requester.id",
         "session.external_id",
         "session.channel",
         "session.category",
@@ -80,6 +85,21 @@ class OpenSessionOperation(Operation):
     )
 
 
+class RequesterOperation(Operation):
+    """Creates the customer before each session opens, for vendors that need a user first."""
+
+    id: FieldPath | None = Field(
+        default=None,
+        examples=["user.id"],
+        description="Where the new user's id is: {requester.id}.",
+    )
+    exists: list[int] = Field(
+        default_factory=list,
+        examples=[[409]],
+        description="Statuses that mean the user exists already: the session opens anyway.",
+    )
+
+
 class ReadOperation(StrictModel):
     """A read whose answer holds a list (``items``) and maybe where to go on (``cursor``)."""
 
@@ -105,6 +125,7 @@ class ListOperation(StrictModel):
 
 
 class ChatOperations(StrictModel):
+    create_requester: RequesterOperation | None = None
     open_session: OpenSessionOperation
     send_message: Operation
     fetch_messages: ReadOperation

@@ -214,7 +214,12 @@ class RestAdapter:
     # --- flows ------------------------------------------------------------------------------
 
     def _call(
-        self, op: _Requesting | RequestTemplate, values: Mapping[str, Any], url: str | None = None
+        self,
+        op: _Requesting | RequestTemplate,
+        values: Mapping[str, Any],
+        url: str | None = None,
+        *,
+        previous_accepted: bool = False,
     ) -> Flow[tuple[ApiRequest, ApiResponse, Any]]:
         template = op if isinstance(op, RequestTemplate) else op.request
         path = str(render_text(template.path, values))
@@ -224,7 +229,10 @@ class RestAdapter:
         headers = {k: str(v) for k, v in render(template.headers, values).items()}
         body = render(template.body, values) if template.body is not None else None
         name = template.name or f"{template.method} {_ID_PLACEHOLDER.sub('{id}', template.path)}"
-        request = ApiRequest(template.method, path, name, json=body, params=query, headers=headers)
+        request = ApiRequest(
+            template.method, path, name, json=body, params=query, headers=headers,
+            previous_accepted=previous_accepted,
+        )  # fmt: skip
         response = yield request
         return request, response, check(request, response, self.classify)
 

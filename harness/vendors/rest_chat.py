@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from harness.config.rest import RestSpec
 from harness.config.rest_chat import ChatSpec, ReadOperation
 from harness.config.rest_fields import FieldRead
 from harness.model import Agent, Assignment, Sender
-from harness.vendors.base import ApiRequest, ApiResponse, Flow
+from harness.vendors.base import ApiFailure, ApiRequest, ApiResponse, Flow
 from harness.vendors.chat import (
     AgentEvent,
     AgentEventKind,
@@ -74,6 +75,8 @@ class RestChatAdapter(RestAdapter):
     def open_session(self, session: NewSession) -> Flow[SessionRef]:
         op = self._chat.operations.open_session
         customer = self._customer_values(session)
+        requester = yield from self._requester(customer, session.external_id)
+        customer["requester.id"] = requester.id
         values = {
             **customer,
             "session.external_id": session.external_id,
@@ -87,7 +90,9 @@ class RestChatAdapter(RestAdapter):
             "message.sender": self._write_sender[Sender.CUSTOMER],
             "idempotency_key": str(uuid.uuid5(uuid.NAMESPACE_URL, session.external_id)),
         }
-        request, response, body = yield from self._call(op, values)
+        request, response, body = yield from self._call(
+            op, values, previous_accepted=requester.existed
+        )
         item = self._object(body, op.result or "", request, response)
         session_id = text(get_path(item, self._chat.session.id))
         if session_id is None:
@@ -102,6 +107,19 @@ class RestChatAdapter(RestAdapter):
             yield from self._send(ref, Sender.CUSTOMER, session.first_message,
                                   session.client_message_id)  # fmt: skip
         return ref
+
+    def _requester(self, customer: Mapping[str, Any], external_id: str) -> Flow[_Requester]:
+        """The vendor's id of the customer, created first when the file says so."""
+        op = self._chat.operations.create_requester
+        if op is None:
+            return _Requester(None, existed=False)
+        try:
+            _, _, body = yield from self._call(op, {**customer, "session.external_id": external_id})
+        except ApiFailure as failure:
+            if failure.status in op.exists:  # there already: templates name it by its own id
+                return _Requester(None, existed=True)
+            raise
+        return _Requester(text(opt(body, op.id)), existed=False)
 
     def send_message(
         self, ref: SessionRef, sender: Sender, text: str, client_message_id: str
@@ -369,6 +387,12 @@ class RestChatAdapter(RestAdapter):
     def _session_values(self, ref: SessionRef) -> dict[str, Any]:
         known = self._known.get(ref.id, {})
         return {**known, "session.id": ref.id, "session.external_id": ref.external_id}
+
+
+@dataclass(frozen=True, slots=True)
+class _Requester:
+    id: str | None
+    existed: bool  # the vendor answered "exists already" (op.exists): accepted, not an error
 
 
 class _Read:
