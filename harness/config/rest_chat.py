@@ -71,7 +71,7 @@ CHAT_PLACEHOLDERS: Final[dict[str, tuple[str, ...]]] = {
     "agent_sign_in": ("agent.id",),
     "agent_sign_out": ("agent.id",),
     "agent_inbox": ("agent.id", "cursor", "wait"),
-    "agent_reply": ("agent.id", "session.id", "message.text", "message.client_id"),
+    "agent_reply": ("agent.id", "session.id", *_MESSAGE),
     "agent_close": ("agent.id", "session.id"),
 }
 _AGENT_SIDE: Final = ("list_agents", "agent_inbox", "agent_reply", "agent_close")
@@ -289,6 +289,12 @@ class ChatSpec(StrictModel):
                  "paths")
                 for name in ("agent", "event")
                 if getattr(self, name) is None
+            )  # fmt: skip
+        if self.session.status is not None and not (ops.fetch_messages.session or ops.read_session):
+            problems.append(
+                (("session", "status"), "nothing reads the session while it is open: write "
+                 "fetch_messages.session (where the message answer holds it) or describe "
+                 "operations.read_session")
             )  # fmt: skip
         if self.max_wait is not None:
             reads = [("fetch_messages", ops.fetch_messages), ("agent_inbox", ops.agent_inbox)]

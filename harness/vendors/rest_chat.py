@@ -19,6 +19,7 @@ from harness.config.rest_chat import ChatSpec, ReadOperation
 from harness.config.rest_fields import FieldRead
 from harness.model import Agent, Assignment, Sender
 from harness.vendors.base import ApiFailure, ApiRequest, ApiResponse, Flow
+from harness.vendors.capabilities import NotSupported
 from harness.vendors.chat import (
     AgentEvent,
     AgentEventKind,
@@ -175,7 +176,7 @@ class RestChatAdapter(RestAdapter):
         op = self._chat.operations.list_agents
         fields = self._chat.agent
         if op is None or fields is None:
-            raise self._unsupported("list_agents")
+            raise self._no_agents("list_agents")
         request, response, body = yield from self._call(op, {})
         items = get_path(body, op.items)
         if not isinstance(items, list):
@@ -214,7 +215,7 @@ class RestChatAdapter(RestAdapter):
         op = self._chat.operations.agent_inbox
         fields = self._chat.event
         if op is None or fields is None:
-            raise self._unsupported("agent_inbox")
+            raise self._no_agents("agent_inbox")
         values = {
             "agent.id": agent_id,
             "cursor": after,
@@ -262,12 +263,13 @@ class RestChatAdapter(RestAdapter):
     ) -> Flow[ChatMessage]:
         op = self._chat.operations.agent_reply
         if op is None:
-            raise self._unsupported("agent_reply")
+            raise self._no_agents("agent_reply")
         values = {
             "agent.id": agent_id,
             "session.id": session_id,
             "message.text": text,
             "message.client_id": client_message_id,
+            "message.sender": self._write_sender[Sender.AGENT],
         }
         request, response, body = yield from self._call(op, values)
         return self._answered(op.result, body, session_id, Sender.AGENT, text,
@@ -276,8 +278,14 @@ class RestChatAdapter(RestAdapter):
     def agent_close(self, agent_id: str, session_id: str) -> Flow[None]:
         op = self._chat.operations.agent_close
         if op is None:
-            raise self._unsupported("agent_close")
+            raise self._no_agents("agent_close")
         yield from self._call(op, {"agent.id": agent_id, "session.id": session_id})
+
+    def _no_agents(self, operation: str) -> NotSupported:
+        return NotSupported(
+            self._vendor, operation, "describe the agents' side under rest.chat.operations "
+            "(list_agents, agent_inbox, agent_reply, agent_close)"
+        )  # fmt: skip
 
     # -- reading ------------------------------------------------------------------------------
 
