@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.config import load_vendor
+from harness.errors import ConfigError
 from harness.model import Channel, Customer, Sender
 from harness.redact import Secret
 from harness.sandbox import SandboxProcess
@@ -117,3 +118,11 @@ def test_a_refused_request_is_classified_by_the_files_rules(
     with pytest.raises(ApiFailure) as info:  # not assigned to this agent (nobody signed in)
         desk.run(rest.agent_reply(agent.id, ref.id, "hi", "x:a1"))
     assert info.value.kind is FailureKind.CLIENT and info.value.status == 409
+
+
+def test_a_rest_file_without_chat_is_no_chat_adapter() -> None:
+    path = ROOT / "scenarios" / "vendors" / "zendesk-rest.yaml"
+    adapter = adapter_for(load_vendor(path), str(path))
+    assert not isinstance(adapter, ChatAdapter)
+    with pytest.raises(ConfigError, match="adapter 'rest' has no chat API"):
+        check_chat_support(adapter, 0, str(path))
