@@ -7,16 +7,19 @@
 
 ``--think`` is the customer's mean think time between messages (one message per ``think`` s
 a session), ``--capacity`` the sessions each sandbox agent takes at once (``agents *
-capacity`` must cover ``sessions``). Before it starts anything it raises its open-file soft
-limit to the hard one (both processes it starts inherit it) and checks the plan against the
-walls it knows: one descriptor per session in the sandbox process (it holds every session's
-connection) and in each load process (its share), and 28,232 ephemeral ports per target
-address by default (``ip_local_port_range``); a plan past a wall stops with the numbers. The
-load processes' own lag (how late their event loop wakes a 100-ms sleep, ``lag_probe.py``)
-is reported as p50/p99/max over the hold.
+capacity`` must cover ``sessions``). With ``--workers N`` it starts N sandboxes (``--sandboxes``
+to choose), each on its own loopback address 127.0.0.x, and gives Locust ``--target-hosts``:
+load process i talks only to sandbox i (its shard, with its share of the agents), so no process
+holds more than its share of the connections. Before it starts anything it raises its
+open-file soft limit to the hard one and checks the plan against the walls it knows: one
+descriptor per connection in each sandbox and load process, and 28,232 ephemeral ports per
+target address by default (``ip_local_port_range``); a plan past a wall stops with the numbers.
+The load processes' own lag (how late their event loop wakes a 100-ms sleep,
+``lag_probe.py``) is reported as p50/p99/max over the hold. After the run the sandboxes' own
+truth (sessions and messages, summed over the shards) is compared with the harness's counts.
 
-Runs ``scenarios/sessions.yaml`` (hold and sizes overridable) with one Locust process against a
-sandbox this script starts from ``scenarios/vendors/sandbox-agents.yaml``, samples both
+Runs ``scenarios/sessions.yaml`` (hold and sizes overridable) against sandboxes this script
+starts from ``scenarios/vendors/sandbox-agents.yaml``, samples both
 processes' CPU and memory once a second with psutil, and prints: the concurrency the harness
 measured, generator and sandbox CPU (% of one core, mean over the hold, and peak), memory per
 session (RSS growth from before the run to the hold, over the sessions), p95 first response,
