@@ -7,16 +7,19 @@
 
 ``--think`` is the customer's mean think time between messages (one message per ``think`` s
 a session), ``--capacity`` the sessions each sandbox agent takes at once (``agents *
-capacity`` must cover ``sessions``). Before it starts anything it raises its open-file soft
-limit to the hard one (both processes it starts inherit it) and checks the plan against the
-walls it knows: one descriptor per session in the sandbox process (it holds every session's
-connection) and in each load process (its share), and 28,232 ephemeral ports per target
-address by default (``ip_local_port_range``); a plan past a wall stops with the numbers. The
-load processes' own lag (how late their event loop wakes a 100-ms sleep, ``lag_probe.py``)
-is reported as p50/p99/max over the hold.
+capacity`` must cover ``sessions``). With ``--workers N`` it starts N sandboxes (``--sandboxes``
+to choose), each on its own loopback address 127.0.0.x, and gives Locust ``--target-hosts``:
+load process i talks only to sandbox i (its shard, with its share of the agents), so no process
+holds more than its share of the connections. Before it starts anything it raises its
+open-file soft limit to the hard one and checks the plan against the walls it knows: one
+descriptor per connection in each sandbox and load process, and 28,232 ephemeral ports per
+target address by default (``ip_local_port_range``); a plan past a wall stops with the numbers.
+The load processes' own lag (how late their event loop wakes a 100-ms sleep,
+``lag_probe.py``) is reported as p50/p99/max over the hold. After the run the sandboxes' own
+truth (sessions and messages, summed over the shards) is compared with the harness's counts.
 
-Runs ``scenarios/sessions.yaml`` (hold and sizes overridable) with one Locust process against a
-sandbox this script starts from ``scenarios/vendors/sandbox-agents.yaml``, samples both
+Runs ``scenarios/sessions.yaml`` (hold and sizes overridable) against sandboxes this script
+starts from ``scenarios/vendors/sandbox-agents.yaml``, samples both
 processes' CPU and memory once a second with psutil, and prints: the concurrency the harness
 measured, generator and sandbox CPU (% of one core, mean over the hold, and peak), memory per
 session (RSS growth from before the run to the hold, over the sessions), p95 first response,
@@ -26,6 +29,7 @@ messages lost and duplicated.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -38,7 +42,9 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 import psutil
 import yaml
 
@@ -57,7 +63,7 @@ def _uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def _check_walls(sessions: int, agents: int, workers: int) -> None:
+def _check_walls(sessions: int, agents: int, workers: int, sandboxes: int) -> None:
     """Raise the open-file soft limit to the hard one; stop, with the numbers, before a plan
     that a descriptor or ephemeral-port wall of this machine would break mid-run."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -65,34 +71,36 @@ def _check_walls(sessions: int, agents: int, workers: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     low, high = (int(v) for v in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
     ports = high - low + 1
-    sandbox_fds = sessions + agents + FD_HEADROOM  # one process holds every connection
-    load_fds = (sessions + agents) // max(1, workers) + FD_HEADROOM
-    print(f"walls: open files {hard} a process (soft was {soft}); sandbox needs {sandbox_fds}, "
-          f"each load process {load_fds}; ephemeral ports {ports} per target address, "
-          f"needed {sessions + agents}")  # fmt: skip
+    # each sandbox process holds the connections of its shard's sessions and agents
+    sandbox_fds = -(-(sessions + agents) // sandboxes) + FD_HEADROOM
+    load_fds = -(-(sessions + agents) // max(1, workers)) + FD_HEADROOM
+    per_address = -(-(sessions + agents) // sandboxes)  # each shard on its own address
+    print(f"walls: open files {hard} a process (soft was {soft}); each of {sandboxes} sandbox "
+          f"process(es) needs {sandbox_fds}, each load process {load_fds}; ephemeral ports "
+          f"{ports} per target address, needed {per_address}")  # fmt: skip
     problems = []
     if sandbox_fds > hard:
         problems.append(
-            f"the sandbox process would need {sandbox_fds} open files (hard limit "
-            f"{hard}): at most {hard - agents - FD_HEADROOM} sessions here"
+            f"each sandbox process would need {sandbox_fds} open files (hard limit "
+            f"{hard}): more --sandboxes"
         )
     if load_fds > hard:
         problems.append(f"each load process would need {load_fds} open files: more --workers")
-    if sessions + agents > ports:
+    if per_address > ports:
         problems.append(
-            f"{sessions + agents} connections to one address exceed {ports} "
-            "ephemeral ports: widen ip_local_port_range or add target addresses"
+            f"{per_address} connections to one address exceed {ports} "
+            "ephemeral ports: widen ip_local_port_range or add --sandboxes"
         )
     if problems:
         raise SystemExit("Error: " + "; ".join(problems))
 
 
 class Sampler(threading.Thread):
-    """CPU % (of one core) and RSS of one process tree, once a second."""
+    """CPU % (of one core) and RSS of process trees (summed), once a second."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, *pids: int) -> None:
         super().__init__(daemon=True)
-        self.process = psutil.Process(pid)
+        self.roots = [psutil.Process(pid) for pid in pids]
         self.samples: list[tuple[float, float, int]] = []  # (time, cpu %, rss bytes)
         self.stopped = threading.Event()
         self._known: dict[int, psutil.Process] = {}
@@ -100,10 +108,12 @@ class Sampler(threading.Thread):
     def _tree(self) -> list[psutil.Process]:
         """The process and its children (Locust's forked workers), each one's ``Process`` kept:
         ``cpu_percent(None)`` on a fresh one reads 0, which hid every worker's CPU."""
-        try:
-            found = [self.process, *self.process.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            return []
+        found: list[psutil.Process] = []
+        for root in self.roots:
+            try:
+                found += [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
         for proc in found:
             if proc.pid not in self._known:
                 self._known[proc.pid] = proc
@@ -132,6 +142,32 @@ class Sampler(threading.Thread):
             max(s[1] for s in inside),
             max(s[2] for s in inside),
         )
+
+
+def _truth(sandboxes: list[SandboxProcess], token: str) -> dict[str, Any]:
+    """The sandboxes' own counts, summed; an external id in two shards would be an overlap."""
+    counts: dict[str, Any] = {"sessions": 0, "customer": 0, "agent": 0, "overlap": 0}
+    counts["per_shard"] = []
+    seen: set[str] = set()
+    for sandbox in sandboxes:
+        response = httpx.get(
+            f"{sandbox.url}/_sandbox/truth",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=120,
+        )
+        response.raise_for_status()
+        ids = set()
+        for row in response.json()["sessions"]:
+            counts["sessions"] += 1
+            ids.add(str(row.get("external_id")))
+            for message in row["messages"]:
+                sender = message["sender"]
+                if sender in ("customer", "agent"):
+                    counts[sender] += 1
+        counts["per_shard"].append(len(ids))
+        counts["overlap"] += len(ids & seen)
+        seen |= ids
+    return counts
 
 
 def _free_port() -> int:
@@ -171,6 +207,11 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=60.0)
     parser.add_argument("--ramp", type=float, default=100.0)
     parser.add_argument("--workers", type=int, default=1, help="Locust worker processes")
+    parser.add_argument(
+        "--sandboxes",
+        type=int,
+        help="sandbox processes (shards, each on its own loopback address; default --workers)",
+    )
     parser.add_argument("--keep", type=Path, help="copy the run folder and log here")
     parser.add_argument("--think", type=float, help="customer think time, s (scenario: 15)")
     parser.add_argument("--capacity", type=int, help="sessions per sandbox agent (vendor: 30)")
@@ -178,41 +219,51 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.sessions, args.agents, args.hold, args.ramp = 50, 4, 5.0, 50.0
+    shards = max(1, min(args.sandboxes or args.workers, args.workers))
     vendor = yaml.safe_load(VENDOR.read_text(encoding="utf-8"))
-    overrides = {**vendor["sandbox"]["overrides"], "agents": str(max(args.agents, 1))}
+    base = dict(vendor["sandbox"]["overrides"])
     if args.capacity is not None:
-        overrides["agent_capacity"] = str(args.capacity)
-    capacity = int(overrides["agent_capacity"]) * max(args.agents, 1)
-    if capacity < args.sessions:
-        parser.error(f"{args.agents} agents x {capacity // max(args.agents, 1)} sessions each "
-                     f"hold {capacity} sessions, fewer than --sessions {args.sessions}: raise "
+        base["agent_capacity"] = str(args.capacity)
+    # shard i's agents are those the processes targeting it play (harness.load.shards)
+    shares = [args.agents // shards + (1 if i < args.agents % shards else 0) for i in range(shards)]
+    per_agent = int(base["agent_capacity"])
+    if min(shares) * per_agent * shards < args.sessions or min(shares) == 0:
+        parser.error(f"{args.agents} agents x {per_agent} sessions each over {shards} "
+                     f"sandbox(es) hold fewer than --sessions {args.sessions}: raise "
                      "--agents or --capacity")  # fmt: skip
-    _check_walls(args.sessions, args.agents, args.workers)
+    _check_walls(args.sessions, args.agents, args.workers, shards)
     print(f"start: {_uptime()}", flush=True)
     token = secrets.token_urlsafe(16)
     env = {**os.environ, "CSM_SANDBOX_TOKEN": token, "PYTHONPATH": str(ROOT)}
     lag_dir = Path(tempfile.mkdtemp(prefix="bench-lag-"))
     env["BENCH_LAG_DIR"] = str(lag_dir)
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        SandboxProcess("solid", overrides, token=token) as sandbox,
-    ):
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        sandboxes = [
+            stack.enter_context(
+                SandboxProcess(
+                    "solid", {**base, "agents": str(share)}, token=token, host=f"127.0.0.{1 + i}"
+                )
+            )
+            for i, share in enumerate(shares)
+        ]
         work = Path(tmp)
         scenario = _scenario(
             work, args.sessions, args.agents, args.hold, args.ramp, args.smoke, args.think
         )
         run_dir = work / "run"
-        sandbox_sampler = Sampler(sandbox.pid)
+        sandbox_sampler = Sampler(*(sandbox.pid for sandbox in sandboxes))
         sandbox_sampler.start()
         time.sleep(2.0)
         sandbox_idle_rss = sandbox_sampler.samples[-1][2]
         started = time.time()
         command = [
             sys.executable, "-m", "locust", "-f", f"{LOCUSTFILE},{LAG_PROBE}", "--headless",
-            "--scenario", str(scenario), "--host", sandbox.url, "--run-dir", str(run_dir),
+            "--scenario", str(scenario), "--host", sandboxes[0].url, "--run-dir", str(run_dir),
             "--run-id", "bench-sessions", "--only-summary", "--loglevel", "WARNING",
             "--exit-code-on-error", "0", "--stop-timeout", "5",
         ]  # fmt: skip
+        if shards > 1:
+            command += ["--target-hosts", ",".join(sandbox.url for sandbox in sandboxes)]
         if args.workers > 1:
             port = str(_free_port())
             command += ["--processes", str(args.workers), "--master-bind-host", "127.0.0.1",
@@ -236,6 +287,7 @@ def main() -> None:
             store.merge(json.loads(line)["metrics"])
         concurrency = {s: store.counter_at("sessions_open", s) for s in store.seconds()}
         # read while the temporary folder still exists (it used to crash here, after it)
+        truth = _truth(sandboxes, token)
         think = float(
             yaml.safe_load(scenario.read_text(encoding="utf-8"))["conversation"]["think_time"][:-1]
         )
@@ -279,6 +331,18 @@ def main() -> None:
     print(f"messages lost {lost['hits']}/{lost['total']}, duplicated {dup['hits']}/{dup['total']}; "
           f"sessions opened {metrics['sessions_opened']['count']}, closed "
           f"{metrics['sessions_closed']['count']}; verdict {summary['verdict']}")  # fmt: skip
+    unknown = metrics.get("messages_unknown", {}).get("count", 0)
+    opened, sent = metrics["sessions_opened"]["count"], metrics["messages_sent"]["count"]
+    reconciles = (
+        opened <= truth["sessions"] <= opened + unknown
+        and sent <= truth["customer"] <= sent + unknown
+        and truth["overlap"] == 0
+    )
+    print(f"vendor truth ({len(shares)} sandbox(es), summed): sessions {truth['sessions']}, "
+          f"customer messages {truth['customer']}, agent messages {truth['agent']}, sessions in "
+          f"two shards {truth['overlap']} (per shard {truth['per_shard']}); harness "
+          f"opened {opened}, sent {sent}, outcome "
+          f"unknown {unknown}: {'reconciles' if reconciles else 'DOES NOT reconcile'}")  # fmt: skip
     lags = sorted(
         lag
         for path in lag_dir.glob("lag-*.json")

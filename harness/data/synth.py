@@ -7,12 +7,15 @@ generic templates). For traffic that matches a real export, use :mod:`harness.da
 
 from __future__ import annotations
 
+import json
+import os
 import random
 from collections.abc import Mapping
+from importlib.metadata import version
 from itertools import accumulate
+from pathlib import Path
 
-from faker import Faker
-
+from harness.atomic import write_json
 from harness.data.identities import channel_identity
 from harness.data.templates import templates_for_locale
 from harness.data.tickets import external_id
@@ -20,6 +23,34 @@ from harness.model import Channel, Customer, Priority, Ticket
 
 _POOL_SIZE = 512  # Faker is slow (~100 us a name): draw names from a seeded pool
 _TEXTS = 64  # rendered subjects and descriptions per category
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "csm-harness"
+
+
+def name_pool(locale: str, seed: int) -> list[str]:
+    """The seeded pool of Faker names, cached per Faker version, locale and seed: importing
+    Faker (it imports every locale it has) and drawing the pool cost a load process a third
+    of a CPU-second at every start. The names are Faker's inventions, never anyone's data."""
+    path = _cache_dir() / f"names-{version('faker')}-{locale}-{seed}-{_POOL_SIZE}.json"
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cached = None
+    if isinstance(cached, list) and len(cached) == _POOL_SIZE:
+        return [str(name) for name in cached]
+    from faker import Faker
+
+    faker = Faker(locale)
+    faker.seed_instance(seed)
+    names = [faker.name() for _ in range(_POOL_SIZE)]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_json(path, names)
+    except OSError:
+        pass  # a read-only home: Faker again next time
+    return names
 
 
 class TicketFactory:
@@ -39,9 +70,7 @@ class TicketFactory:
         priorities: Mapping[Priority, float],
         run_tag: str,
     ) -> None:
-        faker = Faker(locale)
-        faker.seed_instance(seed)
-        self._names = [faker.name() for _ in range(_POOL_SIZE)]
+        self._names = name_pool(locale, seed)
         self._rng = random.Random(seed)
         templates = templates_for_locale(locale)
         render = random.Random(seed)

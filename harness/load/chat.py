@@ -31,6 +31,7 @@ from locust.contrib.fasthttp import FastHttpSession
 from harness.config.conversation import Conversation
 from harness.load.collect import MetricsHub
 from harness.load.session import LoadRun
+from harness.load.shards import agent_slots, target_hosts
 from harness.metrics.records import RecordWriter, SessionRecord
 from harness.model import Sender
 from harness.transport.locust import LocustExecutor
@@ -172,16 +173,16 @@ class ChatRun:
                 len(agents),
                 len(agents),
             )
-        for slot in range(self.index, min(wanted, len(agents)), self.count):
+        shards = len(target_hosts(self.run.environment.parsed_options)) or 1
+        for slot in agent_slots(wanted, len(agents), self.index, self.count, shards):
             session = self._session(_DESK_CONCURRENCY)
             desk = AgentDesk(self, LocustExecutor(session, self.run.plan.signer), agents[slot].id)
             self.desks.append(desk)
             self.desk_loops.spawn(desk.work)
 
     def _session(self, concurrency: int = 1) -> FastHttpSession:
-        host = self.run.environment.host or ""
         return FastHttpSession(
-            host,
+            self.run.host,
             self.run.environment.events.request,
             user=None,
             network_timeout=60.0,  # above the longest long-poll the harness asks for

@@ -28,6 +28,7 @@ from harness.load.collect import MetricsHub
 from harness.load.lifeline import INTERRUPTED, PARENT_GONE, report_every_second, watch_parent
 from harness.load.plan import Target, new_run_id
 from harness.load.run_folder import finalize_run, new_run_info
+from harness.load.shards import target_hosts
 from harness.load.users import ChatArrivals, ChatCustomer, CustomerUser
 from harness.results.run_info import RunInfo, write_run_info
 from harness.vendors.chat import check_chat_support
@@ -62,6 +63,12 @@ def _add_options(parser: Any) -> None:
     group.add_argument("--vendor", default=None, help="which of the scenario's vendors to target")
     group.add_argument("--run-dir", default="", help="results folder (default reports/<run-id>)")
     group.add_argument("--run-id", default="", help="run id (default: time-scenario-vendor)")
+    group.add_argument(
+        "--target-hosts",
+        default="",
+        help="comma-separated base URLs of independent vendor instances: load process i "
+        "targets the (i mod N)-th (see harness.load.shards)",
+    )
 
 
 def _fail(error: HarnessError) -> None:
@@ -102,6 +109,8 @@ def _on_init(environment: Environment, **_: Any) -> None:
                 )
             environment.host = _start_embedded_sandbox(target)
         target.check_host(environment.host)
+        for host in target_hosts(environment.parsed_options):
+            target.check_host(host)
         _check_chat(target)
         _apply_request_timeout(target)
     except HarnessError as error:

@@ -20,6 +20,7 @@ from harness.load.collect import MetricsHub
 from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_secret
 from harness.load.probes import PollSchedule, RoutingProbe
 from harness.load.reconcile import LookupBounds, look_up
+from harness.load.shards import host_for, target_hosts
 from harness.load.webhook import WebhookReceiver, check_receiver_url
 from harness.metrics.clock import ClockSampler
 from harness.metrics.records import RecordWriter
@@ -41,6 +42,7 @@ class LoadRun:
     webhook_id: str | None
     executor: LocustExecutor
     clock: ClockSampler
+    host: str  # this process's target (its shard's base URL with --target-hosts)
     quitting: bool = False
 
     def over_request_budget(self) -> bool:
@@ -78,7 +80,7 @@ def begin(
     hub: MetricsHub,
 ) -> LoadRun:
     global _current
-    host = environment.host
+    host = host_for(target_hosts(environment.parsed_options), environment.host or "", index)
     if not host:
         raise HarnessError("no target host: pass --host or use a vendor with base_url: embedded")
     target.check_host(host)
@@ -130,7 +132,7 @@ def begin(
         # a preconfigured vendor delivers whatever the probe mode: one process answers it
         receiver, webhook_id = _start_webhooks(target, plan, probe, hub, setup, count, mode)
     hub.state.planned = plan.feed.planned
-    run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, setup, clock)
+    run = LoadRun(environment, plan, hub, probe, records, receiver, webhook_id, setup, clock, host)
     hub.before_ship = lambda: refresh_state(run)
     probe.start()
     hub.start()

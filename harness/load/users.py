@@ -9,13 +9,26 @@ import time
 import gevent
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser
+from locust.env import Environment
 
 from harness.load import chat, session
 from harness.transport.locust import LocustExecutor
 from harness.vendors.base import ApiFailure
 
 
-class CustomerUser(FastHttpUser):
+class _TargetUser(FastHttpUser):
+    """A user whose client goes to this process's target: with ``--target-hosts`` that is
+    its shard, not the ``--host`` Locust gives every user of every process."""
+
+    abstract = True
+
+    def __init__(self, environment: Environment) -> None:
+        if session._current is not None:
+            self.host = session._current.host
+        super().__init__(environment)
+
+
+class CustomerUser(_TargetUser):
     """Takes the next due arrival, creates its ticket, and hands it to the routing probe.
 
     Users are a pool, not the load: the schedule decides when tickets arrive. Too few users
@@ -58,7 +71,7 @@ class CustomerUser(FastHttpUser):
         run.probe.created(ticket.external_id, ref, received_at)
 
 
-class ChatCustomer(FastHttpUser):
+class ChatCustomer(_TargetUser):
     """Closed model (load kind ``sessions``): one customer holding one chat session at a time,
     open -> converse -> close -> open again, until the shape stops the run.
 
@@ -85,7 +98,7 @@ class ChatCustomer(FastHttpUser):
         chat_run.converse(self.executor, chat_run.next_number(), None)
 
 
-class ChatArrivals(FastHttpUser):
+class ChatArrivals(_TargetUser):
     """Open model with ``opens: sessions``: takes each due arrival from the schedule and runs
     its conversation in a greenlet of its own, so a slow vendor never slows the arrivals."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 from collections.abc import Mapping
@@ -126,8 +125,9 @@ class SandboxAdapter(SandboxAdminMixin):
         if secret is not None:
             timestamp = headers.get("x-sandbox-timestamp", "")
             signature = headers.get("x-sandbox-signature", "")
-            expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-            if not hmac.compare_digest(signature, "sha256=" + expected.hexdigest()):
+            # one-shot digest (OpenSSL, no HMAC object): a third of this method's cost before
+            expected = hmac.digest(secret.encode(), timestamp.encode() + b"." + body, "sha256")
+            if not hmac.compare_digest(signature, "sha256=" + expected.hex()):
                 raise WebhookRejected("signature does not verify")
         try:
             event = json.loads(body)

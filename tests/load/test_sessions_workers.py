@@ -14,13 +14,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pandas as pd
 import pytest
 
 from harness.metrics.series import SeriesStore
+from harness.sandbox import SandboxProcess
 from tests.load.helpers import SCENARIOS, csm_harness, free_port, run_dirs, summary
 
 pytestmark = pytest.mark.slow
+LOCUSTFILE = Path(__file__).resolve().parents[2] / "harness" / "load" / "locustfile.py"
 PLANNED = 120  # 20/s for 6 s, uniform
 MESSAGES = 3
 AGENTS = 10
@@ -151,3 +154,54 @@ def test_worker_commands_hold_the_closed_model_concurrency_exactly(tmp_path: Pat
     assert metrics["messages_duplicated"]["hits"] == 0
     sessions = pd.read_parquet(run_dir / "sessions.parquet")
     assert {row.split("-")[0] for row in sessions.process} == {"0", "1"}
+
+
+def test_two_workers_on_two_sandbox_shards_hold_the_same_totals(tmp_path: Path) -> None:
+    """``--target-hosts``: each load process talks to its own sandbox (its shard), its agents
+    are that shard's; the totals equal one process's, and each sandbox saw only the sessions
+    of the process that targets it."""
+    token = "loopback-test-token"
+    overrides = {"simulated_agents": "false", "agents": "5", "agent_capacity": "60"}
+    overrides["rate_limit_rps"] = "0"
+    with (
+        SandboxProcess("solid", overrides, token=token, host="127.0.0.1") as first,
+        SandboxProcess("solid", overrides, token=token, host="127.0.0.2") as second,
+    ):
+        run_dir = tmp_path / "run"
+        port = str(free_port())
+        env = {**os.environ, "CSM_SANDBOX_TOKEN": token, "CSM_HARNESS_LANG": "en"}
+        done = subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+             "--scenario", str(SCENARIOS / "sessions-split.yaml"), "--host", first.url,
+             "--target-hosts", f"{first.url},{second.url}", "--run-dir", str(run_dir),
+             "--run-id", "shards", "--only-summary", "--loglevel", "WARNING",
+             "--exit-code-on-error", "0", "--stop-timeout", "5", "--csv", str(run_dir / "locust"),
+             "--processes", "2", "--master-bind-host", "127.0.0.1", "--master-bind-port", port,
+             "--master-host", "127.0.0.1", "--master-port", port],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        truths = [
+            httpx.get(
+                f"{sandbox.url}/_sandbox/truth", headers={"Authorization": f"Bearer {token}"}
+            ).json()
+            for sandbox in (first, second)
+        ]
+    expected = {
+        "opened": PLANNED, "closed": PLANNED, "sent": PLANNED * MESSAGES,
+        "received": PLANNED * MESSAGES, "lost": 0, "duplicated": 0, "errors": 0,
+        "records": PLANNED, "outcomes": {"closed": PLANNED}, "arrivals": list(range(PLANNED)),
+        "sign_ins": AGENTS,  # five agents a shard, each played once
+    }  # fmt: skip
+    assert _totals(run_dir) == expected
+    sessions = pd.read_parquet(run_dir / "sessions.parquet")
+    processes = sessions.process.str.split("-").str[0]
+    process_of = dict(zip(sessions.external_id, processes, strict=True))
+    for shard, truth in enumerate(truths):
+        rows = truth["sessions"]
+        assert len(rows) == PLANNED // 2
+        assert {process_of[row["external_id"]] for row in rows} == {str(shard)}
+        assert Counter(m["sender"] for r in rows for m in r["messages"]) == {
+            "customer": PLANNED // 2 * MESSAGES, "agent": PLANNED // 2 * MESSAGES
+        }  # fmt: skip
+        assert all(row["agent_id"] is not None for row in rows)  # the shard's agents answered

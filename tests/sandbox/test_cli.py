@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,15 @@ def test_sandbox_process_failure_shows_stderr(sandbox_token: str) -> None:
     assert "exited with code 2 before ready" in message
     assert "Did you mean 'agents'?" in message
     assert sandbox_token not in message
+
+
+def test_listening_socket_queues_thousands_of_connects(sandbox_solid: SandboxProcess) -> None:
+    """Thousands of sessions connecting within seconds must not overflow the accept queue
+    (the kernel would drop their SYNs, and clients wait 1 to 31 s to retry): the listening
+    socket's backlog, which ``ss`` shows as Send-Q, is above aiohttp's default of 128."""
+    port = sandbox_solid.url.rsplit(":", 1)[1]
+    listing = subprocess.run(
+        ["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    backlog = int(listing[2])  # State Recv-Q Send-Q Local Peer
+    assert backlog >= min(1024, int(Path("/proc/sys/net/core/somaxconn").read_text()))
