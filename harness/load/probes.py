@@ -148,6 +148,8 @@ class RoutingProbe:
         if failure.outcome_unknown or failure.kind is FailureKind.PROTOCOL:
             # no answer, or one the harness cannot read: the vendor may hold the ticket
             self._lost[external_id] = (item, failure.kind, int(time.time()))
+            # on disk now, so a killed run keeps it; the lookup's outcome supersedes it
+            self._write(item, f"unknown:{failure.kind.value}", None, None, None, pending=True)
         else:
             self._write(item, f"failed:{failure.kind.value}", None, None, None)
 
@@ -181,7 +183,7 @@ class RoutingProbe:
                 store.add("tickets_unknown", second)
                 self._write(item, f"unknown:{kind.value}", None, None, None)
         self._lost.clear()
-        self._records.flush()
+        self._records.drop_pending()
 
     # -- the webhook receiver's side ----------------------------------------------------
     def on_webhook(self, event: WebhookEvent, received_at: float) -> None:
@@ -252,9 +254,11 @@ class RoutingProbe:
         assignment: Assignment | None,
         low_ms: float | None = None,
         high_ms: float | None = None,
+        pending: bool = False,
     ) -> None:
         ticket = item.ticket
-        self._records.write(
+        write = self._records.write_pending if pending else self._records.write
+        write(
             TicketRecord(
                 external_id=ticket.external_id,
                 ticket_id=item.ref.id if item.ref else None,

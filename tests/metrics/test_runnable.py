@@ -1,5 +1,5 @@
-"""The run-queue meter tells a thread that wanted its core (spinning: running or waiting for a
-CPU the whole time, however busy the machine) from one that slept."""
+"""The demand meter tells a thread that wanted its whole core (spinning: it runs whenever it is
+not kept waiting, however busy the machine) from one that slept."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import time
 
 import pytest
 
-from harness.metrics.runnable import _SCHEDSTAT, RunnableMeter
+from harness.metrics.runnable import _SCHEDSTAT, DemandMeter
 
 pytestmark = pytest.mark.skipif(not _SCHEDSTAT.exists(), reason="no scheduler statistics here")
 
 
 def test_a_spinning_thread_wanted_its_whole_core() -> None:
-    meter = RunnableMeter()
+    meter = DemandMeter()
     end = time.monotonic() + 0.3
     while time.monotonic() < end:
         pass
@@ -22,7 +22,7 @@ def test_a_spinning_thread_wanted_its_whole_core() -> None:
 
 
 def test_a_sleeping_thread_did_not() -> None:
-    meter = RunnableMeter()
+    meter = DemandMeter()
     time.sleep(0.3)
     wanted = meter.percent()
     assert wanted is not None and wanted < 50.0
