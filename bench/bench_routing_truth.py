@@ -104,22 +104,25 @@ def main() -> None:
     parser.add_argument("--preset", default="routing-delay", help="the sandbox's delay preset")
     parser.add_argument("--runs", type=int, default=1, help="repeat the whole table")
     parser.add_argument("--only", choices=("polling", "webhook"), help="skip the other modes")
+    parser.add_argument("--keep", type=Path, help="keep the run folders under this folder")
     args = parser.parse_args()
     rate, seconds = (5, 4) if args.smoke else (args.rate, args.seconds)
     for number in range(1, args.runs + 1):
         load = " ".join(f"{v:.2f}" for v in os.getloadavg())
         print(f"Routing latency vs the sandbox's truth ({args.preset}), {rate} tickets/s for "
               f"{seconds} s per run; run {number}/{args.runs}; load average {load}")  # fmt: skip
-        _table(rate, seconds, args.preset, args.only)
+        keep = args.keep / f"run-{number}" if args.keep else None
+        _table(rate, seconds, args.preset, args.only, keep)
     print(f"load average at the end {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
-def _table(rate: int, seconds: int, preset: str, only: str | None) -> None:
+def _table(rate: int, seconds: int, preset: str, only: str | None, keep: Path | None) -> None:
     header = "   ".join(f"p{p}: harness / truth / error" for p in PERCENTILES)
     print(f"{'measure':<34}{'joined':>12}   {header}")
     runs: dict[tuple[str, str], Path] = {}
     modes = [m for m in MODES if only is None or only in m[2]]
-    with tempfile.TemporaryDirectory(prefix="bench-routing-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-routing-") as scratch:
+        tmp = str(keep) if keep else scratch
         for n, (label, vendor, probe, metric) in enumerate(modes):
             started = time.monotonic()
             key = (vendor, probe)

@@ -7,8 +7,9 @@ brackets 400 ms wide near 1 s no poll lands between the last unassigned sighting
 assignment of the slowest tickets, so no estimator can place the tail (harness.metrics.censored).
 So the schedule learns where the tail lies from the latencies already seen in this process (the
 running p90 of the last resolved tickets) and, while a ticket's age is between that p90 and
-``tail_span`` times it, polls at ``tail_fraction`` of it. Only a tenth of the tickets reach the
-tail, so this costs few requests; the token bucket still caps them (``budget``).
+``tail_span`` times it, polls at gaps of ``tail_fraction`` of its age (a fine geometric schedule:
+a fixed fine gap would cost a long tail dozens of polls a ticket). Only a tenth of the tickets
+reach the tail, so this costs few requests; the token bucket still caps them (``budget``).
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ _TAIL_REFRESH = 20  # recomputed every this many resolutions
 @dataclass(frozen=True, slots=True)
 class PollSchedule:
     """When to poll a young ticket: ``first`` after creation, then gaps growing by ``growth``
-    up to ``interval``; in the learned tail, ``tail_fraction`` of its start; at most ``budget``
-    probe requests a second."""
+    up to ``interval``; in the learned tail, ``tail_fraction`` of the ticket's age; at most
+    ``budget`` probe requests a second."""
 
     interval_s: float
     first_s: float | None = None
     growth: float = 1.5
     budget_per_s: float = 200.0
-    tail_fraction: float = 0.05
+    tail_fraction: float = 0.07
     tail_span: float = 4.0
 
     def first_gap(self, jitter: float = 1.0) -> float:
@@ -54,7 +55,7 @@ class PollSchedule:
             return gap
         if age_s + gap < tail_s or age_s >= self.tail_span * tail_s:
             return gap
-        return min(gap, self.tail_fraction * tail_s * jitter)
+        return min(gap, self.tail_fraction * max(age_s, tail_s) * jitter)
 
 
 class TailTracker:
