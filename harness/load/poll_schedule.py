@@ -6,10 +6,11 @@ too coarse for the upper percentiles: a p99 is decided by the few tickets in the
 brackets 400 ms wide near 1 s no poll lands between the last unassigned sighting and the true
 assignment of the slowest tickets, so no estimator can place the tail (harness.metrics.censored).
 So the schedule learns where the tail lies from the latencies already seen in this process (the
-running p90 of the last resolved tickets) and, while a ticket's age is between that p90 and
-``tail_span`` times it, polls at gaps of ``tail_fraction`` of its age (a fine geometric schedule:
-a fixed fine gap would cost a long tail dozens of polls a ticket). Only a tenth of the tickets
-reach the tail, so this costs few requests; the token bucket still caps them (``budget``).
+running p90 of the last resolved tickets) and, once a ticket is older than that, polls it at
+gaps of ``tail_fraction`` of its age (a fine geometric schedule: a fixed fine gap would cost a
+long tail dozens of polls a ticket), never wider than the plain schedule's. Only a tenth of the
+tickets reach the tail, so this costs few requests; the token bucket still caps them
+(``budget``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ class PollSchedule:
     growth: float = 1.5
     budget_per_s: float = 200.0
     tail_fraction: float = 0.07
-    tail_span: float = 4.0
 
     def first_gap(self, jitter: float = 1.0) -> float:
         """``jitter`` (0.5-1.5, per ticket) shifts each ticket's poll times, so that brackets
@@ -50,10 +50,10 @@ class PollSchedule:
 
     def gap_at(self, age_s: float, gap: float, tail_s: float | None, jitter: float) -> float:
         """The wait before the next poll of a ticket ``age_s`` old whose geometric gap is
-        ``gap``: finer while the next poll would fall in the tail window."""
+        ``gap``: finer once the next poll would fall in the tail."""
         if tail_s is None or tail_s <= 0.0:
             return gap
-        if age_s + gap < tail_s or age_s >= self.tail_span * tail_s:
+        if age_s + gap < tail_s:
             return gap
         return min(gap, self.tail_fraction * max(age_s, tail_s) * jitter)
 

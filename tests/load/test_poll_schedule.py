@@ -19,13 +19,13 @@ def test_gaps_grow_geometrically_up_to_the_interval() -> None:
 
 
 def test_the_tail_window_polls_finer_and_only_there() -> None:
-    schedule = PollSchedule(interval_s=0.5, first_s=0.05, tail_fraction=0.05, tail_span=4.0)
+    schedule = PollSchedule(interval_s=0.5, first_s=0.05, tail_fraction=0.05)
     assert schedule.gap_at(0.2, 0.3, None, 1.0) == 0.3  # no tail learned yet
     assert schedule.gap_at(0.2, 0.3, 1.0, 1.0) == 0.3  # the next poll is still before the tail
     assert schedule.gap_at(0.8, 0.4, 1.0, 1.0) == pytest.approx(0.05)  # it would land in it
     assert schedule.gap_at(2.0, 0.5, 1.0, 1.0) == pytest.approx(0.1)  # a share of the age
     assert schedule.gap_at(2.0, 0.5, 1.0, 1.5) == pytest.approx(0.15)  # jittered per ticket
-    assert schedule.gap_at(4.0, 0.5, 1.0, 1.0) == 0.5  # past the window: the interval again
+    assert schedule.gap_at(12.0, 0.5, 1.0, 1.0) == 0.5  # never wider than the plain schedule
 
 
 def test_the_tail_is_the_p90_of_what_was_resolved() -> None:
