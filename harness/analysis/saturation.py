@@ -9,7 +9,9 @@ samples, once a second, every load process's CPU (% of one core, as a gevent pro
 and the whole machine's (% of all cores) on the master or local process, and judges here.
 
 Rule: a harness process is saturated when more than :data:`MAX_SATURATED_SHARE` of its
-one-second samples are at or above :data:`SATURATED_PERCENT` of a core; only then are the run's
+one-second samples are at or above :data:`SATURATED_PERCENT` of a core, used or wanted (a
+process that never sleeps but gets a quarter of a core on a full machine is at its limit too:
+harness.metrics.runnable); only then are the run's
 results marked ``unreliable: generator saturated`` (the latencies include the harness's own
 queueing). A busy machine whose harness processes stayed below the limit (the vendor under test
 or other programs took the CPU) is the milder ``machine busy`` note, with what the other

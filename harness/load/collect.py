@@ -28,6 +28,7 @@ from locust.env import Environment
 
 from harness.analysis.saturation import SATURATED_PERCENT, CpuRecord
 from harness.metrics.process_state import ProcessState, state_from_dict, state_to_dict
+from harness.metrics.runnable import DemandMeter
 from harness.metrics.series import SeriesStore
 
 METRICS_FILE = "metrics.ndjson"
@@ -134,6 +135,7 @@ class MetricsHub:
             self.merge_local()
 
     def _sample_cpu(self) -> None:
+        demand = DemandMeter()
         due = time.monotonic() + 1.0
         while True:
             gevent.sleep(max(0.0, due - time.monotonic()))
@@ -143,10 +145,12 @@ class MetricsHub:
             self.store.observe(GENERATOR_LAG, (now - due) * 1000.0, int(time.time()))
             due = max(due + 1.0, now + 0.5)
             percent = self._cpu.cpu_percent(None)
+            wanted = demand.percent()
             self.state.cpu_samples += 1
             self.state.cpu_total_percent += percent
             self.state.cpu_max_percent = max(self.state.cpu_max_percent, percent)
-            if percent >= CPU_SATURATED_PERCENT:
+            # at its limit when it used its core, or would have but others kept it waiting
+            if max(percent, wanted or 0.0) >= CPU_SATURATED_PERCENT:
                 self.state.saturated_seconds += 1
 
     def _sample_machine(self) -> None:

@@ -9,10 +9,10 @@ Three ways to observe the assignment, recorded with each ticket:
   first unassigned sighting): both are recorded with their send and receive times, the estimate
   is the midpoint of the two polls' midpoints, its bound the bracket from the earlier poll's send
   to the later one's receipt. Young tickets are polled fast (``poll_first``, then gaps growing
-  by ``poll_growth`` up to ``poll_interval``) within ``poll_budget`` probe requests a second.
-  The percentiles spread each ticket evenly over its bracket (a low-discrepancy point in it),
-  which is exact for assignment times evenly spread within a bracket; the per-ticket record
-  keeps the midpoint and the bracket.
+  by ``poll_growth`` up to ``poll_interval``, finer in the tail the probe has learned:
+  harness.load.poll_schedule) within ``poll_budget`` probe requests a second. The percentiles
+  come from all brackets at once (an interval-censored estimate, harness.metrics.censored);
+  the per-ticket record keeps the midpoint and the bracket.
 
 When the vendor also records the assignment time (``Assignment.assigned_at``, its clock), the
 probe reports ``routing_latency_vendor`` at the end of the run: that time moved onto the
@@ -36,6 +36,7 @@ from gevent.pool import Pool
 
 from harness.config.probe_mode import ProbeMode
 from harness.load.collect import MetricsHub
+from harness.load.poll_schedule import PollSchedule, TailTracker
 from harness.load.reconcile import Lookup
 from harness.metrics.censored import impute_from_brackets
 from harness.metrics.clock import ClockSampler
@@ -46,26 +47,6 @@ from harness.vendors.base import ApiFailure, FailureKind, VendorAdapter, Webhook
 _POLL_CONCURRENCY = 16
 _EARLY_EVENTS_KEEP_S = 120.0
 _WITNESSES_KEPT = 256  # confirmed creates that prove the vendor's list echoes external ids
-
-
-@dataclass(frozen=True, slots=True)
-class PollSchedule:
-    """When to poll a young ticket: ``first`` after creation, then gaps growing by ``growth``
-    up to ``interval``; at most ``budget`` probe requests a second."""
-
-    interval_s: float
-    first_s: float | None = None
-    growth: float = 1.5
-    budget_per_s: float = 200.0
-
-    def first_gap(self, jitter: float = 1.0) -> float:
-        """``jitter`` (0.5-1.5, per ticket) shifts each ticket's poll times, so that brackets
-        overlap at different places and the estimate can resolve inside them."""
-        first = self.interval_s if self.first_s is None else min(self.first_s, self.interval_s)
-        return first * jitter
-
-    def next_gap(self, gap: float) -> float:
-        return min(self.interval_s, gap * self.growth)
 
 
 @dataclass(slots=True)
@@ -79,6 +60,7 @@ class _Pending:
     ref: TicketRef | None = None
     next_poll: float = 0.0
     gap: float = 0.0
+    jitter: float = 1.0
     polls: int = 0
     # the last sighting unassigned: its request's send and receive times
     unassigned_sent: float = 0.0
@@ -107,6 +89,7 @@ class RoutingProbe:
         self._vendor_times: list[tuple[float, float]] = []  # (create sent, vendor assigned_at)
         self._brackets: list[tuple[int, float, float]] = []  # (second, low ms, high ms)
         self._jitter = random.Random(process)
+        self._tail = TailTracker()
         self._tokens = self.schedule.budget_per_s
         self._tokens_at = 0.0
         self.timeout_s = timeout_s
@@ -153,7 +136,8 @@ class RoutingProbe:
             self._resolve(external_id, early[0], early[1], "webhook")
         elif self.mode == "polling":
             item.unassigned_sent, item.unassigned_received = item.sent_at, received_at
-            item.gap = self.schedule.first_gap(self._jitter.uniform(0.5, 1.5))
+            item.jitter = self._jitter.uniform(0.5, 1.5)
+            item.gap = self.schedule.first_gap(item.jitter)
             item.next_poll = received_at + item.gap
             heapq.heappush(self._due, (item.next_poll, external_id))
 
@@ -164,6 +148,8 @@ class RoutingProbe:
         if failure.outcome_unknown or failure.kind is FailureKind.PROTOCOL:
             # no answer, or one the harness cannot read: the vendor may hold the ticket
             self._lost[external_id] = (item, failure.kind, int(time.time()))
+            # on disk now, so a killed run keeps it; the lookup's outcome supersedes it
+            self._write(item, f"unknown:{failure.kind.value}", None, None, None, pending=True)
         else:
             self._write(item, f"failed:{failure.kind.value}", None, None, None)
 
@@ -197,7 +183,7 @@ class RoutingProbe:
                 store.add("tickets_unknown", second)
                 self._write(item, f"unknown:{kind.value}", None, None, None)
         self._lost.clear()
-        self._records.flush()
+        self._records.drop_pending()
 
     # -- the webhook receiver's side ----------------------------------------------------
     def on_webhook(self, event: WebhookEvent, received_at: float) -> None:
@@ -248,8 +234,10 @@ class RoutingProbe:
             routing_ms = max(0.0, ((before + after) / 2.0 - item.sent_at) * 1000.0)
             low_ms = max(0.0, (bracket[0] - item.sent_at) * 1000.0)
             high_ms = max(0.0, (bracket[3] - item.sent_at) * 1000.0)
-            start_ms = (before - item.sent_at) * 1000.0
-            self._brackets.append((second, start_ms, (after - item.sent_at) * 1000.0))
+            # the estimate uses the bracket that surely holds the assignment: under load the
+            # vendor reads a poll late in its round trip, so the midpoints drift below it
+            self._brackets.append((second, low_ms, high_ms))
+            self._tail.add(routing_ms / 1000.0)
             store.observe("routing_bracket", (after - before) * 1000.0, second)
         if assignment.assigned_at is not None:
             self._vendor_times.append((item.sent_at, float(assignment.assigned_at)))
@@ -266,9 +254,11 @@ class RoutingProbe:
         assignment: Assignment | None,
         low_ms: float | None = None,
         high_ms: float | None = None,
+        pending: bool = False,
     ) -> None:
         ticket = item.ticket
-        self._records.write(
+        write = self._records.write_pending if pending else self._records.write
+        write(
             TicketRecord(
                 external_id=ticket.external_id,
                 ticket_id=item.ref.id if item.ref else None,
@@ -344,7 +334,9 @@ class RoutingProbe:
             if not failed:
                 item.unassigned_sent, item.unassigned_received = sent_at, received_at
             item.gap = self.schedule.next_gap(item.gap)
-            item.next_poll = max(sent_at + item.gap, received_at)
+            age_s = sent_at - item.sent_at
+            wait = self.schedule.gap_at(age_s, item.gap, self._tail.tail_s, item.jitter)
+            item.next_poll = max(sent_at + wait, received_at)
             heapq.heappush(self._due, (item.next_poll, external_id))
 
     def _expire(self, now: float) -> None:

@@ -18,7 +18,8 @@ from harness.config.probe_mode import probe_mode
 from harness.errors import HarnessError, VendorError
 from harness.load.collect import MetricsHub
 from harness.load.plan import ProcessPlan, Target, build_process_plan, webhook_secret
-from harness.load.probes import PollSchedule, RoutingProbe
+from harness.load.poll_schedule import PollSchedule
+from harness.load.probes import RoutingProbe
 from harness.load.reconcile import LookupBounds, look_up
 from harness.load.shards import host_for, target_hosts
 from harness.load.webhook import WebhookReceiver, check_receiver_url

@@ -2,8 +2,12 @@
 into Parquet after.
 
 Each load process appends to its own file and flushes at least once a second, so a crash loses
-at most the last second. ``to_parquet`` gathers every process's files into ``tickets.parquet``
-and, when the run held chat sessions, ``sessions.parquet``.
+at most the last second. A ticket whose outcome waits for the lookup after the run (its create's
+answer was lost) is written at once to ``pending-<kind>-<process>.ndjson`` as ``unknown:<kind>``;
+the lookup's answer, when the run gets that far, goes to the main file and supersedes it, so a
+killed run keeps those tickets as unknown (once the lookup is written, the pending file goes).
+``to_parquet`` gathers every process's files into ``tickets.parquet`` and, when the run held chat
+sessions, ``sessions.parquet``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 RECORDS_DIR = "records"
+PENDING_PREFIX = "pending-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,23 +99,55 @@ class RecordWriter:
         self._fields = _SESSION_FIELDS if kind == "sessions" else _FIELDS
         self._values = attrgetter(*self._fields)
         self._file: IO[str] = self.path.open("a", encoding="utf-8")
+        self.pending_path = folder / f"{PENDING_PREFIX}{kind}-{process}.ndjson"
+        self._pending: IO[str] | None = None
 
     def write(self, record: TicketRecord | SessionRecord) -> None:
         row = dict(zip(self._fields, self._values(record), strict=True))  # asdict(): deep, slow
         self._file.write(_encode(row) + "\n")
 
+    def write_pending(self, record: TicketRecord | SessionRecord) -> None:
+        """A record that a later :meth:`write` of the same external id supersedes."""
+        if self._pending is None:
+            self._pending = self.pending_path.open("a", encoding="utf-8")
+        row = dict(zip(self._fields, self._values(record), strict=True))
+        self._pending.write(_encode(row) + "\n")
+
+    def drop_pending(self) -> None:
+        """Every pending record was superseded: the main file holds the outcomes."""
+        self.flush()
+        if self._pending is not None:
+            self._pending.close()
+            self._pending = None
+        self.pending_path.unlink(missing_ok=True)
+
     def flush(self) -> None:
         self._file.flush()
+        if self._pending is not None:
+            self._pending.flush()
 
     def close(self) -> None:
         if not self._file.closed:
             self._file.close()
+        if self._pending is not None and not self._pending.closed:
+            self._pending.close()
 
 
 def read_records(run_dir: Path, kind: str = "tickets") -> list[dict[str, Any]]:
-    """Every record of the run; a torn last line (crash mid-write) is skipped."""
+    """Every record of the run, and each pending one no final record superseded; a torn last
+    line (crash mid-write) is skipped."""
+    folder = run_dir / RECORDS_DIR
+    rows = _read(sorted(folder.glob(f"{kind}-*.ndjson")))
+    pending = _read(sorted(folder.glob(f"{PENDING_PREFIX}{kind}-*.ndjson")))
+    if pending:
+        final = {row.get("external_id") for row in rows}
+        rows += [row for row in pending if row.get("external_id") not in final]
+    return rows
+
+
+def _read(paths: list[Path]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for path in sorted((run_dir / RECORDS_DIR).glob(f"{kind}-*.ndjson")):
+    for path in paths:
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 try:

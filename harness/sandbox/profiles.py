@@ -63,6 +63,10 @@ class Profile:
     # the two, seeded): a vendor whose routing takes a known, spread-out time.
     assign_delay_min_s: float = 0.0
     assign_delay_max_s: float = 0.0
+    # A long tail beyond that body: this share of assignments waits instead the max plus an
+    # exponential delay of this mean (seeded).
+    assign_delay_tail_share: float = 0.0
+    assign_delay_tail_mean_s: float = 0.0
     # A bounded session table (0 = unbounded): at most this many chat sessions are admitted
     # (routable, in conversation) at once; a session opened beyond it is accepted but waits,
     # unrouted and unanswered, until an admitted one closes (FIFO). A vendor whose session
@@ -77,6 +81,8 @@ class Profile:
         ]
         if self.assign_delay_max_s < self.assign_delay_min_s:
             problems.append("assign_delay_max_s must be >= assign_delay_min_s")
+        if self.assign_delay_tail_share > 1:
+            problems.append("assign_delay_tail_share must be <= 1")
         if not self.categories or any(not c for c in self.categories):
             problems.append("categories must be a non-empty list of non-empty names")
         problems += [
@@ -162,6 +168,8 @@ _MINIMUMS: dict[str, float] = {
     "export_rate_limit_burst": 0,
     "assign_delay_min_s": 0,
     "assign_delay_max_s": 0,
+    "assign_delay_tail_share": 0,
+    "assign_delay_tail_mean_s": 0,
     "session_capacity": 0,
 }
 
@@ -215,6 +223,15 @@ PRESETS: Mapping[str, Profile] = {
     # Routing that takes 200 ms to 1 s (uniform) from decision to visible assignment: the known
     # distribution the probe's polling and vendor-timestamp estimates are measured against.
     "routing-delay": Profile(name="routing-delay", assign_delay_min_s=0.2, assign_delay_max_s=1.0),
+    # The same body with a long tail: one assignment in ten waits 1 s plus an exponential 2 s
+    # (p95 ~2.4 s, p99 ~5.6 s), for estimates whose tail is not a sharp edge.
+    "routing-delay-tail": Profile(
+        name="routing-delay-tail",
+        assign_delay_min_s=0.2,
+        assign_delay_max_s=1.0,
+        assign_delay_tail_share=0.1,
+        assign_delay_tail_mean_s=2.0,
+    ),
     # A session table of 300: at most 300 chat sessions are served at once, the rest wait for
     # one to close (the "stalls above N concurrent sessions" vendor). Its 40 agents x 30 hold
     # 1,200, so the table binds whatever the agent pool, fixed or scaled.

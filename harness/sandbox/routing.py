@@ -265,6 +265,9 @@ class RoutingEngine:
         profile = self._profile
         if profile.assign_delay_max_s > 0:
             delay = self._rng.uniform(profile.assign_delay_min_s, profile.assign_delay_max_s)
+            tail_mean = profile.assign_delay_tail_mean_s
+            if tail_mean > 0 and self._rng.random() < profile.assign_delay_tail_share:
+                delay = profile.assign_delay_max_s + self._rng.expovariate(1.0 / tail_mean)
             loop = asyncio.get_running_loop()
             handle = loop.call_later(delay, self._reveal, item, agent)
             self._revealing[item] = (handle, agent)
