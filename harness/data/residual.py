@@ -27,16 +27,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Literal
 
 import ahocorasick
-import pandas as pd
 
 from harness.data.pii import Hit, PiiKind, digits_only, find_pii, fold_fullwidth, normalise
 from harness.data.pii_patterns import ADDRESS_DETAIL
 from harness.data.shards import map_chunks
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from harness.data.rules import AllowRules
 
-__all__ = ["Leak", "ScanReport", "Scanner", "scan_frame"]
+__all__ = ["Leak", "ScanReport", "Scanner", "add_report", "scan_frame"]
 
 SHOWN_LOCATIONS: Final[int] = 20
 _SPLIT_DIGITS: Final[re.Pattern[str]] = re.compile(r"(?<=[0-9])[ -]+(?=[0-9])")
@@ -399,14 +400,19 @@ def scan_frame(
         scanner.ready()
     report = ScanReport()
     for part in map_chunks(_scan_slice, (scanner, cells), work, jobs):
-        report.cells += part.cells
-        report.exact_hits += part.exact_hits
-        report.detector_hits += part.detector_hits
-        report.unknown_hits += part.unknown_hits
-        for rule, count in part.cleared.items():
-            report.cleared[rule] = report.cleared.get(rule, 0) + count
-        report.leaks += part.leaks[: max_leaks - len(report.leaks)]
+        add_report(report, part, max_leaks)
     return report
+
+
+def add_report(report: ScanReport, part: ScanReport, max_leaks: int) -> None:
+    """Add the counts of ``part`` (a later piece of the same table) to ``report``."""
+    report.cells += part.cells
+    report.exact_hits += part.exact_hits
+    report.detector_hits += part.detector_hits
+    report.unknown_hits += part.unknown_hits
+    for rule, count in part.cleared.items():
+        report.cleared[rule] = report.cleared.get(rule, 0) + count
+    report.leaks += part.leaks[: max_leaks - len(report.leaks)]
 
 
 def _scan_slice(
