@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from harness.config.loader import display_path
 from harness.data.schema import TICKET_COLUMNS
@@ -78,27 +78,29 @@ class Paths:
 
 
 class Table:
-    """Rows gathered column by column (in a worker), then one Arrow batch of the ticket schema."""
+    """Rows gathered (in a worker), then one Arrow batch of the ticket schema."""
 
     def __init__(self) -> None:
-        self.columns: dict[str, list[Any]] = {name: [] for name in TICKET_COLUMNS}
+        self.rows: list[dict[str, object]] = []
         self.lines: list[int] = []  # export row number of each output row
 
     def __len__(self) -> int:
         return len(self.lines)
 
     def add(self, line: int, values: dict[str, object], customer_key: str | None) -> None:
+        """One row: ``values`` by canonical field (a missing one is null); taken, not copied."""
         self.lines.append(line)
-        for name, column in self.columns.items():
-            column.append(customer_key if name == "customer_key" else values.get(name))
+        values["customer_key"] = customer_key
+        self.rows.append(values)
 
     def batch(self) -> pa.RecordBatch:
-        """The rows as one batch of :func:`ticket_schema` (times: naive UTC, None is null)."""
+        """The rows as one batch of :func:`ticket_schema` (times: naive UTC, None is null),
+        converted by Arrow in C, not cell by cell in Python."""
         import pyarrow as pa
 
         schema = ticket_schema()
-        arrays = [pa.array(self.columns[f.name], type=f.type) for f in schema]
-        return pa.RecordBatch.from_arrays(arrays, schema=schema)
+        rows = pa.array(self.rows, type=pa.struct(list(schema)))
+        return pa.RecordBatch.from_struct_array(rows).replace_schema_metadata(schema.metadata)
 
 
 @functools.cache

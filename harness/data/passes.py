@@ -199,7 +199,7 @@ class _Rewriter:
                 out.keys.add(key)
         out.changed = out.changed or ps.assigned != assigned
         out.batch = out.table.batch()
-        out.table.columns.clear()  # the batch holds them: nothing sent twice
+        out.table.rows.clear()  # the batch holds them: nothing sent twice
         return out
 
     def _key(self, row: dict[str, str]) -> str | None:
