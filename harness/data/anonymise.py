@@ -11,8 +11,10 @@ cannot be used goes to the rejects file with its row number, field and reason, n
 ``jobs`` forked processes (:mod:`harness.data.shards`); the output is byte for byte the one a
 single process writes.
 
-The table is written to a hidden temporary file beside ``out``, read back and scanned
-(:func:`~harness.data.residual.scan_frame` with the real values seen and the pseudonyms issued).
+The table is written, as pass two makes it, to a hidden temporary file beside ``out``, then read
+back from disk and scanned (:func:`~harness.data.scan_table.scan_parquet` with the real values
+seen and the pseudonyms issued), a column of a row group at a time: memory stays flat however
+many rows the export has.
 Only a clean scan renames it to ``out``; otherwise it is kept as ``<stem>.unverified.parquet``
 and :class:`ResidualPiiFound` (exit code 1) says where the leaks are, never what they are. The
 Parquet file is deterministic (no timestamps inside): the same export and key give the same
@@ -138,26 +140,25 @@ def anonymise(
 
     again = _open(export_path, mapping, opened.encoding or "auto", sheet)
     try:
-        table, rejects, counts = passes.rewrite(
-            again, spec, structured, ps, names, found, progress, rows_in, workers
-        )
-    except passes.Changed:
-        raise _changed(export_path, rows_in, "values the first read did not have") from None
-    del found
-    if len(table) + len(rejects) != rows_in:
-        raise _changed(export_path, rows_in, str(len(table) + len(rejects)))
-    reasons = Counter(f"{f}: {r}" if f else r for _, f, r in rejects)
-    warning = _reject_rate(export_path, rows_in, len(rejects), reasons, lang)
-    if warning and len(rejects) > REJECT_STOP * rows_in and not accept_rejects:
-        outputs.write_rejects(paths.rejects, rejects)
-        raise TooManyRejects(warning + "\n" + _stop_hint(paths, lang))
+        try:
+            with outputs.TableWriter(paths.partial) as writer:
+                rejects, counts, keys = passes.rewrite(
+                    again, spec, structured, ps, names, found, progress, rows_in, workers, writer
+                )
+        except passes.Changed:
+            raise _changed(export_path, rows_in, "values the first read did not have") from None
+        del found, names
+        rows_out = writer.rows
+        if rows_out + len(rejects) != rows_in:
+            raise _changed(export_path, rows_in, str(rows_out + len(rejects)))
+        reasons = Counter(f"{f}: {r}" if f else r for _, f, r in rejects)
+        warning = _reject_rate(export_path, rows_in, len(rejects), reasons, lang)
+        if warning and len(rejects) > REJECT_STOP * rows_in and not accept_rejects:
+            outputs.write_rejects(paths.rejects, rejects)
+            raise TooManyRejects(warning + "\n" + _stop_hint(paths, lang))
 
-    progress("scan", rows_in, rows_in)
-    try:
-        written = outputs.write_parquet(table.frame(), paths, table.lines)
-        rows_out, lines = len(table), table.lines
-        del table  # the scan reads the file back: the lists need not stay beside it
-        scan = _scan(written, ps, lines, workers, rules)
+        progress("scan", rows_in, rows_in)
+        scan = _scan(paths.partial, ps, keys, writer.numbers, workers, rules)
         result = AnonymiseResult(
             paths=paths, verified=scan.ok, rows_in=rows_in, rows_out=rows_out,
             rejects=len(rejects), key_id=ps.key_id, source_format=opened.format,
@@ -169,7 +170,7 @@ def anonymise(
         outputs.write_rejects(paths.rejects, rejects)
         outputs.write_registry(paths.registry, ps.key_id, ps.registry())
         outputs.write_meta(paths.meta, result, source=opened.name, map_name=Path(map_path).name)
-        outputs.publish(written, paths, verified=scan.ok)
+        outputs.publish(paths.partial, paths, verified=scan.ok)
     finally:
         paths.partial.unlink(missing_ok=True)  # gone after publish; left only by a failure
     if not scan.ok:
@@ -237,15 +238,15 @@ def customer_keys(frame: pd.DataFrame) -> set[str]:
 
 
 def _scan(
-    parquet: Path, ps: Pseudonymiser, lines: list[int], jobs: int, rules: AllowRules
-) -> ScanReport:
-    """Scan the bytes on disk, not the frame in memory; rows reported as export row numbers."""
-    import pandas as pd
+    parquet: Path, ps: Pseudonymiser, keys: set[str], numbers: outputs.RowNumbers, jobs: int,
+    rules: AllowRules,
+) -> ScanReport:  # fmt: skip
+    """Scan the bytes on disk, not the rows in memory; rows reported as export row numbers.
+    The customer keys given out are opaque tokens, so digit runs inside them
+    (``cust_3f81920455a1c0de``) are not personal data."""
+    from harness.data.scan_table import scan_parquet
 
-    from harness.data.residual import scan_frame
-
-    frame = pd.read_parquet(parquet)
-    issued = ps.issued | customer_keys(frame)
-    report = scan_frame(frame, inventory=ps.inventory(), issued=issued, rules=rules, jobs=jobs)
-    report.leaks = [replace(leak, row=lines[leak.row]) for leak in report.leaks]
+    issued = ps.issued | keys
+    report = scan_parquet(parquet, inventory=ps.inventory(), issued=issued, rules=rules, jobs=jobs)
+    report.leaks = [replace(leak, row=numbers[leak.row]) for leak in report.leaks]
     return report

@@ -15,7 +15,9 @@ fixed before pass two starts, and independent of the row order and of the number
 map each row (:mod:`harness.data.rows`), replace structured values and the kept hits plus the
 known names (:func:`~harness.data.pii.add_names`), without detecting again and without
 assigning anything: a value pass one did not see means the file changed between the passes,
-which is an error. Chunks come back in order, so the table is the one a single process writes.
+which is an error. Each worker hands back its chunk as an Arrow batch; chunks come back in
+order and go straight to the :class:`~harness.data.outputs.TableWriter`, so the table is the one a
+single process writes and is never held whole in memory.
 
 Free texts that repeat (templates, "same as above") are detected and replaced once per process.
 """
@@ -37,6 +39,8 @@ from harness.data.shards import map_chunks
 from harness.errors import HarnessError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from harness.data.pseudonyms import Pseudonymiser
 
 __all__ = ["CHUNK", "Changed", "observe", "rewrite"]
@@ -131,7 +135,9 @@ def _detect(order: re.Pattern[str] | None, texts: list[str]) -> list[Spans]:
 class Mapped:
     """One chunk of pass two: kept rows, rejects, counts, and pseudonyms as written into text."""
 
-    table: outputs.Table = field(default_factory=outputs.Table)  # column by column: cheap to send
+    table: outputs.Table = field(default_factory=outputs.Table)  # sent back as ``batch``
+    batch: pa.RecordBatch | None = None
+    keys: set[str] = field(default_factory=set)  # customer keys given out
     rejects: Rejects = field(default_factory=list)
     structured: int = 0
     in_text: int = 0
@@ -187,8 +193,13 @@ class _Rewriter:
                 if isinstance(raw, str) and raw:
                     values[name], replaced = self._text(raw, out)
                     out.in_text += replaced
-            out.table.add(line, values, self._key(row))
+            key = self._key(row)
+            out.table.add(line, values, key)
+            if key is not None:
+                out.keys.add(key)
         out.changed = out.changed or ps.assigned != assigned
+        out.batch = out.table.batch()
+        out.table.rows.clear()  # the batch holds them: nothing sent twice
         return out
 
     def _key(self, row: dict[str, str]) -> str | None:
@@ -224,22 +235,27 @@ class _Rewriter:
 def rewrite(
     export: Export, spec: ColumnMap, structured: dict[str, PiiKind], ps: Pseudonymiser,
     names: NameIndex, found: dict[str, Spans], progress: Progress, total: int, jobs: int,
-) -> tuple[outputs.Table, Rejects, Counter[str]]:  # fmt: skip
-    """Every row into the table or the rejects: ``len(table) + len(rejects)`` rows read."""
+    writer: outputs.TableWriter,
+) -> tuple[Rejects, Counter[str], set[str]]:  # fmt: skip
+    """Every row into ``writer`` or the rejects: ``writer.rows + len(rejects)`` rows read.
+    Also returns the customer keys given out."""
+    outputs.ticket_schema()  # built once, before the fork
     rewriter = _Rewriter(spec, structured, ps, names, found)
-    table = outputs.Table()
     rejects: Rejects = []
     counts = Counter[str]()
+    keys: set[str] = set()
     for mapped in map_chunks(_Rewriter.chunk, rewriter, _chunks(export), jobs):
         if mapped.changed:
             raise Changed("a value not seen in the first pass")
-        table.extend(mapped.table)
+        assert mapped.batch is not None
+        writer.write(mapped.batch, mapped.table.lines)
         rejects.extend(mapped.rejects)
+        keys |= mapped.keys
         counts["structured"] += mapped.structured
         counts["in_text"] += mapped.in_text
         ps.add_issued(mapped.shown)
-        progress("anonymise", len(table) + len(rejects), total)
-    return table, rejects, counts
+        progress("anonymise", writer.rows + len(rejects), total)
+    return rejects, counts, keys
 
 
 def _chunks(export: Export) -> Iterator[list[tuple[int, dict[str, str]]]]:

@@ -227,8 +227,10 @@ def _gates(folded: str) -> int:
             gates |= pat.ROAD
         if pat.HAS_DIGITS5.search(folded):
             gates |= pat.DIGITS5
-            if pat.HAS_MOBILE.search(folded):
-                gates |= pat.MOBILE
+            if pat.HAS_DIGITS7.search(folded):
+                gates |= pat.DIGITS7
+                if pat.HAS_MOBILE.search(folded):
+                    gates |= pat.MOBILE
     if pat.HAS_HONOUR.search(folded):
         gates |= pat.HONOUR
     if pat.HAS_BRACKET.search(folded):

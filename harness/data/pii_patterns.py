@@ -203,15 +203,20 @@ SINGLE: Final[dict[str, re.Pattern[str]]] = {
 # only joins the alternation when the text has what it cannot match without (cheap tests below).
 # A form joins if any of its bits is set. The three costliest forms (they try a name or a
 # street at every CJK character) have gates of their own: what every one of their matches holds.
+# DIGITS7: the long numbers (phone, ID, card, landline, a cue's digit run, order shapes) hold
+# seven digits or more in a row, with at most a space or dash between two of them; a ticket
+# number like T100000 is left to the forms of five digits.
 DIGITS5, DIGIT, AT, LETTER, CUE, HONOUR, ROAD, MOBILE, BRACKET = 1, 2, 4, 8, 16, 32, 64, 128, 256
+DIGITS7 = 512
 GATES: Final[dict[str, int]] = {
-    "CUERUN": DIGITS5, "ID15": DIGITS5, "QQ": DIGITS5, "WECHAT": LETTER, "NAME": CUE, "NAMEW": CUE,
+    "CUERUN": DIGITS7, "ID15": DIGITS7, "QQ": DIGITS5, "WECHAT": LETTER, "NAME": CUE, "NAMEW": CUE,
     "NAMESIG": CUE, "NAMEB": BRACKET | MOBILE,
-    "ADDRESS": CUE, "ID": DIGITS5, "CARD": DIGITS5, "PHONE": DIGITS5, "LANDLINE": DIGITS5,
+    "ADDRESS": CUE, "ID": DIGITS7, "CARD": DIGITS7, "PHONE": DIGITS7, "LANDLINE": DIGITS7,
     "EMAIL": AT, "PLATE": DIGIT, "OPENID": LETTER, "HONORIFIC": HONOUR, "STREET": ROAD,
-    "ID15P": DIGITS5, "QQP": DIGITS5, "ORDER": DIGITS5, "ORDERS": DIGITS5, "TAXID": DIGITS5,
+    "ID15P": DIGITS7, "QQP": DIGITS5, "ORDER": DIGITS5, "ORDERS": DIGITS7, "TAXID": DIGITS5,
 }  # fmt: skip
 HAS_DIGITS5: Final[re.Pattern[str]] = re.compile(r"[0-9](?:[ -]?[0-9]){4}")
+HAS_DIGITS7: Final[re.Pattern[str]] = re.compile(r"[0-9](?:[ -]?[0-9]){6}")
 HAS_DIGIT: Final[re.Pattern[str]] = re.compile(r"[0-9]")
 HAS_LETTER: Final[re.Pattern[str]] = re.compile(r"[A-Za-z]")
 HAS_HONOUR: Final[re.Pattern[str]] = re.compile(r"先生|女士|小姐")

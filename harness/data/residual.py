@@ -27,16 +27,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Literal
 
 import ahocorasick
-import pandas as pd
 
 from harness.data.pii import Hit, PiiKind, digits_only, find_pii, fold_fullwidth, normalise
 from harness.data.pii_patterns import ADDRESS_DETAIL
 from harness.data.shards import map_chunks
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+
     from harness.data.rules import AllowRules
 
-__all__ = ["Leak", "ScanReport", "Scanner", "scan_frame"]
+__all__ = ["Leak", "ScanReport", "Scanner", "add_report", "scan_frame"]
 
 SHOWN_LOCATIONS: Final[int] = 20
 _SPLIT_DIGITS: Final[re.Pattern[str]] = re.compile(r"(?<=[0-9])[ -]+(?=[0-9])")
@@ -306,36 +309,65 @@ class Scanner:
     def scan(self, column: str, cells: Iterable[object], first_row: int = 0) -> ScanReport:
         """Every string (and integer) cell of ``cells``, the first being row ``first_row``."""
         report = ScanReport()
-        leaks, memo = report.leaks, self._memo
         for row, cell in enumerate(cells, first_row):
-            if isinstance(cell, str):
-                text = cell
-            elif isinstance(cell, int) and not isinstance(cell, bool):
-                text = str(cell)
-            else:
-                continue
-            if not text:
-                continue
-            report.cells += 1
-            verdict = memo.get(text)
-            if verdict is None:
-                verdict = self._judge(text)
-                if len(memo) >= _MEMO:
-                    memo.clear()
-                memo[text] = verdict
-            if verdict is _CLEAN:
-                continue
-            report.exact_hits += len(verdict.exact)
-            report.detector_hits += verdict.detector_hits
-            report.unknown_hits += len(verdict.unknown)
-            for rule in verdict.cleared:
-                report.cleared[rule] = report.cleared.get(rule, 0) + 1
-            room = self.max_leaks - len(leaks)
-            if room > 0:
-                found = [Leak("exact", kind, row, column, at) for at, kind in verdict.exact]
-                found += [Leak("detector", kind, row, column, at) for at, kind in verdict.unknown]
-                leaks += found[:room]
+            verdict = self._verdict(cell)
+            if verdict is not None:
+                report.cells += 1
+                if verdict is not _CLEAN:
+                    self._record(report, verdict, row, column)
         return report
+
+    def scan_coded(
+        self, column: str, values: Sequence[object], codes: npt.NDArray[np.int64],
+        first_row: int = 0,
+    ) -> ScanReport:  # fmt: skip
+        """``scan(column, [values[c] for c in codes])`` (a negative code: no value), each distinct
+        value judged once: a column chunk dictionary-encoded, as Arrow does it in C."""
+        import numpy as np
+
+        counts = np.bincount(codes[codes >= 0], minlength=len(values))
+        report = ScanReport()
+        dirty: list[tuple[int, _Verdict]] = []
+        for code, value in enumerate(values):
+            verdict = self._verdict(value) if counts[code] else None
+            if verdict is not None:
+                report.cells += int(counts[code])
+                if verdict is not _CLEAN:
+                    dirty.append((code, verdict))
+        rows = [(int(r), verdict) for code, verdict in dirty for r in np.flatnonzero(codes == code)]
+        for row, verdict in sorted(rows, key=lambda item: item[0]):  # leaks in row order
+            self._record(report, verdict, first_row + row, column)
+        return report
+
+    def _verdict(self, cell: object) -> _Verdict | None:
+        """The verdict on one cell; None for a cell the scan does not read (empty, no text)."""
+        if isinstance(cell, str):
+            text = cell
+        elif isinstance(cell, int) and not isinstance(cell, bool):
+            text = str(cell)
+        else:
+            return None
+        if not text:
+            return None
+        verdict = self._memo.get(text)
+        if verdict is None:
+            verdict = self._judge(text)
+            if len(self._memo) >= _MEMO:
+                self._memo.clear()
+            self._memo[text] = verdict
+        return verdict
+
+    def _record(self, report: ScanReport, verdict: _Verdict, row: int, column: str) -> None:
+        report.exact_hits += len(verdict.exact)
+        report.detector_hits += verdict.detector_hits
+        report.unknown_hits += len(verdict.unknown)
+        for rule in verdict.cleared:
+            report.cleared[rule] = report.cleared.get(rule, 0) + 1
+        room = self.max_leaks - len(report.leaks)
+        if room > 0:
+            found = [Leak("exact", kind, row, column, at) for at, kind in verdict.exact]
+            found += [Leak("detector", kind, row, column, at) for at, kind in verdict.unknown]
+            report.leaks += found[:room]
 
     def _judge(self, text: str) -> _Verdict:
         reals, fakes = self._reals, self._fakes
@@ -399,14 +431,19 @@ def scan_frame(
         scanner.ready()
     report = ScanReport()
     for part in map_chunks(_scan_slice, (scanner, cells), work, jobs):
-        report.cells += part.cells
-        report.exact_hits += part.exact_hits
-        report.detector_hits += part.detector_hits
-        report.unknown_hits += part.unknown_hits
-        for rule, count in part.cleared.items():
-            report.cleared[rule] = report.cleared.get(rule, 0) + count
-        report.leaks += part.leaks[: max_leaks - len(report.leaks)]
+        add_report(report, part, max_leaks)
     return report
+
+
+def add_report(report: ScanReport, part: ScanReport, max_leaks: int) -> None:
+    """Add the counts of ``part`` (a later piece of the same table) to ``report``."""
+    report.cells += part.cells
+    report.exact_hits += part.exact_hits
+    report.detector_hits += part.detector_hits
+    report.unknown_hits += part.unknown_hits
+    for rule, count in part.cleared.items():
+        report.cleared[rule] = report.cleared.get(rule, 0) + count
+    report.leaks += part.leaks[: max_leaks - len(report.leaks)]
 
 
 def _scan_slice(

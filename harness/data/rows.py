@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -56,7 +56,7 @@ def parse_time(text: str, fmt: str | None, zone: tzinfo) -> datetime:
     value = text.strip()
     parsed = _slashed(value) if fmt is None or fmt == _SLASHED_FORMAT else None
     if parsed is not None:
-        return parsed.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+        return _to_utc(parsed, zone)
     for form in _forms(fmt):
         try:
             parsed = (
@@ -65,9 +65,33 @@ def parse_time(text: str, fmt: str | None, zone: tzinfo) -> datetime:
         except ValueError:
             continue
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=zone)
+            return _to_utc(parsed, zone)
         return parsed.astimezone(UTC).replace(tzinfo=None)
     raise ValueError("no accepted spelling of a time")
+
+
+_OFFSETS: dict[tuple[tzinfo, int, int, int, int], timedelta | None] = {}
+_OFFSETS_KEPT: Final[int] = 100_000  # local hours remembered before starting afresh
+
+
+def _to_utc(local: datetime, zone: tzinfo) -> datetime:
+    """``local.replace(tzinfo=zone).astimezone(UTC)`` without the zone (3 us a value): its UTC
+    offset is looked up once per local hour, and only kept where it is the same at both ends
+    of the hour; an hour with a change in it is converted value by value."""
+    key = (zone, local.year, local.month, local.day, local.hour)
+    if key in _OFFSETS:
+        offset = _OFFSETS[key]
+    else:
+        hour = local.replace(minute=0, second=0, microsecond=0, fold=0, tzinfo=zone)
+        first = hour.utcoffset()
+        last = hour.replace(minute=59, second=59, microsecond=999_999).utcoffset()
+        offset = first if first == last else None
+        if len(_OFFSETS) >= _OFFSETS_KEPT:
+            _OFFSETS.clear()
+        _OFFSETS[key] = offset
+    if offset is None or local.fold:
+        return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+    return local - offset
 
 
 _ISO: Final[str] = "ISO 8601"

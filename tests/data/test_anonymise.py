@@ -187,10 +187,10 @@ def test_processes_change_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     """Acceptance (a): output with worker processes equals the single-process output exactly."""
     import multiprocessing
 
-    from harness.data import passes, residual
+    from harness.data import outputs, passes
 
     monkeypatch.setattr(passes, "CHUNK", 37)  # many chunks, so every phase is spread out
-    monkeypatch.setattr(residual, "_SLICE", 53)
+    monkeypatch.setattr(outputs, "ROW_GROUP", 61)  # many row groups to write and to scan
     forks = []
     real = multiprocessing.get_context
 

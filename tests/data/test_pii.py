@@ -293,3 +293,38 @@ def test_hits_are_sorted_disjoint_and_exact(text: str) -> None:
         for hit in hits:
             assert text[hit.start : hit.end] == hit.value
         assert all(a.end <= b.start for a, b in itertools.pairwise(hits))
+
+
+_NUMBERISH = st.text(
+    alphabet="0123456789０１２ -+()TSOXxabQq@.号订单手机电话身份证卡微信vx:：，王先生收路栋",
+    max_size=40,
+)
+
+
+def _with_every_form(text: str, paranoid: bool) -> list[Hit]:
+    """``find_pii`` with every form in the alternation, as if every gate were open."""
+    from unittest import mock
+
+    from harness.data import pii
+
+    with mock.patch.object(pii, "_gates", lambda folded: -1):
+        return find_pii(text, paranoid=paranoid)
+
+
+@settings(deadline=None)  # each new mix of forms compiles its alternation once: no timing here
+@given(st.one_of(_NUMBERISH, st.text(max_size=40)))
+def test_gates_only_leave_out_forms_that_cannot_match(text: str) -> None:
+    """The gates are a shortcut, never a filter: the hits are those of the full alternation."""
+    for paranoid in (False, True):
+        assert find_pii(text, paranoid=paranoid) == _with_every_form(text, paranoid)
+
+
+def test_gates_change_nothing_on_the_corpus() -> None:
+    from tests.data import pii_corpus
+    from tests.data.exports import build
+
+    texts = pii_corpus.build(1500, clean=300).texts + [r["内容"] for r in build(300).rows]
+    texts += ["T100000", "SO1234567890", "工单2024111100001", "订单号 12345", "QQ 123456"]
+    for text in texts:
+        for paranoid in (False, True):
+            assert find_pii(text, paranoid=paranoid) == _with_every_form(text, paranoid), text

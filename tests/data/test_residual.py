@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -165,3 +167,26 @@ def test_a_scan_in_processes_reports_the_same(monkeypatch: pytest.MonkeyPatch) -
     assert not one.ok and len(one.leaks) == 4 and one.exact_hits + one.unknown_hits > 4
     assert scan_frame(frame, inventory=reals, issued=fakes, max_leaks=4, jobs=3) == one
     assert scan_frame(frame, jobs=3) == scan_frame(frame)
+
+
+def test_the_file_scan_reports_what_the_frame_scan_does(tmp_path: Path) -> None:
+    """scan_parquet (row group by row group, each distinct value judged once, in processes)
+    gives the report scan_frame gives on the same table: counts, leaks and their order."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from harness.data.scan_table import scan_parquet
+
+    p, frame = anonymised()
+    frame = pd.concat([frame] * 5, ignore_index=True)
+    frame.loc[2, "description"] = "请回电" + PHONE
+    frame.loc[[4, 13, 27], "customer_name"] = NAME  # one real value on three rows
+    frame.loc[[8, 9], "description"] = None
+    frame.loc[11, "description"] = ""
+    frame.loc[20, "messages"] = int(PHONE)
+    path = tmp_path / "table.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, row_group_size=7)
+    expected = scan_frame(frame, inventory=p.inventory(), issued=p.issued)
+    assert not expected.ok and len(expected.leaks) >= 5
+    for jobs in (1, 2):
+        assert scan_parquet(path, inventory=p.inventory(), issued=p.issued, jobs=jobs) == expected

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,3 +38,19 @@ def test_slashed_times_read_as_strptime_reads_them(text: str, fmt: str | None) -
 def test_impossible_slashed_times_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_time(text, None, SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "zone", ["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "America/Sao_Paulo"]
+)
+def test_local_times_convert_as_the_zone_does_also_around_clock_changes(zone: str) -> None:
+    """The per-hour offset cache gives what ``astimezone`` gives, in gaps and repeated hours too
+    (Lord Howe moves its clock by half an hour)."""
+    rng, tz = random.Random(7), ZoneInfo(zone)
+    for i in range(4000):
+        local = datetime(1990, 1, 1) + timedelta(seconds=rng.randrange(40 * 365 * 86400))
+        if i % 2:  # the nights clocks change on
+            local = local.replace(month=rng.choice([3, 4, 9, 10, 11]), day=rng.randrange(1, 29),
+                                  hour=rng.randrange(4), minute=rng.randrange(60))  # fmt: skip
+        expected = local.replace(tzinfo=tz).astimezone(UTC).replace(tzinfo=None)
+        assert parse_time(local.strftime("%Y/%m/%d %H:%M:%S"), None, tz) == expected, local
