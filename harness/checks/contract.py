@@ -9,6 +9,7 @@ file:line errors like every other config file::
     pii: {masking_required: true, free_text: false}
     rate_limit: {probe: list, budget: 600}
     lifecycle: {closed_final: true}        # a closed ticket refuses reopening
+    fields: {custom: {member_level: 金卡}}  # a value the vendor's choice list accepts
 """
 
 from __future__ import annotations
@@ -91,6 +92,16 @@ class Input(StrictModel):
     long_text_chars: int = Field(default=5000, ge=1, description="Longest description kept.")
 
 
+class Fields(StrictModel):
+    custom: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"member_level": "金卡", "refund_amount": "199.00"}],
+        description="Custom field -> a value the vendor accepts for it (typed fields, choice "
+        "lists); FIELD-001 sends these for the custom fields the vendor file maps, and names "
+        "any it cannot send.",
+    )
+
+
 class Lifecycle(StrictModel):
     closed_final: bool = Field(
         default=False,
@@ -116,6 +127,7 @@ class Contract(StrictModel):
     input: Input = Field(default_factory=Input)
     rate_limit: RateLimit = Field(default_factory=RateLimit)
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    fields: Fields = Field(default_factory=Fields)
     request_timeout_s: float = Field(
         default=10.0,
         gt=0,

@@ -8,7 +8,7 @@ import pytest
 from harness.checks.context import CheckContext
 from harness.checks.history import labelled_tickets
 from harness.checks.registry import Severity, check
-from harness.checks.settle import drain, wait_assigned
+from harness.checks.settle import assignment_flow, drain, wait_assigned
 from harness.model import TicketRef
 from harness.vendors.base import ApiRequest
 
@@ -60,7 +60,7 @@ def routed_to_expected_queue(ctx: CheckContext) -> None:
         return
     late = f"not assigned within {waited:.0f} s"
     for ref, sent, expected, queue in wrong:
-        probe = next(ctx.adapter.fetch_assignment(ref))
+        probe = next(assignment_flow(ctx, ref))
         ctx.mismatch(ctx.record(ref), "queue", expected, queue or f"({late})", (*sent, probe))
     shown = "no ticket was assigned" if accuracy is None else f"{accuracy:.1%} of assigned"
     ctx.mismatch(

@@ -18,12 +18,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from harness.model import Assignment, TicketRef, TicketStatus
-from harness.vendors.base import ApiFailure
+from harness.vendors.base import ApiFailure, Flow
+from harness.vendors.capabilities import POLL_ASSIGNMENT
 
 if TYPE_CHECKING:
     from harness.checks.context import CheckContext
 
-__all__ = ["POLL_S", "await_progress", "drain", "wait_assigned"]
+__all__ = [
+    "POLL_S", "assignment_flow", "await_progress", "drain", "read_assignment", "wait_assigned"
+]  # fmt: skip
 
 POLL_S = 0.25
 _PROBES = 5  # unsettled backlog tickets read per round
@@ -54,6 +57,22 @@ def await_progress(
     return clock() - start
 
 
+def assignment_flow(ctx: CheckContext, ref: TicketRef) -> Flow[Assignment | None]:
+    """The ticket's assignment: polled where the adapter offers it, else read from the ticket
+    (a vendor observed by webhook still names the assignee on a read)."""
+    if ctx.offers(POLL_ASSIGNMENT):
+        found: Assignment | None = yield from ctx.need(POLL_ASSIGNMENT).fetch_assignment(ref)
+        return found
+    state = yield from ctx.adapter.get_ticket(ref)
+    if state.assignee is None:
+        return None
+    return Assignment(ref.id, state.assignee, state.queue, external_id=ref.external_id or None)
+
+
+def read_assignment(ctx: CheckContext, ref: TicketRef) -> Assignment | None:
+    return ctx.run(assignment_flow(ctx, ref))
+
+
 def wait_assigned(
     ctx: CheckContext, refs: Sequence[TicketRef], quiet_s: float
 ) -> tuple[dict[str, Assignment], float]:
@@ -64,7 +83,7 @@ def wait_assigned(
     def outstanding() -> int:
         for ref in refs:
             if ref.id not in assigned:
-                found = ctx.run(ctx.adapter.fetch_assignment(ref))
+                found = read_assignment(ctx, ref)
                 if found is not None:
                     assigned[ref.id] = found
         return len(refs) - len(assigned)

@@ -328,11 +328,6 @@ class RestSpec(StrictModel):
         if "webhook" in observe:
             if self.webhook is None:
                 problems.append((("assignment", "observe"), "'webhook' needs a webhook section"))
-            if ops.register_webhook is None:
-                problems.append(
-                    (("assignment", "observe"),
-                     "'webhook' needs operations.register_webhook and unregister_webhook")
-                )  # fmt: skip
         if problems:
             raise ConfigValueError(problems)
         return self

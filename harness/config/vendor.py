@@ -356,6 +356,14 @@ class VendorSpec(StrictModel):
                     "'webhook' needs assignment deliveries: add 'assigned' to webhooks.events, "
                     "or observe by polling",
                 )
+            # preconfigured: an admin pointed the vendor at the receiver; nothing to register
+            if self.webhooks.mode == "register" and self.rest.operations.register_webhook is None:
+                raise ConfigValueError.at(
+                    ("rest", "assignment", "observe"),
+                    "'webhook' needs operations.register_webhook and unregister_webhook, or "
+                    "'webhooks: {mode: preconfigured, listen: HOST:PORT}' when an admin "
+                    "points the vendor at the receiver",
+                )
         return self
 
     @model_validator(mode="after")

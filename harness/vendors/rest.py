@@ -117,7 +117,8 @@ class RestAdapter:
         """Canonical values per enumerated field (harness.vendors.enumerations)."""
         return self._map.enumerations()
 
-    def custom_field_names(self) -> list[str]:
+    def custom_field_names(self) -> list[str] | None:
+        """Custom fields the file writes and reads back; None: any (harness.vendors.custom)."""
         return self._map.custom_field_names()
 
     def categories(self) -> list[str]:

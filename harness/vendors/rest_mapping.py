@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.config.rest import FieldRead, Operation, RestSpec, TicketFields
+from harness.config.templates import PLACEHOLDER
 from harness.model import Assignment, Priority, Ticket, TicketRef, TicketState, TicketStatus
 from harness.vendors.base import ApiFailure, ApiRequest, ApiResponse, FailureKind
 from harness.vendors.capabilities import HistoricalTicket
@@ -26,6 +27,8 @@ from harness.vendors.rest_support import (
 from harness.vendors.templating import get_path
 
 __all__ = ["TicketMapping"]
+
+_ALL_CUSTOM = "ticket.custom_fields"
 
 
 class TicketMapping:
@@ -78,8 +81,19 @@ class TicketMapping:
             if field in ("priority", "status", "channel")
         }
 
-    def custom_field_names(self) -> list[str]:
-        return list(self._custom or {})
+    def custom_field_names(self) -> list[str] | None:
+        """Custom fields this file both writes on create and reads back, by name; None: any
+        name (the whole mapping goes out and comes back); empty: none at all."""
+        written = _written_custom(self._spec.operations.create_ticket.request.body)
+        reads_all = self._reads["custom_fields"] is not None or (
+            self.fields.custom_field_list is not None
+        )
+        read = None if reads_all else list(self._custom or {})
+        if written is None:
+            return read
+        if read is None:
+            return written
+        return [name for name in read if name in written]
 
     def categories(self) -> list[str]:
         """The scenario categories the file maps (``enums.category``), if any."""
@@ -209,3 +223,28 @@ class TicketMapping:
             custom_fields=self.custom_fields(item, extra),
             requester=text(self.value(item, "requester", extra)),
         )
+
+
+def _written_custom(template: Any) -> list[str] | None:
+    """The custom fields a create template writes, by name; None: the whole mapping."""
+    names: list[str] = []
+    whole = False
+
+    def walk(node: Any) -> None:
+        nonlocal whole
+        if isinstance(node, str):
+            for match in PLACEHOLDER.finditer(node):
+                name = match.group(1)
+                if name == _ALL_CUSTOM:
+                    whole = True
+                elif name.startswith(_ALL_CUSTOM + ".") and name not in names:
+                    names.append(name.removeprefix(_ALL_CUSTOM + "."))
+        elif isinstance(node, Mapping):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(template)
+    return None if whole else names

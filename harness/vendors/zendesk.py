@@ -89,6 +89,10 @@ class ZendeskAdapter:
     def from_spec(cls, vendor: VendorSpec) -> ZendeskAdapter:
         return cls(vendor.custom_fields)
 
+    def custom_field_names(self) -> list[str]:
+        """The custom fields the vendor file maps to ticket field ids: the only ones sent."""
+        return list(self._field_ids)
+
     def classify(self, request: ApiRequest, response: ApiResponse) -> ApiFailure | None:
         failure = classify_status(request, response)
         if failure is None or failure.kind is FailureKind.THROTTLED:

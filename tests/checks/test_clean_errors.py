@@ -5,6 +5,7 @@ error (exit 2) before any request; a broken adapter is one line (exit 3 or an er
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -19,14 +20,30 @@ from tests.fixtures.acceptance import VendorFile
 
 NO_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:faker", "-p", "no:anyio", "-p", "no:respx")
 ADAPTERS = """
+from harness.vendors.capabilities import OPERATIONS, NotSupported
 from harness.vendors.sandbox import SandboxAdapter
 
 
+def _refused(method):
+    def refuse(self, *args, **kwargs):
+        raise NotSupported(self.name, method)
+
+    return refuse
+
+
 class CoreOnly(SandboxAdapter):
+    \"\"\"Creates and reads tickets; every optional operation refused, as a vendor without it
+    would (a check calling one unguarded would be skipped naming that method).\"\"\"
+
     name = "core-only"
 
     def capabilities(self):
         return []
+
+
+for _op in OPERATIONS:
+    for _method in _op.methods:
+        setattr(CoreOnly, _method, _refused(_method))
 
 
 class WrongSignature(SandboxAdapter):
@@ -56,6 +73,12 @@ for name in ("CoreOnly", "WrongSignature", "BrokenExport", "BrokenList"):
     cls = getattr(adapters, name)
     registry._BUNDLED[cls.name] = cls
 """
+
+
+#: a skip naming an optional operation's method (what an unguarded call gets from CoreOnly)
+_REFUSED = re.compile(
+    "does not offer (" + "|".join(m for op in OPERATIONS for m in op.methods) + r")\\b"
+)
 
 
 def _run(
@@ -94,9 +117,20 @@ def test_vendor_lacking_every_optional_operation_gets_named_skips(
     outcomes = {c["id"]: (c["outcome"], c["message"]) for c in data["checks"]}
     assert {o for o, _ in outcomes.values()} <= {"passed", "skipped"}, outcomes
     for check in all_checks():
-        if check.requires:
-            outcome, message = outcomes[check.id]
-            assert outcome == "skipped" and "does not offer" in message, (check.id, message)
+        outcome, message = outcomes[check.id]
+        if check.requires:  # skipped, naming exactly the operations it needs
+            assert outcome == "skipped", (check.id, message)
+            offer = message.partition("does not offer ")[2]
+            named = set(re.findall(r"([\w-]+) \(", offer))
+            assert named and named <= set(check.requires), (check.id, message)
+        elif outcome == "skipped":  # never for an operation it does not need
+            assert not _REFUSED.search(message), (check.id, message)
+            assert message.strip(), check.id
+    # the checks needing no optional operation ran, with the reads the vendor offers
+    for ran in ("AUTH-001", "AUTH-002", "FIELD-001", "FIELD-002", "ENUM-001", "PII-001"):
+        assert outcomes[ran][0] == "passed", (ran, outcomes[ran])
+    auth = next(c for c in data["checks"] if c["id"] == "AUTH-001")
+    assert auth["measured"]["probes"] == 1  # the ticket read; no list to probe
     assert data["operations"] == []
 
 

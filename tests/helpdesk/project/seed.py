@@ -17,7 +17,18 @@ from helpdesk.models import CustomField, Queue  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 CATEGORIES = ("billing", "refunds", "logistics", "account", "technical")
-TEXT_FIELDS = ("external_id", "channel", "requester_phone", "order_no")
+#: what an admin of a web shop's desk adds in the helpdesk's admin: the integration's own
+#: fields (external id, channel, requester phone) and the business's, typed as the helpdesk
+#: validates them (name, label, data type, options)
+CUSTOM_FIELDS = (
+    ("external_id", "External ID", "varchar", {"max_length": 200}),
+    ("channel", "Channel", "varchar", {"max_length": 200}),
+    ("requester_phone", "Requester phone", "varchar", {"max_length": 200}),
+    ("order_no", "订单号", "varchar", {"max_length": 200}),
+    ("sku", "SKU", "varchar", {"max_length": 100}),
+    ("member_level", "会员等级", "list", {"list_values": "普通会员\n银卡\n金卡\n钻石卡"}),
+    ("refund_amount", "退款金额", "decimal", {"max_length": 10, "decimal_places": 2}),
+)
 
 user = get_user_model().objects.create_user(
     "harness", "harness@example.invalid", os.urandom(16).hex(), is_staff=True, is_superuser=True
@@ -25,13 +36,8 @@ user = get_user_model().objects.create_user(
 Token.objects.create(user=user, key=os.environ["HELPDESK_TOKEN"])
 for category in CATEGORIES:
     Queue.objects.create(title=category.title(), slug=category, allow_public_submission=False)
-for order, name in enumerate(TEXT_FIELDS):
+for order, (name, label, data_type, options) in enumerate(CUSTOM_FIELDS):
     CustomField.objects.create(
-        name=name,
-        label=name.replace("_", " "),
-        data_type="varchar",
-        max_length=200,
-        required=False,
-        ordering=order,
+        name=name, label=label, data_type=data_type, required=False, ordering=order, **options
     )
 print("seeded", Queue.objects.count(), "queues", CustomField.objects.count(), "custom fields")
