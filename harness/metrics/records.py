@@ -100,7 +100,8 @@ class RecordWriter:
         self._file.write(_encode(row) + "\n")
 
     def flush(self) -> None:
-        self._file.flush()
+        if not self._file.closed:  # a loop killed without blocking may run once more after close
+            self._file.flush()
 
     def close(self) -> None:
         if not self._file.closed:
