@@ -354,7 +354,28 @@ def main() -> None:
         p50, p99 = lags[len(lags) // 2], lags[min(len(lags) - 1, int(len(lags) * 0.99))]
         print(f"load processes' own lag (hold, {len(lags)} samples): p50 {p50:.1f} ms, "
               f"p99 {p99:.1f} ms, max {lags[-1]:.1f} ms")  # fmt: skip
+    _print_cost(store, ramp_end, hold_end, gen_mean, sb_mean, args.sessions / think)
     print(f"end: {_uptime()}")
+
+
+def _print_cost(
+    store: SeriesStore, start: float, end: float, gen_mean: float, sb_mean: float, rate: float
+) -> None:
+    """CPU per request over the hold, and what the planned message rate would need at that
+    cost: where the wall of this machine is, whatever else shares it."""
+    window = [s for s in store.seconds() if start <= s <= end]
+    requests = sum(store.counter_at("requests", s) for s in window)
+    messages = sum(store.counter_at("messages_sent", s) for s in window)
+    if not requests or not messages:
+        return
+    span = len(window)
+    gen_ms, sb_ms = (mean / 100.0 * span / requests * 1000.0 for mean in (gen_mean, sb_mean))
+    per_message = requests / messages
+    needed = rate * per_message / 1000.0
+    print(f"CPU per request (hold): generator {gen_ms:.2f} ms, sandbox {sb_ms:.2f} ms; "
+          f"{requests / span:.0f} requests/s, {per_message:.1f} per customer message; the plan "
+          f"({rate:.0f} customer messages/s) needs ~{needed * gen_ms:.2f} cores of generator "
+          f"and ~{needed * sb_ms:.2f} of sandbox at that cost")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -122,8 +122,9 @@ class RecordWriter:
         self.pending_path.unlink(missing_ok=True)
 
     def flush(self) -> None:
-        self._file.flush()
-        if self._pending is not None:
+        if not self._file.closed:  # a loop killed without blocking may run once more after close
+            self._file.flush()
+        if self._pending is not None and not self._pending.closed:
             self._pending.flush()
 
     def close(self) -> None:
