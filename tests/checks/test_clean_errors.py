@@ -12,6 +12,7 @@ import pytest
 from harness.checks import all_checks
 from harness.checks.context import CheckContext, Session
 from harness.checks.contract import Contract
+from harness.data.identities import is_valid_email, is_valid_mobile, synthetic_email
 from harness.errors import ConfigError
 from harness.sandbox import SandboxProcess
 from harness.vendors.capabilities import OPERATIONS, lacking, offered, validate
@@ -20,6 +21,8 @@ from tests.fixtures.acceptance import VendorFile
 
 NO_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:faker", "-p", "no:anyio", "-p", "no:respx")
 ADAPTERS = """
+import json
+
 from harness.vendors.capabilities import OPERATIONS, NotSupported
 from harness.vendors.sandbox import SandboxAdapter
 
@@ -39,6 +42,13 @@ class CoreOnly(SandboxAdapter):
 
     def capabilities(self):
         return []
+
+    def create_ticket(self, ticket):  # every identity a check builds, for the test to validate
+        identities = {k.value: v for k, v in ticket.customer.identities.items()}
+        row = {"channel": ticket.channel.value, "customer": ticket.customer.id, **identities}
+        with open("identities.jsonl", "a", encoding="utf-8") as out:
+            out.write(json.dumps(row, ensure_ascii=False) + "\\n")
+        return super().create_ticket(ticket)
 
 
 for _op in OPERATIONS:
@@ -132,6 +142,16 @@ def test_vendor_lacking_every_optional_operation_gets_named_skips(
     auth = next(c for c in data["checks"] if c["id"] == "AUTH-001")
     assert auth["measured"]["probes"] == 1  # the ticket read; no list to probe
     assert data["operations"] == []
+    # every requester e-mail and mobile the checks sent is valid (RFC 5322, allocated prefix)
+    sent = (pytester.path / "identities.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in sent]
+    assert len(rows) >= 30 and any("phone" in row for row in rows)
+    for row in rows:
+        email = row.get("email") or synthetic_email(row["customer"])  # what adapters derive
+        if row["channel"] == "email" or "email" in row:
+            assert is_valid_email(email), row
+        if "phone" in row:
+            assert is_valid_mobile(row["phone"]), row
 
 
 def test_webhooks_declared_but_not_registrable_skip_the_hook_checks_only(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.checks.contract import Contract, Input, Pagination, Pii, Webhooks
+from harness.checks.contract import Contract, Fields, Input, Pagination, Pii, Webhooks
 from harness.checks.registry import CheckFailed
 from harness.vendors.zendesk import ZendeskAdapter
 from tests.fixtures.fake_zendesk import FakeZendesk, zendesk_context
@@ -220,6 +220,19 @@ def test_field_001_passes_custom_fields_sent_by_field_id(tmp_path: Path) -> None
         ctx.execute()
     sent = {str(f["id"]) for f in fake.tickets[0]["custom_fields"]}
     assert sent == set(FIELD_IDS.values())
+
+
+def test_field_001_sends_only_the_mapped_fields_valued_by_the_contract(tmp_path: Path) -> None:
+    """Only the fields the vendor file maps go out (never one Zendesk was not told about),
+    with the contract's value where it gives one (a drop-down's tag)."""
+    fake = FakeZendesk()
+    adapter = ZendeskAdapter({"order_no": "27642", "member_level": "27646"})
+    contract = Contract(fields=Fields(custom={"member_level": "gold"}))
+    with zendesk_context(fake, "FIELD-001", contract, tmp_path, adapter=adapter) as ctx:
+        ctx.execute()
+    sent = {str(f["id"]): f["value"] for f in fake.tickets[0]["custom_fields"]}
+    assert sent == {"27642": "SO-2026-000123", "27646": "gold"}
+    assert ctx.measured["custom_fields"] == ["order_no", "member_level"]
 
 
 def test_route_001_without_a_queue_map_is_skipped_with_the_fix(tmp_path: Path) -> None:

@@ -122,7 +122,7 @@ class HelpdeskServer:
         self.token = secrets.token_hex(20)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self._webhook_url = webhook_url
+        self._webhook_url = self._first_webhook_url = webhook_url
         #: HOST:PORT of ``webhook_url``: what `accept --webhook-listen` must bind
         self.webhook_listen = urlsplit(webhook_url).netloc if webhook_url else None
         self._workers = workers
@@ -150,6 +150,13 @@ class HelpdeskServer:
             )
         self._wait(timeout)
         return self
+
+    def restart(self, webhook_url: str | None = None) -> HelpdeskServer:
+        """A fresh copy of the seeded database on the same port; ``webhook_url`` (default: the
+        one given at first) is where the admin now points the webhooks, e.g. a relay."""
+        self.stop()
+        self._webhook_url = webhook_url or self._first_webhook_url
+        return self.start()
 
     def _wait(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -508,3 +508,26 @@ def test_documented_ticket_event_payload_is_an_assignment() -> None:
     without_signature = {k: v for k, v in headers.items() if "signature" not in k}
     with pytest.raises(WebhookRejected):
         ZendeskAdapter().parse_webhook(without_signature, body, secret)
+
+
+def test_documented_ticket_created_event_without_an_assignee_is_no_assignment() -> None:
+    """Another documented ticket event of the same envelope (a new, unassigned ticket): read,
+    signature verified, and not taken for an assignment."""
+    created = {
+        **TICKET_EVENT,
+        "type": "zen:event-type:ticket.created",
+        "id": "01HNXXXX-CTEXAMPLE",
+        "detail": {**TICKET_EVENT["detail"], "assignee_id": None, "group_id": None},  # type: ignore[dict-item]
+        "event": {"current": {"status": "OPEN"}},
+    }
+    secret, timestamp = "dGhpc19zZWNyZXRfaXNfYmFzZTY0", "2099-07-04T05:33:19Z"
+    body = json.dumps(created).encode()
+    headers = {
+        "x-zendesk-webhook-signature": webhook_signature(secret, timestamp, body),
+        "x-zendesk-webhook-signature-timestamp": timestamp,
+    }
+    assert ZendeskAdapter().parse_webhook(headers, body, secret) is None
+    with pytest.raises(WebhookRejected):
+        ZendeskAdapter().parse_webhook(
+            {**headers, "x-zendesk-webhook-signature": "x"}, body, secret
+        )
