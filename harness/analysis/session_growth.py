@@ -4,12 +4,15 @@ window of this length can tell.
 A step's message throughput is a count over a short window (a few hundred replies), so two
 steps' rates differ by counting noise alone: for ``n`` and ``m`` replies the relative standard
 error of their ratio is about ``sqrt(1/n + 1/m)`` (``m`` as it would be if replies scaled with
-the sessions, so it is known before the step is looked at). A bisection step a few percent above the
-step below it asks for a growth smaller than that noise (on this 2-core machine a +9 % step
-read as -54 %), so the verdict would be a coin toss. The reference is therefore the highest good
-step below for which the growth the criterion asks for (``min_growth`` of the growth in
-sessions) is at least :data:`Z` standard errors; with none such, growth is not judged for this
-step (shown, ok) and the other criteria decide.
+the sessions, so it is known before the step is looked at). Below capacity a closed-loop
+conversation's replies grow in proportion to the sessions, so a healthy step a fraction ``w``
+above a reference reads ``1 + w`` times its rate, and the criterion cuts at ``1 + g w``
+(``g`` = ``min_growth``): the margin between the two, ``w (1 - g) / (1 + w)`` of the healthy
+rate, is what noise must not cross. The reference is therefore the highest good step below
+whose margin is at least :data:`Z` standard errors; with none such, growth is not judged for
+this step (shown, ok) and the other criteria decide. (Asking only that the cut be ``Z`` errors
+above zero growth let a doubling step be judged at 1.5 errors from its healthy rate: on a
+quiet machine a 40-session step read +35 % for +100 % sessions and broke the search.)
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from collections.abc import Sequence
 
 from harness.analysis.step_measure import StepMeasure
 
-__all__ = ["GrowthJudgement", "Z", "judge_growth"]
+__all__ = ["GrowthJudgement", "Z", "judge_growth", "margin", "noise"]
 
-Z = 2.0  # standard errors the asked-for growth must span (about 95 % one-sided)
+Z = 3.0  # standard errors between a healthy step and the cut (0.13 % one-sided per judgement)
 
 GrowthJudgement = tuple[bool, float | None, str]  # ok, measured ratio (None: not judged), text
 
@@ -40,6 +43,12 @@ def noise(base: StepMeasure, scale: float, window_s: float) -> float:
     return math.sqrt(1.0 / n + 1.0 / m) if n > 0 and m > 0 else math.inf
 
 
+def margin(min_growth: float, wanted: float) -> float:
+    """How far below a healthy step's rate (growth ``wanted``, proportional) the criterion
+    cuts, as a share of that rate."""
+    return wanted * (1.0 - min_growth) / (1.0 + wanted)
+
+
 def judge_growth(
     min_growth: float,
     sessions: float,
@@ -55,7 +64,7 @@ def judge_growth(
         return True, None, f"{measure.throughput_per_s:.3g}/s (reference step)"
     for base_sessions, base in below:
         wanted = sessions / base_sessions - 1
-        if base.throughput_per_s <= 0 or min_growth * wanted < Z * noise(
+        if base.throughput_per_s <= 0 or margin(min_growth, wanted) < Z * noise(
             base, sessions / base_sessions, measure.window_s
         ):
             continue
@@ -68,8 +77,10 @@ def judge_growth(
         return ratio >= min_growth - 1e-9, ratio, text
     nearest, base = below[0]
     spread = Z * noise(base, sessions / nearest, measure.window_s) * 100
+    gap = margin(min_growth, sessions / nearest - 1) * 100
     text = (
-        f"not judged: +{(sessions / nearest - 1) * 100:.1f}% sessions is within the counting "
-        f"noise (±{spread:.0f}%) of every good step below ({measure.throughput_per_s:.3g}/s)"
+        f"not judged: +{(sessions / nearest - 1) * 100:.1f}% sessions leaves {gap:.0f}% between "
+        f"a healthy rate and the cut, within the counting noise (±{spread:.0f}%) of every good "
+        f"step below ({measure.throughput_per_s:.3g}/s)"
     )
     return True, None, text

@@ -93,6 +93,55 @@ PROBE_TEXT: Final[dict[str, dict[Lang, str]]] = {
         "en": "list_tickets is not described: pagination was not walked.",
         "zh-CN": "未描述 list_tickets：未检查分页。",
     },
+    "chat_failed": {
+        "en": "chat: {step} failed: {detail}. Check that request in rest.chat.operations and "
+        "its result path.",
+        "zh-CN": "会话：{step} 失败：{detail}。请检查 rest.chat.operations 中该请求"
+        "及其 result 路径。",
+    },
+    "chat_unread": {
+        "en": "chat: the customer's first message was not read back ({count} message(s) read). "
+        "Fix fetch_messages.items and the message id/sender/text paths.",
+        "zh-CN": "会话：未读回客户的第一条消息（读到 {count} 条）。请修正 fetch_messages.items "
+        "以及 message 的 id/sender/text 路径。",
+    },
+    "chat_sender": {
+        "en": "chat.message.senders: the customer's message reads as sent by '{value}'. Put the "
+        "vendor's value for customers under senders.customer.",
+        "zh-CN": "chat.message.senders：客户的消息被读成由 '{value}' 发送。请把厂商表示客户的取值"
+        "写到 senders.customer 下。",
+    },
+    "chat_text": {
+        "en": "chat.message.text: sent '{sent}' but read back '{read}'. Check the send body and "
+        "the text path.",
+        "zh-CN": "chat.message.text：发送 '{sent}'，读回 '{read}'。请检查发送请求体和 text 路径。",
+    },
+    "chat_client_id": {
+        "en": "chat.message.client_id: sent '{sent}' but read back '{read}'. Point it at where "
+        "the vendor echoes the harness's id (e.g. metadata), or remove it.",
+        "zh-CN": "chat.message.client_id：发送 '{sent}'，读回 '{read}'。请指向厂商回显压测消息 id "
+        "的位置（如 metadata），或删除该项。",
+    },
+    "chat_repeat": {
+        "en": "chat.operations.fetch_messages: a read from the last cursor repeats '{value}': a "
+        "load would count every message twice. Fix 'cursor' (or remove it to read by ids).",
+        "zh-CN": "chat.operations.fetch_messages：从上次游标再读又出现 '{value}'：压测会把每条消息"
+        "计为重复。请修正 cursor（或删除它，按消息 id 去重）。",
+    },
+    "chat_closed": {
+        "en": "chat.session: the open session reads as closed. Check status and closed values.",
+        "zh-CN": "chat.session：未关闭的会话被读成已关闭。请检查 status 与 closed 取值。",
+    },
+    "chat_reply": {
+        "en": "chat: session answered by agent {agent} ({count} reply/replies).",
+        "zh-CN": "会话：坐席 {agent} 已回复（{count} 条）。",
+    },
+    "chat_no_reply": {
+        "en": "chat: no agent replied within {seconds}s (fine if the vendor's agents are not at "
+        "the desk; otherwise check message.senders.agent).",
+        "zh-CN": "会话：{seconds} 秒内没有坐席回复（厂商坐席不在线时属正常；否则请检查 "
+        "message.senders.agent）。",
+    },
     "budget": {
         "en": "stopped at the request budget ({requests}); later checks were skipped.",
         "zh-CN": "已达请求上限（{requests}），其余检查已跳过。",

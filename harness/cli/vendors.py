@@ -87,12 +87,15 @@ def vendors(
 def _check(paths: list[Path], language: Lang) -> None:
     from harness.config import display_path, load_vendor
     from harness.vendors.capabilities import offered
+    from harness.vendors.chat import ChatAdapter
     from harness.vendors.registry import adapter_for
 
     for path in paths:
         vendor = load_vendor(path)
         adapter = adapter_for(vendor, str(path))
         extra = offered(adapter)
+        if isinstance(adapter, ChatAdapter):  # chat sessions (rest: a file with rest.chat)
+            extra += ["open-session"] + (["chat-agents"] if adapter.chat.agents_api else [])
         say(
             msg("vendors.checked", language, path=display_path(path), name=vendor.name,
                 adapter=vendor.adapter, offers=", ".join(extra) or "-")

@@ -17,6 +17,7 @@ guide walks through it. The parts:
 - ``assignment.observe``: how routing is seen: ``same_response`` (the create answer carries
   it), ``polling`` (a field of the ticket), ``webhook`` (see ``webhook``).
 - ``webhook``: signature scheme and where the event's fields are.
+- ``chat``: live-chat sessions on both sides of the desk (:mod:`harness.config.rest_chat`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pydantic import Field, model_validator
 
 from harness.config.loader import StrictModel
 from harness.config.problems import ConfigValueError, Loc
+from harness.config.rest_chat import ChatSpec
 from harness.config.rest_fields import FieldRead, FieldSpec, TicketFields
 from harness.config.rest_operations import (
     OPERATION_PLACEHOLDERS,
@@ -50,6 +52,7 @@ __all__ = [
     "OPERATION_PLACEHOLDERS",
     "AssignmentSpec",
     "BodyMatch",
+    "ChatSpec",
     "ErrorRule",
     "FieldRead",
     "FieldSpec",
@@ -246,6 +249,9 @@ class RestSpec(StrictModel):
     errors: list[ErrorRule] = Field(default_factory=list)
     assignment: AssignmentSpec
     webhook: WebhookSpec | None = None
+    chat: ChatSpec | None = Field(
+        default=None, description="Live-chat sessions: open, send, read, close; agents' side."
+    )
     unsupported: dict[str, str] = Field(
         default_factory=dict,
         examples=[{"register_webhook": "Webhooks are automation rules set up by hand."}],

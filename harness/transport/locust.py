@@ -86,7 +86,7 @@ class LocustExecutor:
                 )
                 _close(pending, garbled, response.status)
                 raise garbled from None
-            _close(pending, None, response.status)
+            _close(pending, None, None if request.previous_accepted else response.status)
 
     def _open(self, request: ApiRequest) -> tuple[ApiResponse, Any]:
         """Send; return the response and the still-open Locust context (None if reported)."""

@@ -37,6 +37,9 @@ class ApiRequest:
     # The exact bytes to send instead of ``json``: set by signers that hash the body, so the
     # bytes signed are the bytes sent (executors send ``content`` when it is not None).
     content: bytes | None = None
+    # The flow accepted the answer to the request before this one whatever its status (a 409
+    # "exists already" it goes on from): executors that report each request count it a success.
+    previous_accepted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,9 @@ it in English and zh-CN):
   ``Nobody``: the file needs ``unassigned: [...]``), or one that changes from that value later;
 - a field that reads back empty, differently, or the same for tickets that were sent different
   values; an enumeration that does not round-trip; a read the adapter cannot decode;
-- pagination that repeats a cursor or an item, or names a next page after an empty one.
+- pagination that repeats a cursor or an item, or names a next page after an empty one;
+- for a chat adapter, one session opened, written, read and closed
+  (:mod:`harness.vendors.probe_chat`).
 
 Everything is bounded by a request budget and a time window; the caller chooses the target
 (loopback or allow-listed) and runs the flows (:data:`Runner`).
@@ -26,6 +28,7 @@ from typing import Any, Final, Literal, TypeVar
 from harness.model import Channel, Customer, Priority, Ticket, TicketRef, TicketState
 from harness.vendors.base import ApiFailure, Flow
 from harness.vendors.capabilities import NotSupported
+from harness.vendors.chat import ChatAdapter
 
 __all__ = ["Finding", "ProbeBudget", "ProbeResult", "Runner", "probe", "sample_tickets"]
 
@@ -124,6 +127,11 @@ def probe(
         if refs:
             _watch(call, adapter, refs, states, budget, clock, sleep, result)
         _walk(call, adapter, budget, result)
+        if isinstance(adapter, ChatAdapter) and tickets:
+            from harness.vendors.probe_chat import probe_chat  # it reads this module's types
+
+            prefix = tickets[0].external_id.rpartition("-")[0]
+            probe_chat(call, adapter, prefix, budget, clock, sleep, result)
     except _OutOfBudget:
         result.findings.append(Finding("budget", "info", {"requests": str(budget.max_requests)}))
     return result

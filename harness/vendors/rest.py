@@ -4,14 +4,15 @@ The schema is :mod:`harness.config.rest`; ``scenarios/vendors/sandbox-rest.yaml`
 embedded sandbox with it, and a test checks that it measures what the native adapter measures.
 This module holds the operations and their request flows; :mod:`harness.vendors.rest_mapping`
 reads answers into tickets, :mod:`harness.vendors.rest_webhook` reads deliveries and
-:mod:`harness.vendors.rest_paging` finds the next page.
+:mod:`harness.vendors.rest_paging` finds the next page; a file with ``rest.chat`` builds
+:class:`~harness.vendors.rest_chat.RestChatAdapter`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
 
 from harness.config.rest import (
@@ -56,6 +57,14 @@ from harness.vendors.templating import MISSING, get_path, render, render_text
 
 __all__ = ["RestAdapter"]
 
+
+class _Requesting(Protocol):
+    """Anything of the file with a request template (operations, chat operations)."""
+
+    @property
+    def request(self) -> RequestTemplate: ...
+
+
 _ID_PLACEHOLDER = re.compile(r"\{(ref\.id|webhook\.id)\}")
 
 
@@ -74,6 +83,10 @@ class RestAdapter:
     def from_spec(cls, vendor: VendorSpec) -> RestAdapter:
         if vendor.rest is None:
             raise ValueError(f"vendor {vendor.name} has no rest section")
+        if vendor.rest.chat is not None:  # only then a ChatAdapter (isinstance tells)
+            from harness.vendors.rest_chat import RestChatAdapter
+
+            return RestChatAdapter(vendor.rest, vendor.name, vendor.base_url, vendor.queues)
         return cls(vendor.rest, vendor.name, vendor.base_url)
 
     def capabilities(self) -> list[str]:
@@ -201,7 +214,12 @@ class RestAdapter:
     # --- flows ------------------------------------------------------------------------------
 
     def _call(
-        self, op: Operation | RequestTemplate, values: Mapping[str, Any], url: str | None = None
+        self,
+        op: _Requesting | RequestTemplate,
+        values: Mapping[str, Any],
+        url: str | None = None,
+        *,
+        previous_accepted: bool = False,
     ) -> Flow[tuple[ApiRequest, ApiResponse, Any]]:
         template = op if isinstance(op, RequestTemplate) else op.request
         path = str(render_text(template.path, values))
@@ -211,7 +229,10 @@ class RestAdapter:
         headers = {k: str(v) for k, v in render(template.headers, values).items()}
         body = render(template.body, values) if template.body is not None else None
         name = template.name or f"{template.method} {_ID_PLACEHOLDER.sub('{id}', template.path)}"
-        request = ApiRequest(template.method, path, name, json=body, params=query, headers=headers)
+        request = ApiRequest(
+            template.method, path, name, json=body, params=query, headers=headers,
+            previous_accepted=previous_accepted,
+        )  # fmt: skip
         response = yield request
         return request, response, check(request, response, self.classify)
 

@@ -3,6 +3,8 @@ a window of that length can tell it from counting noise."""
 
 from __future__ import annotations
 
+import math
+import random
 from typing import Any
 
 from harness.analysis.breakpoint import StepOutcome, StepSearch
@@ -41,6 +43,50 @@ def test_a_step_whose_replies_collapsed_cannot_hide_behind_its_small_count() -> 
     # decisiveness is decided from the reference's count, before the step's own is looked at
     ok, ratio, _ = judge_growth(0.5, 400, _measure(0.5, 300), [(200, _measure(24.0, 196))])
     assert not ok and ratio is not None
+
+
+def test_a_doubling_step_is_not_judged_where_noise_reaches_a_healthy_rate() -> None:
+    # a landing CI run: 20 -> 40 sessions over a 10 s window read 5.44/s -> 7.33/s (+35 %);
+    # the cut (+50 %) lay 1.5 standard errors below the healthy +100 %, so it was no verdict
+    ok, ratio, text = judge_growth(
+        0.5, 40, _measure(7.33, 40, window_s=10.0), [(20, _measure(5.44, 20, window_s=10.0))]
+    )
+    assert ok and ratio is None and text.startswith("not judged"), text
+
+
+def test_a_healthy_vendor_almost_never_fails_growth_on_counting_noise() -> None:
+    # replies in proportion to sessions, Poisson counts: every judged step of many searches
+    rng = random.Random(20261207)
+    judged = failed = 0
+    for _ in range(4000):
+        per_session = rng.uniform(0.05, 0.5)
+        steps = sorted(rng.sample(range(10, 600), 4))
+        window = rng.choice([10.0, 14.0, 20.0])
+        references: list[tuple[float, StepMeasure]] = []
+        for sessions in steps:
+            count = _poisson(rng, per_session * sessions * window)
+            measure = _measure(count / window, sessions, window_s=window)
+            ok, ratio, _ = judge_growth(0.5, sessions, measure, references)
+            judged += ratio is not None
+            failed += not ok
+            references.append((sessions, measure))
+    assert judged > 2000  # the rule still judges most far-apart steps
+    assert failed / judged < 0.003, (failed, judged)
+
+
+def test_a_stalled_vendor_fails_growth_on_a_doubling_step() -> None:
+    ok, ratio, _ = judge_growth(0.5, 400, _measure(25.0, 400), [(200, _measure(24.0, 200))])
+    assert not ok and ratio is not None and ratio < 0.1
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    if mean > 50:  # normal approximation, ample for the counts of a window
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, product, count = math.exp(-mean), rng.random(), 0
+    while product > limit:
+        product *= rng.random()
+        count += 1
+    return count
 
 
 def test_noise_shrinks_with_the_replies_counted() -> None:

@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from harness.transport.locust import LocustExecutor
-from harness.vendors.base import ApiFailure
+from harness.vendors.base import ApiFailure, ApiRequest, Flow
 from harness.vendors.udesk import UdeskAdapter
 
 
@@ -55,6 +55,10 @@ def main() -> None:
         (200, json.dumps({"code": 1000, "ticket_id": 5}).encode()),
         (200, json.dumps({"code": 2059, "message": "open api签名不对"}).encode()),
         (429, b"{}"),
+        (409, b"{}"),  # "exists already", accepted by the flow's next request
+        (201, b"{}"),
+        (409, b"{}"),  # the same without the flag: judged by its status
+        (201, b"{}"),
     ]
     session = FakeSession(answers)
     executor = LocustExecutor(session, lambda request: request)  # type: ignore[arg-type]
@@ -68,7 +72,15 @@ def main() -> None:
             executor.run(adapter.create_ticket(ticket))
         except ApiFailure as failure:
             results.append(failure.kind.value)
+    results += [executor.run(_create_then_open(accepted)) for accepted in (True, False)]
     sys.stdout.write(json.dumps({"results": results, "marks": session.marks}))
+
+
+def _create_then_open(accepted: bool) -> Flow[str]:
+    """Creates a user (409 when it exists, fine), then opens a session."""
+    yield ApiRequest("POST", "/users", "POST /users")
+    response = yield ApiRequest("POST", "/sessions", "POST /sessions", previous_accepted=accepted)
+    return str(response.status)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,12 @@ def test_marks_follow_the_adapters_verdict() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["results"] == ["5", "client", "throttled"]
+    assert data["results"] == ["5", "client", "throttled", "201", "201"]
     assert data["marks"][0] == {"mark": "success", "context": None}
     assert data["marks"][1]["context"] == {"failure": "client"}
     assert data["marks"][1]["mark"].startswith("failure: client: code 2059")
     assert data["marks"][2]["context"] == {"failure": "throttled"}
+    # a flow that goes on after a 409 it accepts ("exists already") says so on its next request
+    assert [m["mark"] for m in data["marks"][3:5]] == ["success", "success"]
+    assert data["marks"][5]["mark"] == "failure: HTTP 409"
+    assert data["marks"][6]["mark"] == "success"
