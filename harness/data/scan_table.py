@@ -16,7 +16,8 @@ from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.data.residual import Scanner, ScanReport, add_report
+from harness.data.residual import Scanner
+from harness.data.scan_report import ScanReport, add_report
 from harness.data.shards import map_chunks
 
 if TYPE_CHECKING:
