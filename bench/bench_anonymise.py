@@ -9,13 +9,16 @@ line). CPU time is the child's user + system time plus that of its worker proces
 CPU-second says what the work costs on a shared machine, wall rows/s what one run takes here.
 Peak memory is sampled over the whole process tree (the run and its forked workers: the sum of
 their proportional set sizes, so pages a worker shares with its parent count once).
-Outputs of all runs must be byte-identical; the bench fails otherwise.
+Outputs of all runs must be byte-identical; the bench fails otherwise. The wall time of each
+phase (read: pass one and the pseudonyms; anonymise: pass two and the writing; scan: the
+residual scan of the file) says where a run's time went.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import resource
 import subprocess
@@ -42,7 +45,12 @@ def child(source: Path, out: Path, jobs: int) -> None:
     from harness.data.anonymise import anonymise
 
     cpu, wall = _cpu(), time.perf_counter()
-    result = anonymise(source, MAP, out, key=b"k" * 32, jobs=jobs)
+    phases: dict[str, float] = {"read": 0.0}  # phase -> wall seconds from the start to it
+
+    def progress(phase: str, done: int, total: int) -> None:
+        phases.setdefault(phase, time.perf_counter() - wall)
+
+    result = anonymise(source, MAP, out, key=b"k" * 32, jobs=jobs, on_progress=progress)
     cpu, wall = _cpu() - cpu, time.perf_counter() - wall
     digest = hashlib.sha256()
     for path in (result.paths.parquet, result.paths.rejects, result.paths.registry):
@@ -52,6 +60,7 @@ def child(source: Path, out: Path, jobs: int) -> None:
         "rows_in": result.rows_in, "rows_out": result.rows_out, "rejects": result.rejects,
         "structured": result.structured, "in_text": result.in_text, "verified": result.verified,
         "cpu": cpu, "wall": wall, "digest": digest.hexdigest(), "peak_mb": peak_mb,
+        "phases": phases,
     }))  # fmt: skip
 
 
@@ -134,6 +143,10 @@ def main() -> None:
             f"peak memory {run['tree_mb']:,.0f} MiB all processes together "
             f"(PSS; RSS of the main one {run['peak_mb']:,.0f} MiB)"
         )
+        starts = [*run["phases"].items(), ("end", run["wall"])]
+        print("  wall s by phase: " + ", ".join(
+            f"{name} {end - start:.1f}" for (name, start), (_, end) in itertools.pairwise(starts)
+        ))  # fmt: skip
         print(
             f"  {PROJECTED:,} rows: {PROJECTED / per_cpu / 60:.1f} CPU-minutes, "
             f"{PROJECTED / per_wall / 60:.1f} wall minutes at this rate"

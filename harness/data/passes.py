@@ -118,9 +118,9 @@ def observe(
         for value in sorted(values):
             names.add(value, kind)
     for kind in sorted(seen):
-        ps.prepare(kind, sorted(seen[kind]))
+        ps.prepare(kind, sorted(seen[kind]), jobs)
     for kind in sorted(in_text):  # after the columns, which keep the fakes they always had
-        ps.prepare(kind, sorted(in_text[kind]))
+        ps.prepare(kind, sorted(in_text[kind]), jobs)
     return names, found, rows
 
 

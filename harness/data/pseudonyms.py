@@ -31,11 +31,13 @@ from typing import Final
 from harness.data.fakes import FAKERS, is_surname, render
 from harness.data.keys import MIN_KEY_BYTES, key_id
 from harness.data.pii import Hit, NameIndex, PiiKind, find_pii, normalise
+from harness.data.shards import map_chunks
 from harness.errors import HarnessError
 
 __all__ = ["MAX_ATTEMPTS", "Pseudonymiser"]
 
 MAX_ATTEMPTS: Final[int] = 1000
+_DRAFTS: Final[int] = 20_000  # values per piece of work when tokens and fakes are drafted
 
 
 class Pseudonymiser:
@@ -86,13 +88,20 @@ class Pseudonymiser:
         structured value before pseudonymising rules out fakes that equal a later real value."""
         self._normalised(kind, value)
 
-    def prepare(self, kind: PiiKind, values: Iterable[str]) -> None:
+    def prepare(self, kind: PiiKind, values: Iterable[str], jobs: int = 1) -> None:
         """Observe ``values`` and assign their fakes in token order, so which of two colliding
-        values gets re-derived does not depend on the order of the rows."""
+        values gets re-derived does not depend on the order of the rows.
+
+        Each value's token and first candidate fake (pure functions of the key and the value)
+        are computed in ``jobs`` forked processes; only checking them against what is taken,
+        in token order, is done here: the result does not depend on ``jobs``.
+        """
         raws = {value: self._normalised(kind, value) for value in values}
+        norms = sorted({norm for norm in raws.values() if norm})
+        pieces = (norms[i : i + _DRAFTS] for i in range(0, len(norms), _DRAFTS))
+        drafts = [d for part in map_chunks(_drafts, (self, kind), pieces, jobs) for d in part]
         fakes = {
-            norm: self._assign(kind, norm, token)
-            for token, norm in sorted((self._token(kind, n), n) for n in set(raws.values()) if n)
+            norm: self._assign(kind, norm, token, first) for token, norm, first in sorted(drafts)
         }
         self._cache.update(((kind, raw), fakes[norm]) for raw, norm in raws.items() if norm)
 
@@ -133,13 +142,14 @@ class Pseudonymiser:
         self._inventory.add(norm)
         self._inventory.add(raw.strip())
 
-    def _assign(self, kind: PiiKind, norm: str, token: bytes) -> str:
+    def _assign(self, kind: PiiKind, norm: str, token: bytes, first: str | None = None) -> str:
+        """The fake for ``norm``; ``first`` is ``FAKERS[kind](token, norm, 0)`` if known."""
         known = self._registry.get(token.hex())
         if known is not None:
             return known
         derive = FAKERS[kind]
         surname = kind is PiiKind.NAME and is_surname(norm)
-        attempt, candidate = 0, derive(token, norm, 0)
+        attempt, candidate = 0, derive(token, norm, 0) if first is None else first
         while candidate == norm or (
             not surname and (candidate in self._taken or candidate in self._reals)
         ):
@@ -212,3 +222,11 @@ class Pseudonymiser:
     def inventory(self) -> list[str]:
         """The real values seen, as written and normalised. Memory only: never write it out."""
         return sorted(self._inventory)
+
+
+def _drafts(state: tuple[Pseudonymiser, PiiKind], norms: list[str]) -> list[tuple[bytes, str, str]]:
+    """``(token, value, first candidate fake)`` of each normalised value."""
+    ps, kind = state
+    derive = FAKERS[kind]
+    return [(token, norm, derive(token, norm, 0)) for norm in norms
+            if (token := ps._token(kind, norm))]  # fmt: skip

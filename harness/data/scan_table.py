@@ -16,7 +16,8 @@ from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.data.residual import Scanner, ScanReport, add_report
+from harness.data.residual import Scanner
+from harness.data.scan_report import ScanReport, add_report
 from harness.data.shards import map_chunks
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["scan_parquet"]
 
 _Piece = tuple[str, int, int]  # column, row group, its first row
-_open_files: dict[tuple[int, Path], pq.ParquetFile] = {}  # per process: a fork has its own
+_open_files: dict[tuple[int, Path], pq.ParquetFile] = {}  # per process and scan only
 
 
 def scan_parquet(
@@ -59,8 +60,12 @@ def scan_parquet(
     if jobs > 1 and len(work) > 1:
         scanner.ready()
     report = ScanReport()
-    for part in map_chunks(_scan_piece, (scanner, path), work, jobs):
-        add_report(report, part, max_leaks)
+    _open_files.clear()
+    try:
+        for part in map_chunks(_scan_piece, (scanner, path), work, jobs):
+            add_report(report, part, max_leaks)
+    finally:
+        _open_files.clear()  # the same path may hold another table next time
     return report
 
 

@@ -253,3 +253,21 @@ def test_bad_keys_name_the_variable_not_the_value(
     message = str(caught.value)
     assert problem in message and KEY_ENV in message and "secrets.token_hex(32)" in message
     assert value is None or value not in message
+
+
+def test_drafting_fakes_in_processes_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare's tokens and first candidates come from worker processes; the fakes do not
+    depend on it, collisions with a real value included."""
+    from harness.data import pseudonyms
+
+    monkeypatch.setattr(pseudonyms, "_DRAFTS", 7)
+    phones = [f"1380013{n:04d}" for n in range(60)]
+    orders = [f"SO{n:010d}" for n in range(0, 600, 11)]
+    registries: list[object] = []
+    for jobs in (1, 2):
+        p = Pseudonymiser(KEY_A)
+        p.observe(PiiKind.PHONE, "13900139000")
+        p.prepare(PiiKind.PHONE, phones, jobs)
+        p.prepare(PiiKind.ORDER, orders, jobs)
+        registries.append((p.registry(), [p.pseudonym(PiiKind.ORDER, o) for o in orders]))
+    assert registries[0] == registries[1]

@@ -190,3 +190,19 @@ def test_the_file_scan_reports_what_the_frame_scan_does(tmp_path: Path) -> None:
     assert not expected.ok and len(expected.leaks) >= 5
     for jobs in (1, 2):
         assert scan_parquet(path, inventory=p.inventory(), issued=p.issued, jobs=jobs) == expected
+
+
+def test_the_file_scan_reads_the_file_there_now(tmp_path: Path) -> None:
+    """anonymise writes the same partial path on every run: a second scan in one process must
+    read the new table, not one it opened before."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from harness.data.scan_table import scan_parquet
+
+    path = tmp_path / "table.parquet"
+    pq.write_table(pa.table({"text": ["请回电" + PHONE]}), path)
+    assert not scan_parquet(path, inventory=[PHONE]).ok
+    pq.write_table(pa.table({"text": ["没有个人信息"]}), tmp_path / "next.parquet")
+    (tmp_path / "next.parquet").replace(path)  # a new file under the old name, as publish does
+    assert scan_parquet(path, inventory=[PHONE]).ok
