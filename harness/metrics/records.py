@@ -178,6 +178,8 @@ def _table(run_dir: Path, kind: str, record: type[TicketRecord | SessionRecord])
     import pyarrow.json as pj
 
     schema = _schema(record)
+    if any((run_dir / RECORDS_DIR).glob(f"{PENDING_PREFIX}{kind}-*.ndjson")):  # a killed run's
+        return pa.Table.from_pylist(read_records(run_dir, kind), schema)  # unsuperseded ones
     data = bytearray()
     for path in sorted((run_dir / RECORDS_DIR).glob(f"{kind}-*.ndjson")):
         content = path.read_bytes()
