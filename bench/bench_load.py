@@ -163,10 +163,14 @@ def _print(runs: dict[str, list[_Run]], fixed: dict[str, _Run], rate: int, secon
         for run in side_runs:
             marginal = (run.cpu - base.cpu) / max(1, run.tickets - base.tickets) * 1e3
             print(f"{label:<40}{run.tickets:>8}{run.deliveries:>9}{run.cpu:>7.2f}{run.wall:>7.1f}"
-                  f"{run.tickets / run.cpu:>14.0f}{marginal:>12.3f}")  # fmt: skip
+                  f"{run.tickets / max(run.cpu, 1e-9):>14.0f}{marginal:>12.3f}")  # fmt: skip
         print(f"{'  fixed cost run':<40}{base.tickets:>8}{base.deliveries:>9}{base.cpu:>7.2f}"
               f"{base.wall:>7.1f}")  # fmt: skip
         run = min(side_runs, key=lambda r: r.cpu / max(1, r.tickets))
+        if run.tickets == 0 or run.cpu <= 0:
+            print(f"{label}: no tickets measured (its load process never got going: a starved "
+                  f"machine); no ratio against it")  # fmt: skip
+            continue
         marginal = (run.cpu - base.cpu) / max(1, run.tickets - base.tickets) * 1e3
         best[label] = (run.tickets / run.cpu, marginal)
     harnesses = [label for label in best if label.startswith("harness")]
@@ -174,6 +178,8 @@ def _print(runs: dict[str, list[_Run]], fixed: dict[str, _Run], rate: int, secon
         harness = best[name]
         who = "harness" if name == harnesses[0] else name
         for label, goal in GOALS.items():
+            if label not in best:
+                continue
             whole = harness[0] / best[label][0]
             marginal = best[label][1] / harness[1]
             verdict = "met" if whole >= goal else f"missed by {goal - whole:.2f}"
