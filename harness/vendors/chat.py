@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from harness.errors import ConfigError
 from harness.model import Agent, Assignment, Channel, Customer, Sender
@@ -138,7 +138,11 @@ class AgentInbox:
 class ChatAdapter(Protocol):
     """The chat flows. Like every adapter method, each returns a flow and does no I/O."""
 
-    chat: ClassVar[ChatCapabilities]
+    @property
+    def chat(self) -> ChatCapabilities:
+        """What this vendor's chat offers: a class attribute of a bundled adapter, or read
+        from the vendor file per instance (rest)."""
+        ...
 
     # customer side
     def open_session(self, session: NewSession) -> Flow[SessionRef]: ...

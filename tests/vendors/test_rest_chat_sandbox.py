@@ -59,6 +59,8 @@ def _new(external_id: str) -> NewSession:
 
 def test_the_yaml_adapter_is_a_full_chat_adapter(rest: RestChatAdapter) -> None:
     assert isinstance(rest, ChatAdapter)
+    typed: ChatAdapter = rest  # and for mypy: its per-file capabilities satisfy the protocol
+    assert typed.chat is rest.chat
     assert check_chat_support(rest, 5, str(VENDOR)) is rest
     caps = rest.chat
     assert (caps.long_poll, caps.max_wait_s, caps.poll_interval_s) == (True, 30.0, 0.5)
